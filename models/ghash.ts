@@ -122,7 +122,7 @@ export function ghashPowers(h: Uint8Array, n: number): Uint8Array[] {
   if (!Number.isInteger(n) || n < 0) throw new Error(`ghashPowers: n must be a non-negative integer, got ${n}`);
   const t = ghashTable(h);
   const out: Uint8Array[] = [];
-  let p = Uint8Array.from(h);
+  let p: Uint8Array = Uint8Array.from(h);
   for (let i = 0; i < n; i++) {
     out.push(p);
     p = ghashMulTable(t, p);
