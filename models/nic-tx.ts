@@ -1,0 +1,224 @@
+// Golden model of the NIC's TX offload engine (tls-offload.rst "Normal operation / TX",
+// "Resync handling / TX", "Error handling / TX", "Statistics"). It consumes the engine's input
+// stream frame by frame (models/tx-frames.ts) and returns, per frame, the packet it sends or
+// nothing. The RTL must produce the same packets, in the same order, and the same counters.
+//
+// Per packet with the offload bit set (effective start = max(seq, start_offload_tcp_sn)):
+//   context id not installed / ≥ N_CTX    → drop, tx_tls_drop_no_ctx
+//   headers unparsable                    → drop, tx_tls_drop_malformed
+//   no TCP payload (pure ACK, SYN, FIN)   → send untouched, no state change
+//   payload entirely before start_sn      → send untouched, tx_tls_skip_no_sync_data, tx_tls_ooo
+//   effective start = expected, in sync   → encrypt, write tags, fix the TCP checksum, send;
+//                                           bytes before start_sn (a straddling packet) untouched
+//   otherwise                             → drop, tx_tls_ooo and tx_tls_drop_bypass_req when the
+//                                           packet straddles start_sn, else tx_tls_drop_no_sync_data
+//   an impossible record header inside    → drop, tx_tls_drop_bad_record; the context is out of
+//                                           sync until the next resync load
+// A resync context load rewrites the context's tracker to "record R, P bytes in" and its expected
+// sequence to R.start + P, so the packet after it takes the fast path (the document's recommended
+// "continue from this packet's end"). A load that contradicts itself leaves the context as it was
+// and counts tx_tls_resync_bad. Packets without the offload bit pass untouched, in order.
+import { parseTcpPacket, isParseError, withFixedTcpChecksum } from './packet.ts';
+import { seqAdd, seqDiff, seqLeq, seqLt } from './tcp-seq.ts';
+import { type TlsCryptoInfo, TLS_HEADER_LEN } from './tls-record.ts';
+import { newTracker, trackerRecordSeq, trackRecords, type RecordTracker } from './record-tracker.ts';
+import { decodeControl, decodeResync, FrameKind, type TxFrame } from './tx-frames.ts';
+
+export const TX_COUNTER_NAMES = [
+  // the kernel's tls-offload.rst names
+  'tx_tls_encrypted_packets',
+  'tx_tls_encrypted_bytes',
+  'tx_tls_ctx',
+  'tx_tls_del',
+  'tx_tls_ooo',
+  'tx_tls_resync_bytes',
+  'tx_tls_skip_no_sync_data',
+  'tx_tls_drop_no_sync_data',
+  'tx_tls_drop_bypass_req',
+  // this engine's own reasons
+  'tx_tls_drop_no_ctx',
+  'tx_tls_drop_malformed',
+  'tx_tls_drop_bad_record',
+  'tx_tls_resync_bad',
+  'tx_tls_ctrl_err',
+  'tx_frame_err',
+  'tx_plain_packets',
+] as const;
+export type TxCounterName = (typeof TX_COUNTER_NAMES)[number];
+export type TxCounters = Record<TxCounterName, number>;
+
+/** One connection's entry in the TX flow table. */
+export interface TxFlowContext {
+  crypto: TlsCryptoInfo;
+  startOffloadTcpSn: number;
+  /** TCP sequence number the next in-order packet must start at. */
+  expectedSeq: number;
+  /** false after an impossible record header: every packet drops until a resync load. */
+  inSync: boolean;
+  tracker: RecordTracker;
+}
+
+export interface NicTxConfig {
+  /** Flow-table size: context ids 0..nCtx-1 exist. */
+  nCtx: number;
+}
+
+export interface NicTxState {
+  config: NicTxConfig;
+  contexts: Map<number, TxFlowContext>;
+  counters: TxCounters;
+}
+
+export type TxVerdict =
+  | 'encrypted'
+  | 'pass'
+  | 'skip'
+  | 'drop_no_ctx'
+  | 'drop_malformed'
+  | 'drop_no_sync'
+  | 'drop_bypass'
+  | 'drop_bad_record'
+  | 'control'
+  | 'control_error'
+  | 'resync'
+  | 'resync_bad'
+  | 'frame_error';
+
+export interface TxStepResult {
+  verdict: TxVerdict;
+  /** The packet the engine sends, or null (control/resync frames, drops). */
+  out: Uint8Array | null;
+}
+
+export function zeroTxCounters(): TxCounters {
+  return Object.fromEntries(TX_COUNTER_NAMES.map((n) => [n, 0])) as TxCounters;
+}
+
+export function createNicTx(config: NicTxConfig): NicTxState {
+  return { config, contexts: new Map(), counters: zeroTxCounters() };
+}
+
+/** Processes one input frame. */
+export function nicTxStep(st: NicTxState, f: TxFrame): TxStepResult {
+  switch (f.user.kind) {
+    case FrameKind.PACKET:
+      return f.user.offload ? offloadedPacket(st, f) : plainPacket(st, f);
+    case FrameKind.CONTROL:
+      return control(st, f);
+    case FrameKind.RESYNC:
+      return resync(st, f);
+    default:
+      st.counters.tx_frame_err++;
+      return { verdict: 'frame_error', out: null };
+  }
+}
+
+function plainPacket(st: NicTxState, f: TxFrame): TxStepResult {
+  st.counters.tx_plain_packets++;
+  return { verdict: 'pass', out: f.data };
+}
+
+function lookup(st: NicTxState, ctxId: number): TxFlowContext | undefined {
+  return ctxId < st.config.nCtx ? st.contexts.get(ctxId) : undefined;
+}
+
+function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
+  const c = st.counters;
+  const ctx = lookup(st, f.user.ctxId);
+  if (!ctx) {
+    c.tx_tls_drop_no_ctx++;
+    return { verdict: 'drop_no_ctx', out: null };
+  }
+  const p = parseTcpPacket(f.data);
+  if (isParseError(p)) {
+    c.tx_tls_drop_malformed++;
+    return { verdict: 'drop_malformed', out: null };
+  }
+  const len = p.payloadLength;
+  if (len === 0) return { verdict: 'pass', out: f.data };
+  const end = seqAdd(p.seq, len);
+  if (seqLeq(end, ctx.startOffloadTcpSn)) {
+    c.tx_tls_ooo++;
+    c.tx_tls_skip_no_sync_data++;
+    return { verdict: 'skip', out: f.data };
+  }
+  const skip = seqLt(p.seq, ctx.startOffloadTcpSn) ? seqDiff(ctx.startOffloadTcpSn, p.seq) : 0;
+  const start = seqAdd(p.seq, skip);
+  if (!ctx.inSync || start !== ctx.expectedSeq) {
+    c.tx_tls_ooo++;
+    if (skip > 0) {
+      c.tx_tls_drop_bypass_req++;
+      return { verdict: 'drop_bypass', out: null };
+    }
+    c.tx_tls_drop_no_sync_data++;
+    return { verdict: 'drop_no_sync', out: null };
+  }
+  const payloadStart = p.payloadOffset + skip;
+  const r = trackRecords(ctx.crypto, ctx.tracker, f.data.subarray(payloadStart, p.payloadOffset + len), 'encrypt');
+  if (ctx.tracker.error !== null) {
+    ctx.inSync = false;
+    c.tx_tls_drop_bad_record++;
+    return { verdict: 'drop_bad_record', out: null };
+  }
+  ctx.expectedSeq = end;
+  const frame = new Uint8Array(f.data);
+  frame.set(r.out, payloadStart);
+  c.tx_tls_encrypted_packets++;
+  c.tx_tls_encrypted_bytes += len - skip;
+  return { verdict: 'encrypted', out: withFixedTcpChecksum(frame) };
+}
+
+function control(st: NicTxState, f: TxFrame): TxStepResult {
+  const c = st.counters;
+  const d = decodeControl(f);
+  if (d.op === 'error' || f.user.ctxId >= st.config.nCtx) {
+    c.tx_tls_ctrl_err++;
+    return { verdict: 'control_error', out: null };
+  }
+  if (d.op === 'delete') {
+    if (!st.contexts.delete(f.user.ctxId)) {
+      c.tx_tls_ctrl_err++;
+      return { verdict: 'control_error', out: null };
+    }
+    c.tx_tls_del++;
+    return { verdict: 'control', out: null };
+  }
+  const i = d.install;
+  st.contexts.set(i.ctxId, {
+    crypto: { version: i.version, key: i.key, iv: i.iv },
+    startOffloadTcpSn: i.startOffloadTcpSn,
+    expectedSeq: i.startOffloadTcpSn,
+    inSync: true,
+    tracker: newTracker({ version: i.version, key: i.key, iv: i.iv }, i.recordSeq, 'encrypt'),
+  });
+  c.tx_tls_ctx++;
+  return { verdict: 'control', out: null };
+}
+
+function resync(st: NicTxState, f: TxFrame): TxStepResult {
+  const c = st.counters;
+  const ctx = lookup(st, f.user.ctxId);
+  const d = decodeResync(f);
+  const bad = (): TxStepResult => {
+    c.tx_tls_resync_bad++;
+    return { verdict: 'resync_bad', out: null };
+  };
+  if (!ctx || !d.ok) return bad();
+  const load = d.load;
+  if (seqLt(load.recordStartTcpSn, ctx.startOffloadTcpSn)) return bad();
+  // The explicit nonce bytes present in the prefix must be the ones the load names.
+  if (ctx.crypto.version === '1.2') {
+    const have = Math.min(Math.max(load.prefix.length - TLS_HEADER_LEN, 0), 8);
+    for (let k = 0; k < have; k++) if (load.prefix[TLS_HEADER_LEN + k] !== load.explicitNonce[k]) return bad();
+  }
+  const t = newTracker(ctx.crypto, load.recordSeq, 'encrypt');
+  trackRecords(ctx.crypto, t, load.prefix, 'encrypt');
+  // The prefix must stay inside one record: an error, or a completed record, contradicts the load.
+  if (t.error !== null || trackerRecordSeq(t) !== load.recordSeq) return bad();
+  ctx.tracker = t;
+  ctx.expectedSeq = seqAdd(load.recordStartTcpSn, load.prefix.length);
+  ctx.inSync = true;
+  c.tx_tls_ooo++;
+  c.tx_tls_resync_bytes += load.prefix.length;
+  return { verdict: 'resync', out: null };
+}
