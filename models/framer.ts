@@ -14,14 +14,10 @@
 // where length counts every byte after the 5-byte header.
 
 import { seqAdd } from './tcp-seq.ts';
+import { TLS12_EXPLICIT_NONCE_LEN, TLS_HEADER_LEN, TLS_MAX_PLAINTEXT, TLS_TAG_LEN, type TlsVersion } from './tls-record.ts';
 
-// Same alias as models/tls-record.ts; defined here so the framer does not depend on it.
-export type TlsVersion = '1.2' | '1.3';
-
-export const TLS_HEADER_LEN = 5;
-export const TLS_TAG_LEN = 16;
-export const TLS12_EXPLICIT_NONCE_LEN = 8;
-export const TLS_MAX_PLAINTEXT = 16384;
+// One definition of the version and the record constants, shared with the record protection model.
+export { TLS12_EXPLICIT_NONCE_LEN, TLS_HEADER_LEN, TLS_MAX_PLAINTEXT, TLS_TAG_LEN, type TlsVersion };
 export const CONTENT_TYPE_APPLICATION_DATA = 23;
 /** TLS 1.3 TLSInnerPlaintext (content ‖ type ‖ padding) may not exceed 2^14 + 1 bytes. */
 const TLS13_MAX_INNER = TLS_MAX_PLAINTEXT + 1;
