@@ -18,6 +18,7 @@
 // sequence to R.start + P, so the packet after it takes the fast path (the document's recommended
 // "continue from this packet's end"). A load that contradicts itself leaves the context as it was
 // and counts tx_tls_resync_bad. Packets without the offload bit pass untouched, in order.
+// Packet frames longer than maxFrameBytes and frames of the reserved kind: dropped, tx_frame_err.
 import { parseTcpPacket, isParseError, withFixedTcpChecksum } from './packet.ts';
 import { seqAdd, seqDiff, seqLeq, seqLt } from './tcp-seq.ts';
 import { type TlsCryptoInfo, TLS_HEADER_LEN } from './tls-record.ts';
@@ -61,7 +62,11 @@ export interface TxFlowContext {
 export interface NicTxConfig {
   /** Flow-table size: context ids 0..nCtx-1 exist. */
   nCtx: number;
+  /** Longest packet frame forwarded (the store-and-forward output buffer holds two); longer → tx_frame_err. */
+  maxFrameBytes?: number;
 }
+
+export const DEFAULT_MAX_FRAME_BYTES = 9600;
 
 export interface NicTxState {
   config: NicTxConfig;
@@ -102,15 +107,15 @@ export function createNicTx(config: NicTxConfig): NicTxState {
 export function nicTxStep(st: NicTxState, f: TxFrame): TxStepResult {
   switch (f.user.kind) {
     case FrameKind.PACKET:
+      if (f.data.length > (st.config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)) break;
       return f.user.offload ? offloadedPacket(st, f) : plainPacket(st, f);
     case FrameKind.CONTROL:
       return control(st, f);
     case FrameKind.RESYNC:
       return resync(st, f);
-    default:
-      st.counters.tx_frame_err++;
-      return { verdict: 'frame_error', out: null };
   }
+  st.counters.tx_frame_err++;
+  return { verdict: 'frame_error', out: null };
 }
 
 function plainPacket(st: NicTxState, f: TxFrame): TxStepResult {
