@@ -1,0 +1,216 @@
+// Runs the TX engine RTL (tlsnic_tx_engine, or its stand-in tlsnic_tx_engine_stub) on a batch of
+// input frames through the Verilator bench tb/tb_tx_engine.cpp, and parses what it reports.
+//
+// Batch protocol: the text batch of harness/sim-process.ts — a cfg line, then one frame a line,
+// "<kind> <offload 0|1> <ctx_id> <bytes hex, byte 0 first>". Measured against the stub at W = 512
+// (see the report of bench/tx-bench.ts --stub): writing, parsing and converting the hex costs well
+// under a tenth of a run, so a binary format would not pay for a second protocol.
+// The bench answers with one line per output packet ("p"), per input frame ("a"), per counter
+// ("c"), per protocol violation ("e"), a "stat" line and "done" (format in the bench's header).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { buildSim, REPO_ROOT } from './build-sim.ts';
+import { formatBatch, parseSimOutput, runSim, type SimBatch, type SimResult, type SimStallConfig } from './sim-process.ts';
+import { TX_COUNTER_NAMES, type TxCounters } from '../models/nic-tx.ts';
+import type { TxFrame } from '../models/tx-frames.ts';
+
+export const TX_ENGINE_TOP = 'tlsnic_tx_engine';
+export const TX_ENGINE_STUB_TOP = 'tlsnic_tx_engine_stub';
+export const TX_ENGINE_FILE = 'rtl/tlsnic_tx_engine.sv';
+const BENCH = 'tb/tb_tx_engine.cpp';
+
+export type TxWidth = 128 | 256 | 512;
+
+export interface TxEngineBuild {
+  /** tdata width in bits (parameter W). */
+  width: TxWidth;
+  /** Flow-table entries (parameter N_CTX). */
+  nCtx: number;
+  /** Largest packet frame forwarded (parameter MAX_FRAME); the model's maxFrameBytes must match. */
+  maxFrame?: number;
+  /** Build with --trace-fst (a separate cached binary) so runs can dump waveforms. */
+  trace?: boolean;
+  /** Top module; default tlsnic_tx_engine. */
+  top?: string;
+  /** Extra SystemVerilog defines (e.g. TLSNIC_STUB_FAULTS for the stub's fault build). */
+  defines?: Readonly<Record<string, string | number | true>>;
+}
+
+/** A file marked with this comment in its first lines is bench-only and never part of the engine. */
+export const BENCH_ONLY_MARKER = 'tlsnic: bench-only';
+
+function isBenchOnly(file: string): boolean {
+  if (/_stub\.sv$|_tb\.sv$|^tb_/.test(file)) return true;
+  const head = readFileSync(join(REPO_ROOT, 'rtl', file), 'utf8').slice(0, 2000);
+  return head.includes(BENCH_ONLY_MARKER);
+}
+
+/**
+ * The real engine's RTL, relative to the repo root: every rtl/*_pkg.sv first (a package that
+ * names another package comes after it), then every other rtl/*.sv except stubs (*_stub.sv),
+ * benches (*_tb.sv, tb_*.sv) and files marked "tlsnic: bench-only".
+ */
+export function txEngineSources(): string[] {
+  const dir = join(REPO_ROOT, 'rtl');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sv') && !isBenchOnly(f)).sort();
+  const pkgs = files.filter((f) => f.endsWith('_pkg.sv'));
+  const others = files.filter((f) => !f.endsWith('_pkg.sv'));
+  return [...orderPackages(pkgs), ...others].map((f) => `rtl/${f}`);
+}
+
+/** Dependency order of package files (by `name::` references), alphabetical among equals. */
+function orderPackages(files: string[]): string[] {
+  const info = files.map((f) => {
+    const text = readFileSync(join(REPO_ROOT, 'rtl', f), 'utf8').replace(/\/\/.*$/gm, '');
+    const name = /\bpackage\s+(\w+)\s*;/.exec(text)?.[1] ?? f.replace(/\.sv$/, '');
+    return { f, name, text };
+  });
+  const done = new Set<string>();
+  const out: string[] = [];
+  const visit = (i: (typeof info)[number], stack: Set<string>) => {
+    if (done.has(i.name) || stack.has(i.name)) return;
+    stack.add(i.name);
+    for (const dep of info) if (dep !== i && new RegExp(`\\b${dep.name}::`).test(i.text)) visit(dep, stack);
+    done.add(i.name);
+    out.push(i.f);
+  };
+  for (const i of info) visit(i, new Set());
+  return out;
+}
+
+export function txEnginePresent(): boolean {
+  return existsSync(join(REPO_ROOT, TX_ENGINE_FILE));
+}
+
+/** Builds (or finds in the cache) the bench binary for one engine configuration. */
+export function buildTxEngineSim(b: TxEngineBuild): Promise<string> {
+  const top = b.top ?? TX_ENGINE_TOP;
+  const maxFrame = b.maxFrame ?? 9600;
+  const stub = top.endsWith('_stub');
+  const defs = Object.keys(b.defines ?? {}).map((d) => d.toLowerCase().replace(/^tlsnic_/, ''));
+  return buildSim({
+    name: [stub ? 'txstub' : 'tx', `w${b.width}`, `c${b.nCtx}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...defs, ...(b.trace ? ['fst'] : [])].join('-'),
+    top,
+    sources: stub ? [`rtl/${top}.sv`] : txEngineSources(),
+    params: { W: b.width, N_CTX: b.nCtx, MAX_FRAME: maxFrame },
+    defines: b.defines,
+    cppMain: BENCH,
+    extraFlags: b.trace ? ['--trace-fst'] : [],
+  });
+}
+
+export interface TxOutPacket {
+  data: Uint8Array;
+  /** Cycle of the packet's first and last output beat. */
+  firstCycle: number;
+  lastCycle: number;
+}
+
+export interface TxFrameAccept {
+  /** Cycle the frame's first and last input beat was accepted. */
+  first: number;
+  last: number;
+}
+
+export interface TxEngineRun {
+  packets: TxOutPacket[];
+  /** One entry per input frame, same order. */
+  frameAccept: TxFrameAccept[];
+  counters: TxCounters;
+  /** Protocol violations the bench saw on the output ("<cycle> <message>"). */
+  protocolErrors: string[];
+  /** Simulated cycles, including the drain after the last input beat. */
+  cycles: number;
+  /** Wall time of the bench's simulation loop. */
+  simSeconds: number;
+  /** Wall time the bench spent reading and converting the batch. */
+  parseSeconds: number;
+  /** tdata bytes a beat (W / 8) of the binary that ran. */
+  beatBytes: number;
+}
+
+export interface TxWaveform {
+  /** FST file to write. */
+  path: string;
+  /** Cycle window to dump (inclusive). */
+  from: number;
+  to: number;
+}
+
+export interface TxRunOptions {
+  /** Dump a waveform (the binary must be a `trace: true` build). */
+  fst?: TxWaveform;
+  /** Override the bench's drain: idle output cycles after the last input beat before it stops. */
+  drainIdle?: number;
+}
+
+export function frameRecord(f: TxFrame): string {
+  if (f.data.length === 0) throw new Error('tx-sim: a frame of zero bytes cannot be sent on AXI-Stream');
+  const hex = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('hex');
+  return `${f.user.kind} ${f.user.offload ? 1 : 0} ${f.user.ctxId} ${hex}`;
+}
+
+/** Streams `frames` through the engine binary with the given gap/stall pattern. */
+export async function runTxEngine(
+  binary: string,
+  frames: readonly TxFrame[],
+  stalls: SimStallConfig,
+  opts: TxRunOptions = {},
+): Promise<TxEngineRun> {
+  const batch: SimBatch = { stalls, records: frames.map(frameRecord) };
+  const env: Record<string, string> = {};
+  if (opts.fst) {
+    env.TLSNIC_FST = opts.fst.path;
+    env.TLSNIC_FST_FROM = String(opts.fst.from);
+    env.TLSNIC_FST_TO = String(opts.fst.to);
+  }
+  if (opts.drainIdle !== undefined) env.TLSNIC_DRAIN_IDLE = String(opts.drainIdle);
+  const res = Object.keys(env).length === 0 ? await runSim(binary, batch) : await runSimWithEnv(binary, batch, env);
+  return parseTxRun(res, frames.length);
+}
+
+/** runSim with extra environment variables for the bench (waveform, drain). */
+async function runSimWithEnv(binary: string, batch: SimBatch, env: Record<string, string>): Promise<SimResult> {
+  const r = await execa(binary, [], { input: formatBatch(batch), env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
+  if (r.exitCode !== 0) throw new Error(`${binary} exited with ${r.exitCode}: ${String(r.stderr).slice(-2000)}`);
+  return parseSimOutput(String(r.stdout));
+}
+
+function parseTxRun(res: SimResult, nFrames: number): TxEngineRun {
+  const packets: TxOutPacket[] = [];
+  const frameAccept: TxFrameAccept[] = new Array(nFrames);
+  const counterValues: number[] = new Array(16).fill(-1);
+  const protocolErrors: string[] = [];
+  let parseSeconds = 0;
+  let beatBytes = 0;
+  for (const f of res.lines) {
+    switch (f[0]) {
+      case 'p':
+        if (Number(f[1]) !== packets.length) throw new Error(`tx-sim: packet line ${f[1]} out of order`);
+        packets.push({ firstCycle: Number(f[2]), lastCycle: Number(f[3]), data: new Uint8Array(Buffer.from(f[4], 'hex')) });
+        break;
+      case 'a':
+        frameAccept[Number(f[1])] = { first: Number(f[2]), last: Number(f[3]) };
+        break;
+      case 'c':
+        // 64-bit counters; the model's are JS numbers, exact below 2^53.
+        counterValues[Number(f[1])] = Number(BigInt(f[2]));
+        break;
+      case 'e':
+        protocolErrors.push(f.slice(1).join(' '));
+        break;
+      case 'stat':
+        parseSeconds = Number(f[f.indexOf('parse_s') + 1]);
+        beatBytes = Number(f[f.indexOf('beat_bytes') + 1]);
+        break;
+      default:
+        throw new Error(`tx-sim: unexpected bench line '${f.join(' ').slice(0, 80)}'`);
+    }
+  }
+  for (let i = 0; i < nFrames; i++) if (!frameAccept[i]) throw new Error(`tx-sim: no accept line for frame ${i}`);
+  if (counterValues.includes(-1)) throw new Error('tx-sim: counter lines missing');
+  if (!(beatBytes > 0)) throw new Error('tx-sim: stat line missing');
+  const counters = Object.fromEntries(TX_COUNTER_NAMES.map((n, i) => [n, counterValues[i]])) as TxCounters;
+  return { packets, frameAccept, counters, protocolErrors, cycles: res.cycles, simSeconds: res.simSeconds, parseSeconds, beatBytes };
+}

@@ -1,0 +1,341 @@
+// Bench of the TX engine top (tlsnic_tx_engine, or tlsnic_tx_engine_stub: same ports; the C++
+// class is Vtop either way). Built by harness/tx-sim.ts with -DTB_W=<tdata bits>,
+// -DTB_N_CTX=<flow-table size>, -DTB_MAX_FRAME=<bytes>, optionally --trace-fst.
+//
+// Input (stdin, the text batch of tb_common.h / harness/sim-process.ts):
+//   cfg <seed> <gap_permille> <stall_permille> <max_cycles>
+//   <kind 0..3> <offload 0|1> <ctx_id decimal> <frame bytes as hex, byte 0 first>   one frame a line
+// Text was measured against the alternatives (see harness/tx-sim.ts): parsing is a small part of a run.
+//
+// Output (stdout), in this order:
+//   p <packet index> <cycle of first beat> <cycle of last beat> <bytes hex>   every output packet
+//   a <frame index> <cycle first beat accepted> <cycle last beat accepted>   every input frame
+//   c <counter index 0..15> <value decimal>                                 after the output drained
+//   e <cycle> <message ...>                                                 protocol violations
+//   stat parse_s <s> frames <n> in_bytes <n> drain_idle <n> beat_bytes <W/8>
+//   done <cycles> <wall seconds of the simulation loop>
+//
+// Cycle c is the c-th rising clock edge after reset; a beat "at cycle c" is one whose valid and
+// ready were both high at that edge. The input drives frames back to back, W/8 bytes a beat, tkeep
+// all ones except on the last beat, tuser on every beat of the frame. With gap_permille, valid
+// stays low on that share of cycles in which no beat is pending (a presented beat is never
+// withdrawn, as AXI-Stream requires); with stall_permille, m_tready is low on that share of cycles.
+// Both come from the seeded PRNG, so a run is deterministic. Bytes the engine must ignore (tdata
+// beyond tkeep, all of tdata/tkeep/tlast/tuser while valid is low) are pseudo-random, not zero.
+//
+// Drain: after the last input beat, the bench runs until m_tvalid has been low for DRAIN idle cycles
+// (256 + 2 x the beats of a MAX_FRAME frame; env TLSNIC_DRAIN_IDLE overrides), then reads the 32
+// counter indices combinationally (16..31 must read 0).
+//
+// Checks: output tkeep contiguous from bit 0 and all ones except on tlast beats, no empty beat, a
+// beat presented with m_tready low must stay presented and unchanged, every output packet ends with
+// tlast and is at most MAX_FRAME bytes. Each violation is an "e" line (at most 100); reaching
+// max_cycles aborts with exit status 3 and a message on stderr (a hang never looks like a pass).
+//
+// Waveform: with env TLSNIC_FST=<path> (binary built with --trace-fst), dumps cycles
+// [TLSNIC_FST_FROM, TLSNIC_FST_TO] (defaults 0 and 10000) to an FST file.
+#include <cstring>
+#include <memory>
+
+#include "Vtop.h"
+#include "tb_common.h"
+#if VM_TRACE_FST
+#include "verilated_fst_c.h"
+#endif
+
+#ifndef TB_W
+#error "build with -DTB_W=<tdata bits> (harness/tx-sim.ts does)"
+#endif
+#ifndef TB_MAX_FRAME
+#define TB_MAX_FRAME 9600
+#endif
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "beat packing assumes a little-endian host");
+static_assert(TB_W % 64 == 0 && TB_W >= 64, "W must be a multiple of 64");
+
+namespace {
+
+constexpr int kW = TB_W;
+constexpr int kBytes = kW / 8;
+constexpr uint64_t kKeepAll = kBytes == 64 ? ~0ULL : ((1ULL << kBytes) - 1);
+constexpr int kMaxErrors = 100;
+
+struct Frame {
+  uint32_t user;  // {ctx_id[15:0], offload, kind[1:0]}
+  std::size_t off;
+  std::size_t len;
+};
+
+struct Beat {
+  uint8_t data[kBytes];
+  uint64_t keep;
+  bool last;
+};
+
+// tdata ports: VlWide for W > 64, QData for W = 64. Byte k of the beat is bits [8k+7:8k], which on
+// a little-endian host is byte k of the word array.
+template <std::size_t N>
+void putData(VlWide<N>& p, const uint8_t* b) { std::memcpy(p.data(), b, kBytes); }
+template <std::size_t N>
+void getData(const VlWide<N>& p, uint8_t* b) { std::memcpy(b, p.data(), kBytes); }
+template <typename T>
+void putData(T& p, const uint8_t* b) { uint64_t v; std::memcpy(&v, b, 8); p = static_cast<T>(v); }
+template <typename T>
+void getData(const T& p, uint8_t* b) { const uint64_t v = static_cast<uint64_t>(p); std::memcpy(b, &v, 8); }
+
+void appendHex(std::string& s, const uint8_t* b, std::size_t n) {
+  static const char* d = "0123456789abcdef";
+  const std::size_t at = s.size();
+  s.resize(at + 2 * n);
+  char* o = &s[at];
+  for (std::size_t i = 0; i < n; i++) {
+    o[2 * i] = d[b[i] >> 4];
+    o[2 * i + 1] = d[b[i] & 15];
+  }
+}
+
+void fillJunk(tb::Prng& r, uint8_t* b, int n) {
+  for (int i = 0; i < n; i += 8) {
+    const uint64_t v = r.next();
+    std::memcpy(b + i, &v, n - i < 8 ? n - i : 8);
+  }
+}
+
+bool keepContiguous(uint64_t k) { return k != 0 && (k & (k + 1)) == 0; }
+
+uint64_t envU64(const char* name, uint64_t dflt) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtoull(v, nullptr, 10) : dflt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Verilated::commandArgs(argc, argv);
+  tb::Clock parse_clock;
+  tb::Cfg cfg;
+  std::vector<Frame> frames;
+  std::vector<uint8_t> bytes;
+  {
+    const auto recs = tb::readBatch(cfg);
+    std::size_t total = 0;
+    for (const auto& f : recs) {
+      tb::need(f, 4, "tx frame");
+      total += f[3].size() / 2;
+    }
+    bytes.reserve(total);
+    frames.reserve(recs.size());
+    for (const auto& f : recs) {
+      const uint32_t kind = static_cast<uint32_t>(std::stoul(f[0]));
+      const uint32_t offload = static_cast<uint32_t>(std::stoul(f[1]));
+      const uint32_t ctx = static_cast<uint32_t>(std::stoul(f[2]));
+      const std::string& h = f[3];
+      if (kind > 3 || offload > 1 || ctx > 0xffff || h.size() % 2 != 0 || h.empty()) {
+        std::fprintf(stderr, "tb_tx_engine: bad frame record %zu (kind %u offload %u ctx %u, %zu hex digits)\n",
+                     frames.size(), kind, offload, ctx, h.size());
+        return 2;
+      }
+      const std::size_t off = bytes.size();
+      for (std::size_t i = 0; i < h.size(); i += 2)
+        bytes.push_back(static_cast<uint8_t>(tb::hexval(h[i]) << 4 | tb::hexval(h[i + 1])));
+      frames.push_back({ctx << 3 | offload << 2 | kind, off, h.size() / 2});
+    }
+  }
+  const double parse_s = parse_clock.seconds();
+
+  const uint64_t frame_beats = (TB_MAX_FRAME + kBytes - 1) / kBytes;
+  const uint64_t drain_idle = envU64("TLSNIC_DRAIN_IDLE", 256 + 2 * frame_beats);
+
+  const char* fst_path = std::getenv("TLSNIC_FST");
+#if VM_TRACE_FST
+  std::unique_ptr<VerilatedFstC> fst;
+  const uint64_t fst_from = envU64("TLSNIC_FST_FROM", 0);
+  const uint64_t fst_to = envU64("TLSNIC_FST_TO", 10000);
+  if (fst_path && *fst_path) Verilated::traceEverOn(true);
+#else
+  if (fst_path && *fst_path) {
+    std::fprintf(stderr, "tb_tx_engine: TLSNIC_FST is set but this binary was built without --trace-fst "
+                         "(buildTxEngineSim({ trace: true }))\n");
+    return 2;
+  }
+#endif
+
+  auto top = std::make_unique<Vtop>();
+#if VM_TRACE_FST
+  if (fst_path && *fst_path) {
+    fst = std::make_unique<VerilatedFstC>();
+    top->trace(fst.get(), 99);
+    fst->open(fst_path);
+  }
+#endif
+
+  tb::Prng rng(cfg.seed);
+  tb::Prng junk(cfg.seed ^ 0x6a756e6b6a756e6bULL);
+  std::string out;
+  out.reserve(bytes.size() * 2 + frames.size() * 40 + 4096);
+  int errors = 0;
+  uint64_t cycle = 0;
+  auto error = [&](const std::string& msg) {
+    if (errors++ < kMaxErrors) out += "e " + std::to_string(cycle) + " " + msg + "\n";
+  };
+
+  // Reset: synchronous, so it needs clock edges; everything the engine must ignore is junk.
+  uint8_t beat[kBytes];
+  top->clk_i = 0;
+  top->rst_ni = 0;
+  top->s_tvalid_i = 0;
+  top->m_tready_i = 0;
+  top->cnt_sel_i = 0;
+  for (int i = 0; i < 8; i++) {
+    top->eval();
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+  }
+  top->rst_ni = 1;
+  top->eval();
+
+  std::vector<uint64_t> acc_first(frames.size(), 0), acc_last(frames.size(), 0);
+  std::size_t fi = 0;       // frame being sent
+  std::size_t beat_i = 0;   // beat of that frame
+  bool pending = false;     // a beat is presented and not yet accepted
+
+  std::vector<uint8_t> pkt;  // output packet being collected
+  pkt.reserve(TB_MAX_FRAME + 2 * kBytes);
+  uint64_t pkt_first = 0;
+  std::size_t npkt = 0;
+  bool held = false;  // an output beat was presented with m_tready low last cycle
+  Beat held_beat{};
+  uint64_t idle = 0;
+
+  tb::Clock wall;
+  for (;;) {
+    if (fi == frames.size() && idle >= drain_idle) break;
+    if (cycle >= cfg.max_cycles) {
+      std::fprintf(stderr,
+                   "tb_tx_engine: max_cycles %llu reached: %zu of %zu frames accepted, %zu packets out, "
+                   "m_tvalid %d s_tready %d\n",
+                   static_cast<unsigned long long>(cfg.max_cycles), fi, frames.size(), npkt,
+                   static_cast<int>(top->m_tvalid_o), static_cast<int>(top->s_tready_o));
+      std::fwrite(out.data(), 1, out.size(), stdout);  // partial results help debugging
+      return 3;
+    }
+    const bool gap = rng.chance(cfg.gap);
+    const bool ready = !rng.chance(cfg.stall);
+
+    // Input side.
+    const bool valid = pending || (fi < frames.size() && !gap);
+    top->s_tvalid_i = valid;
+    if (valid) {
+      const Frame& f = frames[fi];
+      const std::size_t at = beat_i * kBytes;
+      const std::size_t n = f.len - at < static_cast<std::size_t>(kBytes) ? f.len - at : kBytes;
+      std::memcpy(beat, &bytes[f.off + at], n);
+      if (n < static_cast<std::size_t>(kBytes)) fillJunk(junk, beat + n, kBytes - static_cast<int>(n));
+      putData(top->s_tdata_i, beat);
+      const bool last = at + n == f.len;
+      top->s_tkeep_i = n == static_cast<std::size_t>(kBytes) ? kKeepAll : ((1ULL << n) - 1);
+      top->s_tlast_i = last;
+      top->s_tuser_i = f.user;
+    } else {
+      fillJunk(junk, beat, kBytes);
+      putData(top->s_tdata_i, beat);
+      const uint64_t j = junk.next();
+      top->s_tkeep_i = j & kKeepAll;
+      top->s_tlast_i = (j >> 63) & 1;
+      top->s_tuser_i = static_cast<uint32_t>(j >> 20) & 0x7ffff;
+    }
+    top->m_tready_i = ready;
+    top->eval();
+
+    // Output side, sampled before the edge.
+    const bool mvalid = top->m_tvalid_o;
+    if (mvalid) {
+      Beat b;
+      getData(top->m_tdata_o, b.data);
+      b.keep = static_cast<uint64_t>(top->m_tkeep_o) & kKeepAll;
+      b.last = top->m_tlast_o;
+      if (held && (b.keep != held_beat.keep || b.last != held_beat.last ||
+                   std::memcmp(b.data, held_beat.data, kBytes) != 0))
+        error("output beat changed while m_tready was low (packet " + std::to_string(npkt) + ")");
+      if (ready) {
+        held = false;
+        if (pkt.empty()) pkt_first = cycle;
+        if (!b.last && b.keep != kKeepAll) error("tkeep not all ones on a beat without tlast (packet " + std::to_string(npkt) + ")");
+        if (b.last && !keepContiguous(b.keep)) error("tkeep not contiguous from bit 0 on the tlast beat (packet " + std::to_string(npkt) + ")");
+        const int n = b.last ? __builtin_popcountll(b.keep) : kBytes;
+        pkt.insert(pkt.end(), b.data, b.data + n);
+        if (b.last) {
+          if (pkt.size() > TB_MAX_FRAME) error("output packet " + std::to_string(npkt) + " of " + std::to_string(pkt.size()) + " bytes exceeds MAX_FRAME");
+          out += "p " + std::to_string(npkt) + " " + std::to_string(pkt_first) + " " + std::to_string(cycle) + " ";
+          appendHex(out, pkt.data(), pkt.size());
+          out += '\n';
+          npkt++;
+          pkt.clear();
+        } else if (pkt.size() > 4 * static_cast<std::size_t>(TB_MAX_FRAME)) {
+          error("tlast missing: output packet " + std::to_string(npkt) + " runs past 4 x MAX_FRAME bytes");
+          pkt.clear();
+        }
+      } else {
+        held = true;
+        held_beat = b;
+      }
+      idle = 0;
+    } else {
+      if (held) error("m_tvalid dropped before the beat was taken (packet " + std::to_string(npkt) + ")");
+      held = false;
+      idle++;
+    }
+
+    // Input handshake, sampled before the edge.
+    if (valid) {
+      if (top->s_tready_o) {
+        if (beat_i == 0) acc_first[fi] = cycle;
+        if (top->s_tlast_i) {
+          acc_last[fi] = cycle;
+          fi++;
+          beat_i = 0;
+        } else {
+          beat_i++;
+        }
+        pending = false;
+      } else {
+        pending = true;
+      }
+    }
+
+#if VM_TRACE_FST
+    const bool dump = fst && cycle >= fst_from && cycle <= fst_to;
+    if (dump) fst->dump(2 * cycle);
+#endif
+    top->clk_i = 1;
+    top->eval();
+#if VM_TRACE_FST
+    if (dump) fst->dump(2 * cycle + 1);
+#endif
+    top->clk_i = 0;
+    cycle++;
+  }
+  const double secs = wall.seconds();
+  if (!pkt.empty()) error("tlast missing: output packet " + std::to_string(npkt) + " has " + std::to_string(pkt.size()) + " bytes and no tlast");
+
+  for (std::size_t i = 0; i < frames.size(); i++)
+    out += "a " + std::to_string(i) + " " + std::to_string(acc_first[i]) + " " + std::to_string(acc_last[i]) + "\n";
+  for (uint32_t i = 0; i < 32; i++) {
+    top->cnt_sel_i = i;
+    top->eval();
+    const uint64_t v = top->cnt_value_o;
+    if (i < 16) out += "c " + std::to_string(i) + " " + std::to_string(v) + "\n";
+    else if (v != 0) error("counter index " + std::to_string(i) + " reads " + std::to_string(v) + ", not 0");
+  }
+  if (errors > kMaxErrors) out += "e " + std::to_string(cycle) + " " + std::to_string(errors - kMaxErrors) + " more errors not shown\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::printf("stat parse_s %.6f frames %zu in_bytes %zu drain_idle %llu beat_bytes %d\n", parse_s, frames.size(),
+              bytes.size(), static_cast<unsigned long long>(drain_idle), kBytes);
+  std::printf("done %llu %.6f\n", static_cast<unsigned long long>(cycle), secs);
+#if VM_TRACE_FST
+  if (fst) fst->close();
+#endif
+  top->final();
+  return 0;
+}
