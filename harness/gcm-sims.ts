@@ -1,0 +1,31 @@
+// The Verilator configurations of the AES-GCM core (rtl/tlsnic_aes_*, tlsnic_ghash*,
+// tlsnic_gcm_datapath), shared by the tests and bench/gcm-bench.ts so that each configuration
+// is built once and reused from the cache.
+import { buildSim } from './build-sim.ts';
+
+export type Lanes = 1 | 2 | 4;
+
+/** S-box styles of rtl/tlsnic_aes_pkg.sv; 'case' is the default the RTL ships with. */
+export type SboxStyle = 'case' | 'lut' | 'calc' | 'fncase';
+
+const PKG = 'rtl/tlsnic_aes_pkg.sv';
+const AES_SRCS = [PKG, 'rtl/tlsnic_aes_sbox.sv', 'rtl/tlsnic_aes_round.sv', 'rtl/tlsnic_aes_pipe.sv'];
+
+function sboxDefines(style: SboxStyle): Record<string, true> {
+  if (style === 'lut') return { TLSNIC_SBOX_LUT: true };
+  if (style === 'calc') return { TLSNIC_SBOX_CALC: true };
+  if (style === 'fncase') return { TLSNIC_SBOX_FNCASE: true };
+  return {};
+}
+
+/** tlsnic_aes_pipe with a 32-bit sideband carrying the beat index (bench tb/tb_aes.cpp). */
+export function buildAesSim(lanes: Lanes, sbox: SboxStyle = 'case'): Promise<string> {
+  return buildSim({
+    name: `aes-l${lanes}${sbox === 'case' ? '' : `-${sbox}`}`,
+    top: 'tlsnic_aes_pipe',
+    sources: AES_SRCS,
+    params: { LANES: lanes, SB_W: 32 },
+    defines: sboxDefines(sbox),
+    cppMain: 'tb/tb_aes.cpp',
+  });
+}
