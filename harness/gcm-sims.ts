@@ -29,3 +29,14 @@ export function buildAesSim(lanes: Lanes, sbox: SboxStyle = 'case'): Promise<str
     cppMain: 'tb/tb_aes.cpp',
   });
 }
+
+/** GHASH unit as the datapath uses it (tb/tb_ghash_top.sv: powers + fold; bench tb/tb_ghash.cpp). */
+export function buildGhashSim(lanes: Lanes): Promise<string> {
+  return buildSim({
+    name: `ghash-l${lanes}`,
+    top: 'tb_ghash_top',
+    sources: [PKG, 'rtl/tlsnic_ghash_powers.sv', 'rtl/tlsnic_ghash.sv', 'tb/tb_ghash_top.sv'],
+    params: { LANES: lanes },
+    cppMain: 'tb/tb_ghash.cpp',
+  });
+}
