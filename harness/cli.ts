@@ -2,11 +2,15 @@
 // a mismatch, 2 on bad usage or bad input (with a one-line message on stderr).
 import { parseArgs } from 'node:util';
 import { runTxCommand, RUN_DEFAULTS, type RunOptions } from './run-command.ts';
+import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
 
 Usage:
   tlsnic run [options]      generate a TX scenario, run it through the engine model(s), check, report
+  tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt [options]
+                            replay a real capture's TLS connections through the TX engine as the
+                            sending host; exit 0 only if the engine reproduces every packet
   tlsnic help               this text
 
 Options of run (defaults in brackets):
@@ -19,9 +23,19 @@ Options of run (defaults in brackets):
   --faults                  inject every malformed-input class
   --out DIR                 write input.pcap, output.pcap and summary.json there [${RUN_DEFAULTS.out}]
 
+Options of replay:
+  --keylog FILE             SSLKEYLOGFILE with the capture's secrets (required)
+  --out DIR                 write tx.pcap and summary.json there [${REPLAY_DEFAULTS.out}]
+  --engine model|rtl        engine to run [${REPLAY_DEFAULTS.engine}]
+  --width 128|256|512       RTL datapath width in bits [${REPLAY_DEFAULTS.width}]
+  Handles classic pcap (Ethernet, IPv4/IPv6, TCP); TLS 1.2/1.3 AES-GCM connections whose handshake
+  is in the capture and whose keys are in the keylog are offloaded, the rest copied and reported
+  as skipped. Exit 0 all packets match, 1 a mismatch, 2 bad input.
+
 Examples:
   tlsnic run
   tlsnic run --seed 7 --flows 32 --loss 0.1 --record-size 64,16384 --out out/seed7
+  tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
 `;
 
 class UsageError extends Error {}
@@ -66,6 +80,31 @@ function parseRunOptions(args: string[]): RunOptions {
   };
 }
 
+function parseReplayOptions(args: string[]): ReplayOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      keylog: { type: 'string' },
+      out: { type: 'string' },
+      engine: { type: 'string' },
+      width: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`replay takes one capture file, got ${positionals.length} (try: tlsnic --help)`);
+  if (values.keylog === undefined) throw new UsageError('replay needs --keylog FILE');
+  const width = values.width === undefined ? REPLAY_DEFAULTS.width : Number(values.width);
+  if (!(REPLAY_WIDTHS as readonly number[]).includes(width)) throw new UsageError(`--width must be one of ${REPLAY_WIDTHS.join(', ')}, got '${values.width}'`);
+  return {
+    capture: positionals[0],
+    keylog: values.keylog,
+    out: values.out ?? REPLAY_DEFAULTS.out,
+    width: width as ReplayWidth,
+    engine: values.engine ?? REPLAY_DEFAULTS.engine,
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -78,6 +117,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         return await runTxCommand(parseRunOptions(rest));
+      case 'replay':
+        return await runReplayCommand(parseReplayOptions(rest));
       default:
         throw new UsageError(`unknown command '${cmd}' (try: tlsnic --help)`);
     }

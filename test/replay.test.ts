@@ -1,0 +1,532 @@
+// `tlsnic replay` on captures made from real node:tls sessions (harness/capture-gen.ts): for each of
+// the four AES-GCM suites (TLS 1.2 / 1.3 × AES-128 / AES-256), two concurrent connections (IPv4 on
+// port 443; IPv6 with an 802.1Q tag and jumbo segments on port 8443) cut into segments of many
+// sizes, with retransmissions (exact, coalesced, re-cut), pure ACKs, FINs, zero and partial TCP
+// checksums, and non-TCP frames. The replay must reproduce every packet (TCP checksums aside, which
+// must become right), and tshark — which checks GCM tags — must decrypt tx.pcap with the session's
+// key log to exactly the plaintext the real TLS sockets delivered. Then: a connection without keys
+// (skipped, copied), a gap and a truncated capture, corrupted captures (must fail), bad inputs.
+//
+// Seeds: TLSNIC_SEED=<n> reruns with another base seed; each test prints the seed it used. The TLS
+// sessions themselves are real and so differ per run; the seed fixes traffic sizes and segmentation.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { bytesEqual } from '../models/bytes.ts';
+import { isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag } from '../models/packet.ts';
+import { readPcap, writePcap } from '../models/pcap.ts';
+import { createPrng, type Prng } from '../models/prng.ts';
+import { seqDiff, seqGeq } from '../models/tcp-seq.ts';
+import { TX_COUNTER_NAMES } from '../models/nic-tx.ts';
+import { FrameKind } from '../models/tx-frames.ts';
+import {
+  arpRequestFrame,
+  mergeIntoPcap,
+  recordTlsSession,
+  sessionPackets,
+  sessionTraffic,
+  udpFrame,
+  type CapturePacket,
+  type CaptureStats,
+  type RecordedSession,
+} from '../harness/capture-gen.ts';
+import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/tls-peer.ts';
+import { compareToCapture, goldenTxEngine, parseCapture, planReplay, runReplay, type DirectionReport, type TxEngine } from '../harness/replay.ts';
+import { parseKeylog } from '../models/keylog.ts';
+
+const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 7150);
+const SUITES = Object.entries(TLS_PEER_SUITES) as [string, TlsPeerSuite][];
+
+const cli = (args: string[]) => execa('node', ['bin/tlsnic.mjs', ...args], { reject: false });
+
+// One recorded session per (suite, slot), shared by the tests of this file.
+const sessionCache = new Map<string, Promise<RecordedSession>>();
+function session(suite: TlsPeerSuite, slot: number, seed: number): Promise<RecordedSession> {
+  const k = `${suite.name}/${slot}`;
+  if (!sessionCache.has(k)) {
+    const prng = createPrng(seed);
+    sessionCache.set(k, recordTlsSession(suite, sessionTraffic(prng, 90_000 + slot * 30_000), prng));
+  }
+  return sessionCache.get(k) as Promise<RecordedSession>;
+}
+
+interface ConnSpec {
+  rec: RecordedSession;
+  clientPort: number;
+  serverPort: number;
+}
+
+interface BuiltCapture {
+  dir: string;
+  pcap: string;
+  keylog: string;
+  bytes: Uint8Array;
+  conns: ConnSpec[];
+  stats: CaptureStats[];
+}
+
+// Connection A: IPv4, port 443, Ethernet MTU segments, TCP timestamps. Connection B: IPv6 in VLAN
+// 7, port 8443, jumbo segments up to 8960 bytes, no TCP options.
+function buildCapture(prng: Prng, recs: RecordedSession[], keylogText: string): BuiltCapture {
+  const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-'));
+  const conns: ConnSpec[] = [];
+  const lists: CapturePacket[][] = [];
+  const stats: CaptureStats[] = [];
+  recs.forEach((rec, i) => {
+    const a = i % 2 === 0;
+    const spec = { rec, clientPort: 40001 + i, serverPort: a ? 443 : 8443 };
+    const g = sessionPackets(prng, rec, {
+      ipVersion: a ? 4 : 6,
+      vlan: a ? undefined : 7,
+      clientPort: spec.clientPort,
+      serverPort: spec.serverPort,
+      hostIndex: i + 1,
+      maxSegment: a ? 1460 : 8960,
+      tcpTimestamps: a,
+      retransmitProbability: 0.06,
+    });
+    conns.push(spec);
+    lists.push(g.packets);
+    stats.push(g.stats);
+  });
+  lists.push([{ data: arpRequestFrame(9) }, { data: udpFrame(9, new TextEncoder().encode('not tcp at all')) }]);
+  const bytes = mergeIntoPcap(prng, lists);
+  const pcap = join(dir, 'capture.pcap');
+  const keylog = join(dir, 'keylog.txt');
+  writeFileSync(pcap, bytes);
+  writeFileSync(keylog, keylogText);
+  return { dir, pcap, keylog, bytes, conns, stats };
+}
+
+interface Summary {
+  result: string;
+  packets: number;
+  packetsSent: number;
+  offloadedPackets: number;
+  records: number;
+  resyncs: number;
+  directions: DirectionReport[];
+  counters: Record<string, number>;
+  mismatches: number;
+}
+
+function readSummary(out: string): Summary {
+  return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+}
+
+/** The report of the direction sent from TCP port `port` (connection numbers follow capture order). */
+function from(dirs: readonly DirectionReport[], port: number): DirectionReport {
+  const d = dirs.find((x) => x.from.endsWith(`:${port}`));
+  if (!d) throw new Error(`no direction from port ${port}`);
+  return d;
+}
+
+/** tx.pcap must be the capture packet for packet, differing only in TCP checksums, all of them right. */
+function expectEqualExceptChecksums(txBytes: Uint8Array, capBytes: Uint8Array): { fixed: number } {
+  const tx = readPcap(txBytes);
+  const cap = readPcap(capBytes);
+  expect(txBytes.length).toBe(capBytes.length);
+  expect(tx.length).toBe(cap.length);
+  let fixed = 0;
+  for (let i = 0; i < cap.length; i++) {
+    const a = tx[i].data;
+    const b = cap[i].data;
+    expect(tx[i].timestampNs).toBe(cap[i].timestampNs);
+    expect(a.length, `frame ${i + 1} length`).toBe(b.length);
+    const p = parseTcpPacket(b);
+    if (isParseError(p)) {
+      expect(bytesEqual(a, b), `frame ${i + 1} (not TCP) must be copied`).toBe(true);
+      continue;
+    }
+    const ck = p.l4Offset + 16;
+    for (let k = 0; k < b.length; k++) {
+      if (k !== ck && k !== ck + 1 && a[k] !== b[k]) throw new Error(`frame ${i + 1}: byte ${k} differs from the capture`);
+    }
+    expect(tcpChecksumOk(a), `frame ${i + 1}: TCP checksum in tx.pcap`).toBe(true);
+    if (!tcpChecksumOk(b)) fixed++;
+  }
+  return { fixed };
+}
+
+async function tshark(args: string[]): Promise<string> {
+  const r = await execa('tshark', args, { reject: false });
+  if (r.exitCode !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * The application data tshark decrypts for one connection, per direction (`tshark -z
+ * follow,tls,raw`: lines of Node 0's data unindented, the peer's indented).
+ */
+async function tsharkDecrypted(pcap: string, keylog: string, c: ConnSpec, ipVersion: 4 | 6, host: number): Promise<{ c2s: Uint8Array; s2c: Uint8Array }> {
+  const addr = (side: number) => (ipVersion === 4 ? `10.${host}.0.${side}` : `[fd${host.toString(16).padStart(2, '0')}::${side}]`);
+  const out = await tshark([
+    '-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-d', 'tcp.port==8443,tls', '-q',
+    '-z', `follow,tls,raw,${addr(1)}:${c.clientPort},${addr(2)}:${c.serverPort}`,
+  ]);
+  const node0 = /^Node 0: (.*):(\d+)$/m.exec(out);
+  const unindented: string[] = [];
+  const indented: string[] = [];
+  const body = out.split('===================================================================')[1] ?? '';
+  for (const line of body.split('\n')) {
+    if (/^(Follow|Filter|Node \d):/.test(line) || line.trim() === '') continue;
+    (line.startsWith('\t') ? indented : unindented).push(line.trim());
+  }
+  const a = Uint8Array.from(Buffer.from(unindented.join(''), 'hex'));
+  const b = Uint8Array.from(Buffer.from(indented.join(''), 'hex'));
+  const node0IsServer = node0 !== null && Number(node0[2]) === c.serverPort;
+  return node0IsServer ? { c2s: b, s2c: a } : { c2s: a, s2c: b };
+}
+
+/** tcp.checksum.status per TCP frame as tshark sees it: 1 good, 0 bad. */
+async function tsharkChecksumStatus(pcap: string): Promise<string[]> {
+  const out = await tshark(['-r', pcap, '-o', 'tcp.check_checksum:TRUE', '-Y', 'tcp', '-T', 'fields', '-e', 'tcp.checksum.status']);
+  return out.split('\n').filter((l) => l !== '');
+}
+
+describe.each(SUITES.map(([key, suite], i) => ({ key, suite, i })))('replay of real $suite.name sessions', ({ suite, i }) => {
+  const seed = (BASE_SEED + 101 * i) >>> 0;
+  let cap: BuiltCapture;
+  let out: string;
+  let run: Awaited<ReturnType<typeof cli>>;
+
+  beforeAll(async () => {
+    console.log(`replay ${suite.name}: seed ${seed}`);
+    const recs = [await session(suite, 0, seed), await session(suite, 1, seed + 1)];
+    for (const r of recs) expect(r.suite.code).toBe(suite.code);
+    cap = buildCapture(createPrng(seed), recs, recs.map((r) => r.keylogText).join(''));
+    out = join(cap.dir, 'out');
+    run = await cli(['replay', cap.pcap, '--keylog', cap.keylog, '--out', out]);
+  });
+
+  test('the capture exercises what it should', () => {
+    for (const st of cap.stats) {
+      expect(st.tinySegments, `seed ${seed}`).toBeGreaterThan(0);
+      expect(st.retransmissions, `seed ${seed}`).toBeGreaterThan(st.coalescedRetransmissions); // some exact
+      expect(st.coalescedRetransmissions, `seed ${seed}`).toBeGreaterThan(0);
+      expect(st.checksums.zero, `seed ${seed}`).toBeGreaterThan(0);
+      expect(st.checksums.partial, `seed ${seed}`).toBeGreaterThan(0);
+    }
+    // 16 KB records in both directions of every session.
+    for (const c of cap.conns) {
+      expect(c.rec.plaintext.c2s.length).toBeGreaterThan(16384);
+      expect(c.rec.plaintext.s2c.length).toBeGreaterThan(16384);
+    }
+  });
+
+  test('every packet matches: exit 0, a PASS line per connection and direction', () => {
+    expect(run.exitCode, `seed ${seed}\n${run.stdout}\n${run.stderr}`).toBe(0);
+    const lines = run.stdout.split('\n').filter((l) => /^ {2}conn \d/.test(l));
+    expect(lines).toHaveLength(4);
+    for (const l of lines) expect(l).toMatch(new RegExp(`TLS ${suite.version.replace('.', '\\.')} ${suite.name} .*records \\d+, resyncs \\d+ +PASS$`));
+    expect(run.stdout).toMatch(/^PASS: /m);
+  });
+
+  test('summary.json: four offloaded directions, counters agree, resyncs happened, nothing dropped', () => {
+    const s = readSummary(out);
+    expect(s.result).toBe('PASS');
+    expect(s.mismatches).toBe(0);
+    expect(s.packetsSent).toBe(s.packets);
+    expect(s.directions.map((d) => `${d.conn} ${d.direction} ${d.result}`)).toEqual(['1 c2s PASS', '1 s2c PASS', '2 c2s PASS', '2 s2c PASS']);
+    expect(from(s.directions, 40001).direction).toBe('c2s');
+    expect(from(s.directions, 8443).direction).toBe('s2c');
+    for (const d of s.directions) {
+      expect(d.version).toBe(suite.version);
+      expect(d.cipher).toBe(suite.name);
+      expect(d.records).toBeGreaterThan(1);
+      expect(d.offloadedPackets).toBeGreaterThan(0);
+      // 1.2: record 0 is the Finished, written before the kernel takes over.
+      expect(d.firstRecordSeq).toBe(suite.version === '1.2' ? '1' : '0');
+    }
+    expect(s.resyncs).toBeGreaterThan(0);
+    expect(s.counters.tx_tls_encrypted_packets).toBe(s.offloadedPackets);
+    expect(s.counters.tx_tls_ctx).toBe(4);
+    expect(s.counters.tx_tls_del).toBe(4);
+    for (const n of TX_COUNTER_NAMES.filter((n) => n.includes('drop') || n.endsWith('_err') || n === 'tx_tls_resync_bad')) {
+      expect(s.counters[n], n).toBe(0);
+    }
+  });
+
+  test('tx.pcap equals the capture except TCP checksums, which are all correct', () => {
+    const { fixed } = expectEqualExceptChecksums(readFileSync(join(out, 'tx.pcap')), cap.bytes);
+    expect(fixed).toBeGreaterThan(0); // the capture's zero/partial checksums came out right
+  });
+
+  test('tshark decrypts tx.pcap to the plaintext the TLS sockets delivered, checksums good', async () => {
+    const tx = join(out, 'tx.pcap');
+    for (const [k, c] of cap.conns.entries()) {
+      const d = await tsharkDecrypted(tx, cap.keylog, c, k % 2 === 0 ? 4 : 6, k + 1);
+      expect(d.c2s.length, `conn ${k + 1} c2s bytes decrypted by tshark`).toBe(c.rec.plaintext.c2s.length);
+      expect(bytesEqual(d.c2s, c.rec.plaintext.c2s), `conn ${k + 1} c2s`).toBe(true);
+      expect(d.s2c.length, `conn ${k + 1} s2c bytes decrypted by tshark`).toBe(c.rec.plaintext.s2c.length);
+      expect(bytesEqual(d.s2c, c.rec.plaintext.s2c), `conn ${k + 1} s2c`).toBe(true);
+    }
+    const txStatus = await tsharkChecksumStatus(tx);
+    expect(txStatus.length).toBe(readPcap(cap.bytes).length - 2); // all but the ARP and UDP frames
+    expect(txStatus.every((s) => s === '1')).toBe(true);
+    expect((await tsharkChecksumStatus(cap.pcap)).some((s) => s === '0')).toBe(true); // and the check can fail
+  });
+});
+
+/** Frames of a capture with their TCP view, for building variants of a capture. */
+function tcpView(bytes: Uint8Array) {
+  return readPcap(bytes).map((p) => ({ p, t: parseTcpPacket(p.data) }));
+}
+
+function rewrite(bytes: Uint8Array, keep: (i: number) => boolean, edit?: (i: number, d: Uint8Array) => void): Uint8Array {
+  return writePcap(
+    readPcap(bytes)
+      .filter((_, i) => keep(i))
+      .map((p, i) => {
+        const d = p.data.slice();
+        edit?.(i, d);
+        return { data: d, timestampUs: p.timestampUs };
+      }),
+  );
+}
+
+describe('replay: connections it cannot or must not reproduce', () => {
+  const seed = (BASE_SEED + 9001) >>> 0;
+  let cap: BuiltCapture;
+  let clean: Summary;
+  let cleanStdout: string;
+
+  beforeAll(async () => {
+    console.log(`replay variants: seed ${seed}`);
+    const withKeys = await session(TLS_PEER_SUITES.tls13Aes256, 0, (BASE_SEED + 101) >>> 0);
+    const without = await session(TLS_PEER_SUITES.tls12Aes128, 0, (BASE_SEED + 202) >>> 0);
+    // Only the first connection's secrets are in the key log.
+    cap = buildCapture(createPrng(seed), [withKeys, without], withKeys.keylogText);
+    const out = join(cap.dir, 'out');
+    const r = await cli(['replay', cap.pcap, '--keylog', cap.keylog, '--out', out]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    clean = readSummary(out);
+    cleanStdout = r.stdout;
+  });
+
+  test('a connection whose keys are not in the keylog is skipped and copied; exit 0', () => {
+    const withKeys = from(clean.directions, 40001).conn;
+    expect(clean.directions.filter((d) => d.conn === withKeys).map((d) => d.result)).toEqual(['PASS', 'PASS']);
+    const skipped = clean.directions.filter((d) => d.conn !== withKeys);
+    expect(skipped.map((d) => d.result)).toEqual(['SKIPPED', 'SKIPPED']);
+    for (const d of skipped) {
+      expect(d.reason).toMatch(/no CLIENT_RANDOM in the keylog/);
+      expect(d.version).toBe('1.2');
+      expect(d.ctxId).toBeNull();
+    }
+    expect(cleanStdout).toMatch(new RegExp(`conn ${skipped[0].conn} c2s .* SKIPPED — no CLIENT_RANDOM in the keylog`));
+    expect(clean.counters.tx_tls_ctx).toBe(2);
+    expectEqualExceptChecksums(readFileSync(join(cap.dir, 'out', 'tx.pcap')), cap.bytes);
+  });
+
+  test('a capture that stops mid-record still replays (the incomplete record is encrypted as far as it goes)', async () => {
+    // Cut the capture after one of connection 1's client data packets such that its stream ends
+    // inside an application record (16 KB records make most cuts do).
+    const keylog = parseKeylog(readFileSync(cap.keylog, 'utf8'));
+    const packets = readPcap(cap.bytes);
+    const view = tcpView(cap.bytes);
+    const dataIdx = view.flatMap((v, i) => (!isParseError(v.t) && v.t.tuple.srcPort === 40001 && v.t.payloadLength > 0 ? [i] : []));
+    let cut = -1;
+    for (let k = Math.floor(dataIdx.length * 0.6); k < dataIdx.length && cut < 0; k++) {
+      const plan = planReplay(packets.slice(0, dataIdx[k] + 1), keylog);
+      if (from(plan.directions, 40001).partialRecord) cut = dataIdx[k];
+    }
+    expect(cut).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-cut-'));
+    writeFileSync(join(dir, 'cut.pcap'), rewrite(cap.bytes, (i) => i <= cut));
+    const r = await cli(['replay', join(dir, 'cut.pcap'), '--keylog', cap.keylog, '--out', join(dir, 'out')]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/conn \d c2s 10\.1\.0\.1:40001 .*\(last incomplete\).* PASS/);
+    const c2s = from(readSummary(join(dir, 'out')).directions, 40001);
+    expect(c2s.result).toBe('PASS');
+    expect(c2s.partialRecord).toBe(true);
+    expectEqualExceptChecksums(readFileSync(join(dir, 'out', 'tx.pcap')), readFileSync(join(dir, 'cut.pcap')));
+  });
+
+  test('a data segment missing from the capture: that direction is skipped with the reason, the rest replays', async () => {
+    // Drop an original server→client data segment of connection 1 that is never retransmitted.
+    const view = tcpView(cap.bytes);
+    const candidates = view.flatMap((v, i) => (!isParseError(v.t) && v.t.tuple.srcPort === 443 && v.t.payloadLength > 0 ? [i] : []));
+    const once = candidates.filter((i) => {
+      const t = view[i].t;
+      if (isParseError(t)) return false;
+      // No other packet of the direction overlaps this one's bytes.
+      return candidates.every((j) => {
+        if (j === i) return true;
+        const u = view[j].t;
+        if (isParseError(u)) return true;
+        const a = seqDiff(u.seq, t.seq);
+        return a >= t.payloadLength || a + u.payloadLength <= 0;
+      });
+    });
+    const drop = once[Math.floor(once.length / 2)];
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-gap-'));
+    writeFileSync(join(dir, 'gap.pcap'), rewrite(cap.bytes, (i) => i !== drop));
+    const r = await cli(['replay', join(dir, 'gap.pcap'), '--keylog', cap.keylog, '--out', join(dir, 'out')]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    const s = readSummary(join(dir, 'out'));
+    const s2c = from(s.directions, 443);
+    expect(s2c.result).toBe('SKIPPED');
+    expect(s2c.reason).toMatch(/missing from the capture/);
+    expect(from(s.directions, 40001).result).toBe('PASS');
+  });
+
+  test('an engine that does not encrypt fails the offloaded packets (the engine is handed plaintext)', async () => {
+    const packets = parseCapture(cap.bytes).packets;
+    const plan = planReplay(packets, parseKeylog(readFileSync(cap.keylog, 'utf8')));
+    const passthrough: TxEngine = async (frames) => {
+      const golden = await goldenTxEngine({ width: 512, nCtx: plan.nCtx })(frames);
+      return { ...golden, outputs: frames.filter((f) => f.user.kind === FrameKind.PACKET).map((f) => f.data) };
+    };
+    const bad = await runReplay(packets, plan, passthrough);
+    expect(bad.ok).toBe(false);
+    const offloaded = plan.directions.reduce((n, d) => n + d.offloadedPackets, 0);
+    // The engine is handed plaintext for every offloaded packet except the few whose record bytes
+    // are only headers (and TLS 1.2 explicit nonces), which encryption leaves as they are.
+    const hostFrames = plan.frames.filter((f) => f.user.kind === FrameKind.PACKET).map((f) => f.data);
+    expect(hostFrames.length).toBe(packets.length);
+    const plaintextFrames = packets.filter((p, i) => compareToCapture(hostFrames[i], p.data) !== null);
+    const headerOnly = packets.filter((p, i) => plan.encrypted[i] && compareToCapture(hostFrames[i], p.data) === null);
+    expect(plaintextFrames.length).toBe(offloaded - headerOnly.length);
+    expect(headerOnly.length).toBeLessThan(offloaded / 10);
+    for (const p of headerOnly) {
+      const t = parseTcpPacket(p.data);
+      expect(!isParseError(t) && t.payloadLength <= 13).toBe(true);
+    }
+    // And exactly those fail when the engine does not encrypt.
+    expect(bad.mismatches).toBe(plaintextFrames.length);
+    const good = await runReplay(packets, planReplay(packets, parseKeylog(readFileSync(cap.keylog, 'utf8'))), goldenTxEngine({ width: 512, nCtx: plan.nCtx }));
+    expect(good.ok).toBe(true);
+  });
+
+  test('a retransmitted copy with one ciphertext byte changed: exit 1, the frame reported', async () => {
+    // A retransmission of application data in connection 1, client→server.
+    const view = tcpView(cap.bytes);
+    const start = from(clean.directions, 40001).startOffloadTcpSn as number;
+    let highest: number | null = null;
+    let victim = -1;
+    for (let i = 0; i < view.length && victim < 0; i++) {
+      const t = view[i].t;
+      if (isParseError(t) || t.tuple.srcPort !== 40001 || t.payloadLength === 0) continue;
+      const end = (t.seq + t.payloadLength) >>> 0;
+      if (highest !== null && seqGeq(t.seq, start) && seqDiff(highest, end) >= 0) victim = i;
+      if (highest === null || seqDiff(end, highest) > 0) highest = end;
+    }
+    expect(victim).toBeGreaterThanOrEqual(0);
+    const t = view[victim].t;
+    if (isParseError(t)) throw new Error('unreachable');
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-bad-'));
+    const flipAt = t.payloadOffset + t.payloadLength - 1;
+    writeFileSync(join(dir, 'bad.pcap'), rewrite(cap.bytes, () => true, (i, d) => {
+      if (i === victim) d[flipAt] ^= 0x40;
+    }));
+    const r = await cli(['replay', join(dir, 'bad.pcap'), '--keylog', cap.keylog, '--out', join(dir, 'out')]);
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL: 1 packet\(s\) differ/m);
+    expect(r.stdout).toContain(`frame ${victim + 1}: payload byte ${t.payloadLength - 1}`);
+    const s = readSummary(join(dir, 'out'));
+    expect(s.result).toBe('FAIL');
+    const c2s = from(s.directions, 40001);
+    expect(c2s.result).toBe('FAIL');
+    expect(c2s.mismatches).toBe(1);
+  });
+
+  test('a ciphertext byte changed in every copy: the record does not authenticate, exit 1; tshark fails on it too', async () => {
+    const view = tcpView(cap.bytes);
+    const c2s = from(clean.directions, 40001);
+    const target = ((c2s.startOffloadTcpSn as number) + 100) >>> 0; // inside the first application record
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-bad2-'));
+    let copies = 0;
+    const bad = rewrite(cap.bytes, () => true, (i, d) => {
+      const t = view[i].t;
+      if (isParseError(t) || t.tuple.srcPort !== 40001) return;
+      const k = seqDiff(target, t.seq);
+      if (k >= 0 && k < t.payloadLength && !(t.tcp.flags & TcpFlag.SYN)) {
+        d[t.payloadOffset + k] ^= 0x01;
+        copies++;
+      }
+    });
+    expect(copies).toBeGreaterThan(0);
+    writeFileSync(join(dir, 'bad.pcap'), bad);
+    const r = await cli(['replay', join(dir, 'bad.pcap'), '--keylog', cap.keylog, '--out', join(dir, 'out')]);
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/conn \d c2s 10\.1\.0\.1:40001 .* FAIL — .*does not authenticate/);
+    // The tshark check is not blind: the same capture no longer decrypts to the plaintext.
+    const d = await tsharkDecrypted(join(dir, 'bad.pcap'), cap.keylog, cap.conns[0], 4, 1);
+    expect(bytesEqual(d.c2s, cap.conns[0].rec.plaintext.c2s)).toBe(false);
+  });
+});
+
+describe('replay: bad input and usage', () => {
+  let dir: string;
+  let goodPcap: string;
+  let goodKeylog: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-input-'));
+    goodPcap = join(dir, 'good.pcap');
+    goodKeylog = join(dir, 'keys.txt');
+    writeFileSync(goodPcap, writePcap([{ data: arpRequestFrame(1) }, { data: arpRequestFrame(2) }]));
+    writeFileSync(goodKeylog, `CLIENT_RANDOM ${'ab'.repeat(32)} ${'cd'.repeat(48)}\n`);
+  });
+
+  test('a capture of other traffic only: everything copied, exit 0', async () => {
+    const out = join(dir, 'out-ok');
+    const r = await cli(['replay', goodPcap, '--keylog', goodKeylog, '--out', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'tx.pcap')).equals(readFileSync(goodPcap))).toBe(true);
+  });
+
+  const cases: [string, () => Promise<{ capture: string; keylog: string }>, RegExp][] = [
+    ['not a pcap', async () => ({ capture: write('text.pcap', 'hello, not a capture\n'), keylog: goodKeylog }), /not a pcap file/],
+    ['truncated pcap', async () => ({ capture: write('trunc.pcap', readFileSync(goodPcap).subarray(0, 24 + 16 + 20)), keylog: goodKeylog }), /truncated packet 0/],
+    ['pcapng', async () => {
+      const ng = join(dir, 'cap.pcapng');
+      await execa('editcap', ['-F', 'pcapng', goodPcap, ng]);
+      return { capture: ng, keylog: goodKeylog };
+    }, /pcapng/],
+    ['not Ethernet', async () => {
+      const b = readFileSync(goodPcap);
+      b.writeUInt32LE(101, 20); // LINKTYPE_RAW
+      return { capture: write('raw.pcap', b), keylog: goodKeylog };
+    }, /link type 101 is not Ethernet/],
+    ['missing capture', async () => ({ capture: join(dir, 'nope.pcap'), keylog: goodKeylog }), /cannot read capture .*ENOENT/],
+    ['malformed keylog', async () => ({ capture: goodPcap, keylog: write('bad-keys.txt', 'CLIENT_RANDOM zz\n') }), /keylog line 1/],
+    ['binary keylog', async () => ({ capture: goodPcap, keylog: goodPcap }), /binary data, not an SSLKEYLOGFILE/],
+    ['missing keylog', async () => ({ capture: goodPcap, keylog: join(dir, 'nope.txt') }), /cannot read keylog .*ENOENT/],
+  ];
+  function write(name: string, data: string | Uint8Array): string {
+    writeFileSync(join(dir, name), data);
+    return join(dir, name);
+  }
+
+  test.each(cases)('%s: one-line message, exit 2, no output', async (name, make, msg) => {
+    const { capture, keylog } = await make();
+    const out = join(dir, `out-${name.replace(/\W/g, '-')}`);
+    const r = await cli(['replay', capture, '--keylog', keylog, '--out', out]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^tlsnic replay: /);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+
+  test.each([
+    [['replay', '--keylog', 'k.txt'], /one capture file/],
+    [['replay', 'a.pcap'], /needs --keylog/],
+    [['replay', 'a.pcap', '--keylog', 'k', '--width', '100'], /--width must be one of 128, 256, 512/],
+    [['replay', 'a.pcap', '--keylog', 'k', '--engine', 'rtl'], /engine 'rtl' is not available/],
+    [['replay', 'a.pcap', '--keylog', 'k', '--engine', 'fpga'], /unknown engine 'fpga'/],
+  ])('usage %j: message, exit 2', async (args, msg) => {
+    const r = await cli(args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  test('help describes replay', async () => {
+    const r = await cli(['--help']);
+    expect(r.stdout).toMatch(/tlsnic replay CAPTURE\.pcap --keylog KEYLOG\.txt/);
+  });
+});
