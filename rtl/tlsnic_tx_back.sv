@@ -1,0 +1,393 @@
+// tlsnic_tx_back: back end of the TX offload engine. Receives each work item from the AES
+// pipeline (tlsnic_aes_pipe output: the item descriptor in the sideband plus LANES+1 encrypted
+// counter blocks) and
+//   * XORs the keystream into the record payload bytes of slot A and slot B (tlsnic_tx_front
+//     header explains the slots), using the keystream block saved from the previous item when
+//     slot A starts mid-block;
+//   * folds the ciphertext into GHASH: slot A continues the record's accumulator with up to
+//     LANES+2 blocks (AAD, ciphertext, padded last block, length block) aggregated with
+//     H^1..H^(LANES+2); slot B starts a new accumulator with up to LANES blocks;
+//   * finishes the tag (GHASH ^ E_K(J0)) when slot A's payload ends and writes tag bytes;
+//   * after the beat's last item, computes the beat's share of the TCP checksum and hands the
+//     beat to the output buffer; on a packet's last beat, the final checksum and keep/drop.
+// Per-connection crypto state (tlsnic_tx_back::bctx) lives in the back flow table, loaded on a
+// frame's first crypto item and written back on its last item if the frame commits; otherwise
+// the working copy returns to the snapshot taken at load.
+// An install item (lane 0 = E_K(0^128) = H) writes H^1..H^(LANES+2) for the context.
+//
+// Stages: B0 registers the AES output and reads the table; B1 (combinational) does all of the
+// above for one item; B2 merges the items of a beat and sums the checksum; its registered
+// outputs drive the output buffer. Latency: 2 cycles from the AES output to ob_wr_o.
+module tlsnic_tx_back #(
+  parameter int unsigned W     = 512,
+  parameter int unsigned N_CTX = 1024,
+  localparam int unsigned B  = W / 8,
+  localparam int unsigned L  = W / 128,
+  localparam int unsigned LA = L + 1,
+  localparam int unsigned LG = L + 2,                 // slot A GHASH lanes
+  localparam int unsigned PB = $clog2(B) + 1,
+  localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1,
+  localparam int unsigned KW = $clog2(LA + 1)
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+  input  logic              en_i,
+  // item from the AES pipeline
+  input  logic              it_valid_i,
+  input  logic              it_fr_last_i,
+  input  logic              it_beat_last_i,
+  input  logic              it_wr_i,
+  input  logic              it_pkt_i,
+  input  logic              it_commit_i,
+  input  logic              it_fix_csum_i,
+  input  logic [W-1:0]      it_data_i,
+  input  logic [B-1:0]      it_keep_i,
+  input  logic [PB-1:0]     it_s_i,
+  input  logic [PB-1:0]     it_e_i,
+  input  logic [B-1:0]      it_csum_mask_i,
+  input  logic [16:0]       it_csum_const_i,
+  input  logic [13:0]       it_csum_beat_i,
+  input  logic [PB-1:0]     it_csum_lane_i,
+  input  logic              it_crypto_i,
+  input  logic [CW-1:0]     it_ctx_i,
+  input  logic              it_inst_i,
+  input  logic              it_del_i,
+  input  logic [PB-1:0]     it_a_p0_i,
+  input  logic [PB-1:0]     it_a_p1_i,
+  input  logic [3:0]        it_a_qm_i,
+  input  logic [KW-1:0]     it_a_k_i,
+  input  logic              it_a_start_i,
+  input  logic              it_a_fin_i,
+  input  logic [PB-1:0]     it_a_t0_i,
+  input  logic [PB-1:0]     it_a_t1_i,
+  input  logic [3:0]        it_a_u_i,
+  input  logic              it_b_start_i,
+  input  logic [PB-1:0]     it_b_p0_i,
+  input  logic [PB-1:0]     it_b_p1_i,
+  input  logic [127:0]      it_aad_i,
+  input  logic [127:0]      it_lenblk_i,
+  input  logic [LA*128-1:0] aes_i,          // E_K(counter block), lane l at [l*128 +: 128]
+  // to the output buffer
+  output logic              ob_wr_o,
+  output logic [W-1:0]      ob_data_o,
+  output logic [B-1:0]      ob_keep_o,
+  output logic              ob_end_o,       // frame end of a packet (with or without a beat)
+  output logic              ob_keep_pkt_o,
+  output logic              ob_fix_o,
+  output logic [15:0]       ob_csum_o,
+  output logic [13:0]       ob_csum_beat_o,
+  output logic [PB-1:0]     ob_csum_lane_o
+);
+
+  localparam logic [PB-1:0] BeatB = B[PB-1:0];
+
+  // Back-end context: H powers, GHASH accumulator, partial ciphertext block and saved keystream
+  // block (stream byte order), E_K(J0) and the finished tag of the current record.
+  typedef struct packed {
+    logic [LG*128-1:0] hpow;   // H^j at [(j-1)*128 +: 128], block order
+    logic [127:0]      acc;
+    logic [127:0]      part;
+    logic [127:0]      ks;
+    logic [127:0]      ekj0;
+    logic [127:0]      tag;
+  } bctx_t;
+  localparam int unsigned BWID = $bits(bctx_t);
+
+  // ---------------------------------------------------------------------------------------
+  // B0: AES output register and table read.
+  logic              b0_valid_q, b0_fr_last_q, b0_beat_last_q, b0_wr_q, b0_pkt_q, b0_commit_q, b0_fix_q;
+  logic [W-1:0]      b0_data_q;
+  logic [B-1:0]      b0_keep_q, b0_csum_mask_q;
+  logic [PB-1:0]     b0_s_q, b0_e_q, b0_csum_lane_q;
+  logic [16:0]       b0_csum_const_q;
+  logic [13:0]       b0_csum_beat_q;
+  logic              b0_crypto_q, b0_inst_q, b0_del_q;
+  logic [CW-1:0]     b0_ctx_q;
+  logic [PB-1:0]     b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_b_p0_q, b0_b_p1_q;
+  logic [3:0]        b0_a_qm_q, b0_a_u_q;
+  logic [KW-1:0]     b0_a_k_q;
+  logic              b0_a_start_q, b0_a_fin_q, b0_b_start_q;
+  logic [127:0]      b0_aad_q, b0_lenblk_q;
+  logic [LA*128-1:0] b0_aes_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      b0_valid_q <= 1'b0;
+    end else if (en_i) begin
+      b0_valid_q <= it_valid_i;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      b0_fr_last_q    <= it_fr_last_i;
+      b0_beat_last_q  <= it_beat_last_i;
+      b0_wr_q         <= it_wr_i;
+      b0_pkt_q        <= it_pkt_i;
+      b0_commit_q     <= it_commit_i;
+      b0_fix_q        <= it_fix_csum_i;
+      b0_data_q       <= it_data_i;
+      b0_keep_q       <= it_keep_i;
+      b0_csum_mask_q  <= it_csum_mask_i;
+      b0_s_q          <= it_s_i;
+      b0_e_q          <= it_e_i;
+      b0_csum_lane_q  <= it_csum_lane_i;
+      b0_csum_const_q <= it_csum_const_i;
+      b0_csum_beat_q  <= it_csum_beat_i;
+      b0_crypto_q     <= it_crypto_i;
+      b0_inst_q       <= it_inst_i;
+      b0_del_q        <= it_del_i;
+      b0_ctx_q        <= it_ctx_i;
+      b0_a_p0_q       <= it_a_p0_i;
+      b0_a_p1_q       <= it_a_p1_i;
+      b0_a_t0_q       <= it_a_t0_i;
+      b0_a_t1_q       <= it_a_t1_i;
+      b0_b_p0_q       <= it_b_p0_i;
+      b0_b_p1_q       <= it_b_p1_i;
+      b0_a_qm_q       <= it_a_qm_i;
+      b0_a_u_q        <= it_a_u_i;
+      b0_a_k_q        <= it_a_k_i;
+      b0_a_start_q    <= it_a_start_i;
+      b0_a_fin_q      <= it_a_fin_i;
+      b0_b_start_q    <= it_b_start_i;
+      b0_aad_q        <= it_aad_i;
+      b0_lenblk_q     <= it_lenblk_i;
+      b0_aes_q        <= aes_i;
+    end
+  end
+
+  logic [BWID-1:0] tbl_q [N_CTX];
+  logic [BWID-1:0] tbl_rd_q;
+  logic            tbl_we;
+  logic [BWID-1:0] tbl_wd;
+
+  always_ff @(posedge clk_i) begin
+    if (en_i) tbl_rd_q <= tbl_q[it_ctx_i];
+    if (tbl_we) tbl_q[b0_ctx_q] <= tbl_wd;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // B1: one item.
+  bctx_t  wk_q, snap_q, bs, bs_nx;
+  logic [CW-1:0] wk_ctx_q;
+  logic   wk_has_q, loaded_q;
+  logic   item, ld_first, touches;
+
+  assign item     = b0_valid_q && en_i;
+  assign touches  = b0_crypto_q || b0_inst_q || b0_del_q;
+  assign ld_first = touches && !loaded_q;
+
+  always_comb begin
+    bs = wk_q;
+    if (ld_first) bs = (wk_has_q && wk_ctx_q == b0_ctx_q) ? wk_q : tbl_rd_q;
+  end
+
+  function automatic logic [W-1:0] byte_range(input logic [PB-1:0] lo, input logic [PB-1:0] hi);
+    for (int j = 0; j < B; j++) begin
+      byte_range[8*j +: 8] = (j[PB-1:0] >= lo && j[PB-1:0] < hi) ? 8'hff : 8'h00;
+    end
+  endfunction
+
+  logic [LA*128-1:0]     lanes_le;
+  logic [(LA+1)*128-1:0] ks_lin_a;
+  logic [W-1:0]          ks_al_a, ks_al_b, mask_a, mask_b, mask_t, ct, out;
+  logic [W-1:0]          ct_a, ct_b;
+  logic [W+127:0]        strm_a;
+  logic [PB-1:0]         n_a, n_b;
+  logic [PB+3:0]         tot_a;
+  logic [PB-1:0]         nf_a, nf_b;
+  logic [3:0]            r_a;
+  logic [(L+1)*128-1:0]  blk_a;    // ciphertext blocks of slot A, block order
+  logic [L*128-1:0]      blk_b;
+  logic [LG*128-1:0]     list_a, lanes_a;
+  logic [L*128-1:0]      list_b, lanes_b;
+  logic [PB-1:0]         cnt_a, cnt_b;
+  logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_use, j0_blk, tag_le;
+  logic [KW:0]           k_b;
+  logic [127:0]          part_a, part_b, ks_a, ks_b;
+  logic [LG*128-1:0]     hp_new;
+
+  always_comb begin
+    for (int l = 0; l < LA; l++) lanes_le[l*128 +: 128] = tlsnic_tx_pkg::bswap128(b0_aes_q[l*128 +: 128]);
+    j0_blk = b0_aes_q[b0_a_k_q*128 +: 128];
+
+    // Keystream, aligned to the beat.
+    ks_lin_a = (b0_a_qm_q != 4'd0) ? {lanes_le, bs.ks} : {128'h0, lanes_le};
+    ks_al_a  = W'((ks_lin_a >> (8 * b0_a_qm_q)) << (8 * b0_a_p0_q));
+    ks_al_b  = W'((lanes_le >> (128 * (b0_a_k_q + 1'b1))) << (8 * b0_b_p0_q));
+    mask_a   = byte_range(b0_a_p0_q, b0_a_p1_q);
+    mask_b   = b0_b_start_q ? byte_range(b0_b_p0_q, b0_b_p1_q) : '0;
+    ct       = b0_data_q ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
+
+    // Slot A GHASH list: [AAD] ciphertext blocks [padded last block] [length block].
+    n_a    = b0_a_p1_q - b0_a_p0_q;
+    ct_a   = (ct >> (8 * b0_a_p0_q)) & byte_range('0, n_a);
+    strm_a = ({128'h0, ct_a} << (8 * b0_a_qm_q)) | {{W{1'b0}}, bs.part & 128'(byte_range('0, PB'(b0_a_qm_q)))};
+    tot_a  = {4'b0, n_a} + {{PB{1'b0}}, b0_a_qm_q};
+    nf_a   = PB'(tot_a >> 4);
+    r_a    = tot_a[3:0];
+    for (int i = 0; i <= L; i++) blk_a[i*128 +: 128] = tlsnic_tx_pkg::bswap128(strm_a[i*128 +: 128]);
+    cnt_a = '0;
+    list_a = '0;
+    for (int k = 0; k < LG; k++) begin
+      logic [PB-1:0] kk, ka;
+      kk = k[PB-1:0];
+      ka = kk - {{(PB-1){1'b0}}, b0_a_start_q};
+      if (b0_a_start_q && kk == '0) begin
+        list_a[k*128 +: 128] = b0_aad_q;
+      end else if (ka < nf_a) begin
+        list_a[k*128 +: 128] = blk_a[ka*128 +: 128];
+      end else if (b0_a_fin_q && ka == nf_a && r_a != 4'd0) begin
+        list_a[k*128 +: 128] = blk_a[nf_a*128 +: 128];
+      end else if (b0_a_fin_q && ka == nf_a + {{(PB-1){1'b0}}, r_a != 4'd0}) begin
+        list_a[k*128 +: 128] = b0_lenblk_q;
+      end
+    end
+    cnt_a = {{(PB-1){1'b0}}, b0_a_start_q} + nf_a
+          + (b0_a_fin_q ? {{(PB-1){1'b0}}, r_a != 4'd0} + 1'b1 : '0);
+    acc_in = b0_a_start_q ? 128'h0 : bs.acc;
+    // Right-align the list so lane m multiplies by H^(LG-m); the accumulator joins the first block.
+    lanes_a = list_a << (128 * (LG - cnt_a));
+    if (cnt_a != '0) lanes_a[(LG - cnt_a)*128 +: 128] = lanes_a[(LG - cnt_a)*128 +: 128] ^ acc_in;
+    acc_a = (cnt_a == '0) ? acc_in : 128'h0;
+    for (int m = 0; m < LG; m++) begin
+      if (PB'(m) >= PB'(LG) - cnt_a) acc_a = acc_a ^ tlsnic_aes_pkg::gf128_mul(lanes_a[m*128 +: 128], bs.hpow[(LG-1-m)*128 +: 128]);
+    end
+    tag_a   = acc_a ^ (b0_a_start_q ? j0_blk : bs.ekj0);
+    part_a  = 128'(strm_a >> (128 * nf_a));
+    ks_a    = (b0_a_k_q != '0) ? lanes_le[(b0_a_k_q - 1'b1)*128 +: 128] : bs.ks;
+
+    // Slot B: a new record, AAD then whole ciphertext blocks.
+    n_b    = b0_b_p1_q - b0_b_p0_q;
+    ct_b   = (ct >> (8 * b0_b_p0_q)) & byte_range('0, n_b);
+    nf_b   = n_b >> 4;
+    for (int i = 0; i < L; i++) blk_b[i*128 +: 128] = tlsnic_tx_pkg::bswap128(ct_b[i*128 +: 128]);
+    list_b = '0;
+    list_b[127:0] = b0_aad_q;
+    for (int i = 1; i < L; i++) list_b[i*128 +: 128] = blk_b[(i-1)*128 +: 128];
+    cnt_b   = nf_b + 1'b1;
+    lanes_b = list_b << (128 * (L - cnt_b));
+    acc_b   = 128'h0;
+    for (int m = 0; m < L; m++) begin
+      if (PB'(m) >= PB'(L) - cnt_b) acc_b = acc_b ^ tlsnic_aes_pkg::gf128_mul(lanes_b[m*128 +: 128], bs.hpow[(L-1-m)*128 +: 128]);
+    end
+    k_b    = ({1'b0, n_b} + (KW+1)'(15)) >> 4;
+    part_b = 128'(ct_b >> (128 * nf_b));
+    ks_b   = lanes_le[(b0_a_k_q + k_b)*128 +: 128];
+
+    // Tag bytes.
+    tag_use = b0_a_fin_q ? tag_a : bs.tag;
+    tag_le  = tlsnic_tx_pkg::bswap128(tag_use);
+    mask_t  = byte_range(b0_a_t0_q, b0_a_t1_q);
+    out     = (ct & ~mask_t) | (W'((tag_le >> (8 * b0_a_u_q)) << (8 * b0_a_t0_q)) & mask_t);
+
+    // H powers for an install.
+    hp_new = '0;
+    hp_new[127:0] = b0_aes_q[127:0];
+    for (int j = 1; j < LG; j++) hp_new[j*128 +: 128] = tlsnic_aes_pkg::gf128_mul(hp_new[(j-1)*128 +: 128], b0_aes_q[127:0]);
+
+    // Next state.
+    bs_nx = bs;
+    if (b0_inst_q) begin
+      bs_nx = '0;
+      bs_nx.hpow = hp_new;
+    end else if (b0_del_q) begin
+      bs_nx = '0;
+    end else if (b0_crypto_q) begin
+      if (b0_b_start_q) begin
+        bs_nx.acc  = acc_b;
+        bs_nx.part = part_b;
+        bs_nx.ks   = (k_b != '0) ? ks_b : bs.ks;
+        bs_nx.ekj0 = j0_blk;
+      end else begin
+        bs_nx.acc  = acc_a;
+        bs_nx.part = part_a;
+        bs_nx.ks   = ks_a;
+        if (b0_a_start_q) bs_nx.ekj0 = j0_blk;
+        if (b0_a_fin_q) bs_nx.tag = tag_a;
+      end
+    end
+  end
+
+  // Working state, snapshot, commit.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wk_q     <= '0;
+      snap_q   <= '0;
+      wk_ctx_q <= '0;
+      wk_has_q <= 1'b0;
+      loaded_q <= 1'b0;
+    end else if (item) begin
+      if (ld_first) begin
+        snap_q   <= bs;
+        wk_ctx_q <= b0_ctx_q;
+        wk_has_q <= 1'b1;
+      end
+      if (touches) wk_q <= bs_nx;
+      if (b0_fr_last_q) begin
+        loaded_q <= 1'b0;
+        if ((loaded_q || ld_first) && !b0_commit_q) wk_q <= ld_first ? bs : snap_q;
+      end else if (ld_first) begin
+        loaded_q <= 1'b1;
+      end
+    end
+  end
+
+  always_comb begin
+    tbl_we = item && b0_fr_last_q && (loaded_q || ld_first) && b0_commit_q;
+    tbl_wd = touches ? bs_nx : bs;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // B2: beat assembly, checksum, output buffer interface.
+  logic [W-1:0]  asm_q, merged, own;
+  logic [31:0]   csum_acc_q, beat_sum, sum_all;
+  logic [15:0]   folded;
+  always_comb begin
+    own    = byte_range(b0_s_q, b0_e_q);
+    merged = (asm_q & ~own) | (out & own);
+    beat_sum = 32'd0;
+    for (int k = 0; k < B / 2; k++) begin
+      logic [7:0] hi, lo;
+      hi = b0_csum_mask_q[2*k]     ? merged[16*k +: 8]     : 8'h0;
+      lo = b0_csum_mask_q[2*k + 1] ? merged[16*k + 8 +: 8] : 8'h0;
+      beat_sum = beat_sum + {16'h0, hi, lo};
+    end
+    sum_all = csum_acc_q + beat_sum + {15'h0, b0_csum_const_q};
+    sum_all = {16'h0, sum_all[15:0]} + {16'h0, sum_all[31:16]};
+    sum_all = {16'h0, sum_all[15:0]} + {16'h0, sum_all[31:16]};
+    folded  = ~sum_all[15:0];
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      asm_q          <= '0;
+      csum_acc_q     <= '0;
+      ob_wr_o        <= 1'b0;
+      ob_data_o      <= '0;
+      ob_keep_o      <= '0;
+      ob_end_o       <= 1'b0;
+      ob_keep_pkt_o  <= 1'b0;
+      ob_fix_o       <= 1'b0;
+      ob_csum_o      <= '0;
+      ob_csum_beat_o <= '0;
+      ob_csum_lane_o <= '0;
+    end else begin
+      // Write strobes are single-cycle pulses (the output buffer always has room: see free_o).
+      ob_wr_o  <= item && b0_beat_last_q && b0_wr_q;
+      ob_end_o <= item && b0_fr_last_q && b0_pkt_q;
+      if (item) begin
+        ob_data_o      <= merged;
+        ob_keep_o      <= b0_keep_q;
+        ob_keep_pkt_o  <= b0_commit_q;
+        ob_fix_o       <= b0_fix_q;
+        ob_csum_o      <= folded;
+        ob_csum_beat_o <= b0_csum_beat_q;
+        ob_csum_lane_o <= b0_csum_lane_q;
+        asm_q <= b0_beat_last_q ? '0 : merged;
+        if (b0_beat_last_q) csum_acc_q <= b0_fr_last_q ? 32'd0 : csum_acc_q + beat_sum;
+      end
+    end
+  end
+
+endmodule

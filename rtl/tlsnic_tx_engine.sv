@@ -1,0 +1,226 @@
+// tlsnic_tx_engine: the NIC's TX kTLS offload engine (Linux TLS_HW mode). Contract:
+// docs/tx-engine-interface.md; behaviour: the golden model models/nic-tx.ts, packet for packet
+// and counter for counter; structure and timing: docs/architecture.md.
+//
+//   s_axis -> tlsnic_tx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_tx_back
+//          -> tlsnic_tx_outbuf -> m_axis
+//
+// One global enable stalls every pipeline stage at once; it is high while the output buffer
+// has room for every beat that may still be in flight (EN_SLACK). The output buffer holds two
+// maximum frames, so a stalled output never deadlocks a packet that is still being written.
+// Latency, first input beat to first output beat with an idle output: 2 (front) + 14 (AES) +
+// 2 (back) + packet beats (store and forward) + 4 (output buffer) cycles.
+module tlsnic_tx_engine #(
+  parameter int unsigned W         = 512,
+  parameter int unsigned N_CTX     = 1024,
+  parameter int unsigned MAX_FRAME = 9600
+) (
+  input  logic           clk_i,
+  input  logic           rst_ni,
+  input  logic           s_tvalid_i,
+  output logic           s_tready_o,
+  input  logic [W-1:0]   s_tdata_i,
+  input  logic [W/8-1:0] s_tkeep_i,
+  input  logic           s_tlast_i,
+  input  logic [18:0]    s_tuser_i,
+  output logic           m_tvalid_o,
+  input  logic           m_tready_i,
+  output logic [W-1:0]   m_tdata_o,
+  output logic [W/8-1:0] m_tkeep_o,
+  output logic           m_tlast_o,
+  input  logic [4:0]     cnt_sel_i,
+  output logic [63:0]    cnt_value_o
+);
+
+  localparam int unsigned B  = W / 8;
+  localparam int unsigned L  = W / 128;
+  localparam int unsigned LA = L + 1;
+  localparam int unsigned PB = $clog2(B) + 1;
+  localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1;
+  localparam int unsigned KW = $clog2(LA + 1);
+  // Output buffer: two maximum frames plus the pipeline's slack, rounded up to a power of two.
+  localparam int unsigned EN_SLACK = 24;
+  localparam int unsigned OB_NEED  = 2 * ((MAX_FRAME + B - 1) / B + 1) + EN_SLACK;
+  localparam int unsigned OB_DEPTH = 1 << $clog2(OB_NEED);
+  localparam int unsigned OAW = $clog2(OB_DEPTH);
+
+  logic en;
+  logic [OAW:0] ob_free;
+  assign en = ob_free > (OAW+1)'(EN_SLACK);
+
+  // Work items from the front end.
+  logic              it_valid, it_fr_first, it_fr_last, it_beat_last, it_wr, it_pkt, it_commit, it_fix;
+  logic [W-1:0]      it_data;
+  logic [B-1:0]      it_keep, it_csum_mask;
+  logic [PB-1:0]     it_s, it_e, it_csum_lane, it_a_p0, it_a_p1, it_a_t0, it_a_t1, it_b_p0, it_b_p1;
+  logic [16:0]       it_csum_const;
+  logic [13:0]       it_csum_beat;
+  logic              it_crypto, it_inst, it_del, it_a_start, it_a_fin, it_b_start, it_k256;
+  logic [CW-1:0]     it_ctx;
+  logic [3:0]        it_a_qm, it_a_u;
+  logic [KW-1:0]     it_a_k;
+  logic [127:0]      it_aad, it_lenblk;
+  logic [255:0]      it_key;
+  logic [LA*128-1:0] it_blocks;
+
+  tlsnic_tx_front #(.W(W), .N_CTX(N_CTX), .MAX_FRAME(MAX_FRAME)) u_front (
+    .clk_i, .rst_ni,
+    .en_i           (en),
+    .s_tvalid_i, .s_tready_o, .s_tdata_i, .s_tkeep_i, .s_tlast_i, .s_tuser_i,
+    .it_valid_o     (it_valid),
+    .it_fr_first_o  (it_fr_first),
+    .it_fr_last_o   (it_fr_last),
+    .it_beat_last_o (it_beat_last),
+    .it_wr_o        (it_wr),
+    .it_pkt_o       (it_pkt),
+    .it_commit_o    (it_commit),
+    .it_fix_csum_o  (it_fix),
+    .it_data_o      (it_data),
+    .it_keep_o      (it_keep),
+    .it_s_o         (it_s),
+    .it_e_o         (it_e),
+    .it_csum_mask_o (it_csum_mask),
+    .it_csum_const_o(it_csum_const),
+    .it_csum_beat_o (it_csum_beat),
+    .it_csum_lane_o (it_csum_lane),
+    .it_crypto_o    (it_crypto),
+    .it_ctx_o       (it_ctx),
+    .it_inst_o      (it_inst),
+    .it_del_o       (it_del),
+    .it_a_p0_o      (it_a_p0),
+    .it_a_p1_o      (it_a_p1),
+    .it_a_qm_o      (it_a_qm),
+    .it_a_k_o       (it_a_k),
+    .it_a_start_o   (it_a_start),
+    .it_a_fin_o     (it_a_fin),
+    .it_a_t0_o      (it_a_t0),
+    .it_a_t1_o      (it_a_t1),
+    .it_a_u_o       (it_a_u),
+    .it_b_start_o   (it_b_start),
+    .it_b_p0_o      (it_b_p0),
+    .it_b_p1_o      (it_b_p1),
+    .it_aad_o       (it_aad),
+    .it_lenblk_o    (it_lenblk),
+    .it_key_o       (it_key),
+    .it_k256_o      (it_k256),
+    .it_blocks_o    (it_blocks),
+    .cnt_sel_i,
+    .cnt_value_o
+  );
+
+  // The item descriptor rides through the AES pipeline as its sideband.
+  localparam int unsigned SB_W = 7 + W + 2 * B + 9 * PB + 17 + 14 + 3 + CW + 8 + KW + 3 + 256;
+  logic [SB_W-1:0] sb_in, sb_out;
+  assign sb_in = {it_fr_last, it_beat_last, it_wr, it_pkt, it_commit, it_fix, it_crypto,
+                  it_data, it_keep, it_csum_mask,
+                  it_s, it_e, it_csum_lane, it_a_p0, it_a_p1, it_a_t0, it_a_t1, it_b_p0, it_b_p1,
+                  it_csum_const, it_csum_beat, it_inst, it_del, it_a_start, it_ctx,
+                  it_a_qm, it_a_u, it_a_k, it_a_fin, it_b_start, it_fr_first, it_aad, it_lenblk};
+
+  logic              x_valid;
+  logic [LA*128-1:0] x_blocks;
+
+  tlsnic_aes_pipe #(.LANES(LA), .SB_W(SB_W)) u_aes (
+    .clk_i, .rst_ni,
+    .en_i    (en),
+    .valid_i (it_valid),
+    .key_i   (it_key),
+    .key256_i(it_k256),
+    .blk_i   (it_blocks),
+    .sb_i    (sb_in),
+    .valid_o (x_valid),
+    .blk_o   (x_blocks),
+    .sb_o    (sb_out)
+  );
+
+  logic              x_fr_first, x_fr_last, x_beat_last, x_wr, x_pkt, x_commit, x_fix, x_crypto;
+  logic [W-1:0]      x_data;
+  logic [B-1:0]      x_keep, x_csum_mask;
+  logic [PB-1:0]     x_s, x_e, x_csum_lane, x_a_p0, x_a_p1, x_a_t0, x_a_t1, x_b_p0, x_b_p1;
+  logic [16:0]       x_csum_const;
+  logic [13:0]       x_csum_beat;
+  logic              x_inst, x_del, x_a_start, x_a_fin, x_b_start;
+  logic [CW-1:0]     x_ctx;
+  logic [3:0]        x_a_qm, x_a_u;
+  logic [KW-1:0]     x_a_k;
+  logic [127:0]      x_aad, x_lenblk;
+  assign {x_fr_last, x_beat_last, x_wr, x_pkt, x_commit, x_fix, x_crypto,
+          x_data, x_keep, x_csum_mask,
+          x_s, x_e, x_csum_lane, x_a_p0, x_a_p1, x_a_t0, x_a_t1, x_b_p0, x_b_p1,
+          x_csum_const, x_csum_beat, x_inst, x_del, x_a_start, x_ctx,
+          x_a_qm, x_a_u, x_a_k, x_a_fin, x_b_start, x_fr_first, x_aad, x_lenblk} = sb_out;
+
+  logic              ob_wr, ob_end, ob_keep_pkt, ob_fix;
+  logic [W-1:0]      ob_data;
+  logic [B-1:0]      ob_keep;
+  logic [15:0]       ob_csum;
+  logic [13:0]       ob_csum_beat;
+  logic [PB-1:0]     ob_csum_lane;
+
+  tlsnic_tx_back #(.W(W), .N_CTX(N_CTX)) u_back (
+    .clk_i, .rst_ni,
+    .en_i           (en),
+    .it_valid_i     (x_valid),
+    .it_fr_last_i   (x_fr_last),
+    .it_beat_last_i (x_beat_last),
+    .it_wr_i        (x_wr),
+    .it_pkt_i       (x_pkt),
+    .it_commit_i    (x_commit),
+    .it_fix_csum_i  (x_fix),
+    .it_data_i      (x_data),
+    .it_keep_i      (x_keep),
+    .it_s_i         (x_s),
+    .it_e_i         (x_e),
+    .it_csum_mask_i (x_csum_mask),
+    .it_csum_const_i(x_csum_const),
+    .it_csum_beat_i (x_csum_beat),
+    .it_csum_lane_i (x_csum_lane),
+    .it_crypto_i    (x_crypto),
+    .it_ctx_i       (x_ctx),
+    .it_inst_i      (x_inst),
+    .it_del_i       (x_del),
+    .it_a_p0_i      (x_a_p0),
+    .it_a_p1_i      (x_a_p1),
+    .it_a_qm_i      (x_a_qm),
+    .it_a_k_i       (x_a_k),
+    .it_a_start_i   (x_a_start),
+    .it_a_fin_i     (x_a_fin),
+    .it_a_t0_i      (x_a_t0),
+    .it_a_t1_i      (x_a_t1),
+    .it_a_u_i       (x_a_u),
+    .it_b_start_i   (x_b_start),
+    .it_b_p0_i      (x_b_p0),
+    .it_b_p1_i      (x_b_p1),
+    .it_aad_i       (x_aad),
+    .it_lenblk_i    (x_lenblk),
+    .aes_i          (x_blocks),
+    .ob_wr_o        (ob_wr),
+    .ob_data_o      (ob_data),
+    .ob_keep_o      (ob_keep),
+    .ob_end_o       (ob_end),
+    .ob_keep_pkt_o  (ob_keep_pkt),
+    .ob_fix_o       (ob_fix),
+    .ob_csum_o      (ob_csum),
+    .ob_csum_beat_o (ob_csum_beat),
+    .ob_csum_lane_o (ob_csum_lane)
+  );
+
+  tlsnic_tx_outbuf #(.W(W), .DEPTH(OB_DEPTH)) u_outbuf (
+    .clk_i, .rst_ni,
+    .wr_i           (ob_wr),
+    .wr_data_i      (ob_data),
+    .wr_keep_i      (ob_keep),
+    .end_i          (ob_end),
+    .end_keep_i     (ob_keep_pkt),
+    .end_fix_i      (ob_fix),
+    .end_csum_i     (ob_csum),
+    .end_csum_beat_i(ob_csum_beat),
+    .end_csum_lane_i(ob_csum_lane),
+    .free_o         (ob_free),
+    .m_tvalid_o, .m_tready_i, .m_tdata_o, .m_tkeep_o, .m_tlast_o
+  );
+
+  logic unused;
+  assign unused = x_fr_first;
+
+endmodule

@@ -1,0 +1,870 @@
+// tlsnic_tx_front: front end of the TX offload engine. Takes the input AXI-Stream (packets,
+// control frames, resync context loads), parses headers, keeps the per-connection sequence and
+// record-tracker state in the front flow table, decides each frame's fate, and cuts every beat
+// into work items for the crypto pipeline, with the AES counter blocks each item needs.
+//
+// Pipeline (all stages advance on en_i, the engine's global enable):
+//   FA  input register; tlsnic_pkt_parse looks at this beat; front-table read issued
+//   FP  one beat at a time; produces one work item per cycle (a beat yields 1 item, or more when
+//       it holds more than one record boundary of interest, see below); frame verdicts, counters
+//       and table write-back happen on a frame's last item
+//   FI  item register, feeding tlsnic_aes_pipe and (through its sideband) tlsnic_tx_back
+// Latency input beat -> item register: 2 cycles for the first item of a beat.
+//
+// Work items. An item covers bytes [it_s_o, it_e_o) of its beat and at most two records:
+//   slot A  the record under the cursor: header bytes (collected), payload (keystream from the
+//           AES lanes, plus the keystream block saved by the back end when the item starts
+//           mid-block), tag (written by the back end). "start" when its header completes in the
+//           item (J0 is then encrypted too), "fin" when its first tag byte is in the item.
+//   slot B  the next record, only when it starts (header completes) in the item, slot A did not
+//           start, and its first tag byte lies beyond the beat.
+// Otherwise the beat is cut at the boundary and the rest goes in the next item (one extra
+// cycle). A beat with at most one record boundary is one item whenever the records are at least
+// 2 beats long (any record of 1 KB or more at any width), so the fast path takes one beat per
+// cycle. The AES lanes needed per item are at most LANES + 1 (proof in docs/architecture.md).
+//
+// The front table holds tlsnic_tx_pkg::fctx_t per context. It is read when a frame's first beat
+// sits in FA and written back on the frame's last item only when the frame commits (a dropped
+// or contradictory frame leaves the context as it was); the working copy wk_q forwards the
+// newest committed state to a following frame of the same context. After reset the table is
+// cleared, one entry per cycle (N_CTX cycles, s_tready_o low meanwhile).
+module tlsnic_tx_front #(
+  parameter int unsigned W         = 512,
+  parameter int unsigned N_CTX     = 1024,
+  parameter int unsigned MAX_FRAME = 9600,
+  localparam int unsigned B  = W / 8,
+  localparam int unsigned L  = W / 128,
+  localparam int unsigned LA = L + 1,                 // AES lanes
+  localparam int unsigned PB = $clog2(B) + 1,         // beat position 0..B
+  localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1,
+  localparam int unsigned KW = $clog2(LA + 1)          // lane count 0..LA
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+  input  logic              en_i,
+  // input stream
+  input  logic              s_tvalid_i,
+  output logic              s_tready_o,
+  input  logic [W-1:0]      s_tdata_i,
+  input  logic [B-1:0]      s_tkeep_i,
+  input  logic              s_tlast_i,
+  input  logic [18:0]       s_tuser_i,
+  // work item (registered)
+  output logic              it_valid_o,
+  output logic              it_fr_first_o,   // first item of a frame
+  output logic              it_fr_last_o,    // last item of a frame
+  output logic              it_beat_last_o,  // last item of its beat
+  output logic              it_wr_o,         // the beat goes to the output buffer
+  output logic              it_pkt_o,        // frame is a packet (output buffer frame end on fr_last)
+  output logic              it_commit_o,     // fr_last: keep the packet / commit crypto state
+  output logic              it_fix_csum_o,   // fr_last: rewrite the TCP checksum
+  output logic [W-1:0]      it_data_o,
+  output logic [B-1:0]      it_keep_o,
+  output logic [PB-1:0]     it_s_o,
+  output logic [PB-1:0]     it_e_o,
+  output logic [B-1:0]      it_csum_mask_o,
+  output logic [16:0]       it_csum_const_o, // fr_last: 6 + TCP length (pseudo-header constant)
+  output logic [13:0]       it_csum_beat_o,  // fr_last: beat of the checksum field
+  output logic [PB-1:0]     it_csum_lane_o,  // fr_last: byte lane of its first byte
+  output logic              it_crypto_o,     // item works on the context's crypto state
+  output logic [CW-1:0]     it_ctx_o,
+  output logic              it_inst_o,       // install: lane 0 carries E_K(0) = H
+  output logic              it_del_o,        // delete: zeroize the back-end state
+  output logic [PB-1:0]     it_a_p0_o,
+  output logic [PB-1:0]     it_a_p1_o,
+  output logic [3:0]        it_a_qm_o,       // slot A payload offset mod 16 at a_p0
+  output logic [KW-1:0]     it_a_k_o,        // lanes 0..a_k-1: slot A keystream blocks
+  output logic              it_a_start_o,
+  output logic              it_a_fin_o,
+  output logic [PB-1:0]     it_a_t0_o,
+  output logic [PB-1:0]     it_a_t1_o,
+  output logic [3:0]        it_a_u_o,        // tag byte index at a_t0
+  output logic              it_b_start_o,
+  output logic [PB-1:0]     it_b_p0_o,
+  output logic [PB-1:0]     it_b_p1_o,
+  output logic [127:0]      it_aad_o,        // AAD block of the record starting in the item
+  output logic [127:0]      it_lenblk_o,     // slot A length block (fin)
+  output logic [255:0]      it_key_o,
+  output logic              it_k256_o,
+  output logic [LA*128-1:0] it_blocks_o,     // AES inputs, lane l at [l*128 +: 128]
+  // statistics
+  input  logic [4:0]        cnt_sel_i,
+  output logic [63:0]       cnt_value_o
+);
+
+  localparam logic [PB-1:0]  BeatB   = B[PB-1:0];
+  localparam logic [19:0]    BeatB20 = B[19:0];
+  localparam logic [17:0]    MaxFrame = MAX_FRAME[17:0];
+  localparam int unsigned    HW = ((138 + B - 1) / B) * B;
+  localparam int unsigned    FW = $bits(tlsnic_tx_pkg::fctx_t);
+
+  // ---------------------------------------------------------------------------------------
+  // Table clear after reset.
+  logic          init_q;
+  logic [CW:0]   init_idx_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      init_q     <= 1'b1;
+      init_idx_q <= '0;
+    end else if (init_q) begin
+      init_idx_q <= init_idx_q + 1'b1;
+      if (init_idx_q == (CW+1)'(N_CTX - 1)) init_q <= 1'b0;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // FA: input register.
+  logic              fa_valid_q, fa_first_q, fa_last_q;
+  logic [W-1:0]      fa_data_q;
+  logic [B-1:0]      fa_keep_q;
+  logic [18:0]       fa_user_q;
+  logic [13:0]       fa_bidx_q;
+  logic [17:0]       fa_nbytes_q;
+  logic              in_first_q;   // next input beat starts a frame
+  logic [17:0]       in_bytes_q;   // bytes of the current input frame so far
+  logic [13:0]       in_bidx_q;
+
+  logic fp_take;     // FP takes the beat in FA this cycle
+  logic fa_take;     // FA takes an input beat this cycle
+
+  assign fa_take    = en_i && !init_q && s_tvalid_i && (!fa_valid_q || fp_take);
+  assign s_tready_o = en_i && !init_q && (!fa_valid_q || fp_take);
+
+  function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);
+    logic [PB-1:0] c;
+    c = '0;
+    for (int j = 0; j < B; j++) if (k[j]) c = PB'(j + 1);
+    keep_count = c;
+  endfunction
+
+  logic [17:0] in_nbytes;
+  assign in_nbytes = (in_first_q ? 18'd0 : in_bytes_q) +
+                     (s_tlast_i ? {{(18-PB){1'b0}}, keep_count(s_tkeep_i)} : {{(18-PB){1'b0}}, BeatB});
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      fa_valid_q  <= 1'b0;
+      in_first_q  <= 1'b1;
+      in_bytes_q  <= '0;
+      in_bidx_q   <= '0;
+      fa_first_q  <= 1'b0;
+      fa_last_q   <= 1'b0;
+      fa_data_q   <= '0;
+      fa_keep_q   <= '0;
+      fa_user_q   <= '0;
+      fa_bidx_q   <= '0;
+      fa_nbytes_q <= '0;
+    end else begin
+      if (fa_take) begin
+        fa_valid_q  <= 1'b1;
+        fa_first_q  <= in_first_q;
+        fa_last_q   <= s_tlast_i;
+        fa_data_q   <= s_tdata_i;
+        fa_keep_q   <= s_tlast_i ? s_tkeep_i : '1;
+        fa_user_q   <= in_first_q ? s_tuser_i : fa_user_q;
+        fa_bidx_q   <= in_first_q ? 14'd0 : in_bidx_q;
+        fa_nbytes_q <= (in_nbytes[17] ? 18'h1ffff : in_nbytes);
+        in_first_q  <= s_tlast_i;
+        in_bytes_q  <= in_nbytes[17] ? 18'h1ffff : in_nbytes;
+        in_bidx_q   <= (in_first_q ? 14'd0 : in_bidx_q) + ((in_bidx_q == 14'h3fff) ? 14'd0 : 14'd1);
+      end else if (fp_take) begin
+        fa_valid_q <= 1'b0;
+      end
+    end
+  end
+
+  // Header parser on the FA beat.
+  logic [HW*8-1:0] pv_view;
+  logic            pv_hdr_known, pv_is_ip, pv_malformed;
+  logic [7:0]      pv_l3, pv_l4;
+  logic [8:0]      pv_pay_off;
+  logic [16:0]     pv_ip_end, pv_tcp_len;
+  logic [31:0]     pv_seq;
+  logic [B-1:0]    pv_csum_mask;
+
+  tlsnic_pkt_parse #(.W(W)) u_parse (
+    .clk_i, .rst_ni,
+    .beat_i     (fa_data_q),
+    .bidx_i     (fa_bidx_q),
+    .first_i    (fa_first_q),
+    .adv_i      (fp_take),
+    .nbytes_i   (fa_nbytes_q),
+    .view_o     (pv_view),
+    .hdr_known_o(pv_hdr_known),
+    .is_ip_o    (pv_is_ip),
+    .l3_o       (pv_l3),
+    .l4_o       (pv_l4),
+    .pay_off_o  (pv_pay_off),
+    .ip_end_o   (pv_ip_end),
+    .seq_o      (pv_seq),
+    .csum_mask_o(pv_csum_mask),
+    .tcp_len_o  (pv_tcp_len),
+    .malformed_o(pv_malformed)
+  );
+
+  // Front flow table, read every cycle at the FA frame's context.
+  logic [FW-1:0] tbl_q [N_CTX];
+  logic [FW-1:0] tbl_rd_q;
+  logic          tbl_we;
+  logic [CW-1:0] tbl_wa;
+  logic [FW-1:0] tbl_wd;
+  logic [CW-1:0] fa_ctx_idx;
+  assign fa_ctx_idx = fa_user_q[3 +: CW];
+
+  // The read happens as FP takes a frame's first beat; a write in the same cycle (the previous
+  // frame's commit) is forwarded through wk_q instead.
+  always_ff @(posedge clk_i) begin
+    if (fp_take) tbl_rd_q <= tbl_q[fa_ctx_idx];
+    if (tbl_we) tbl_q[tbl_wa] <= tbl_wd;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // FP: beat registers and registered parse results.
+  logic              fp_valid_q, fp_first_q, fp_last_q;
+  logic [W-1:0]      fp_data_q;
+  logic [B-1:0]      fp_keep_q;
+  logic [13:0]       fp_bidx_q;
+  logic [17:0]       fp_nbytes_q;
+  logic [PB-1:0]     fp_s_q;        // start of the next item within the beat
+  logic              pa_hdr_known_q, pa_is_ip_q, pa_malformed_q;
+  logic [7:0]        pa_l4_q;
+  logic [8:0]        pa_pay_off_q;
+  logic [16:0]       pa_ip_end_q, pa_tcp_len_q;
+  logic [31:0]       pa_seq_q;
+  logic [B-1:0]      pa_csum_mask_q;
+  logic [60*8-1:0]   pa_view_q;     // first 60 bytes of the frame (control / resync headers)
+
+  // Frame registers (valid while the frame is in FP).
+  logic [1:0]        fr_kind_q;
+  logic              fr_offload_q;
+  logic [15:0]       fr_ctx_q;
+  logic              fr_decided_q;  // packet fate decided (header known)
+  logic [2:0]        fr_dec_q;      // decision, see Dec* below
+  logic [15:0]       fr_skip_q;     // bytes before start_offload_tcp_sn in a straddling packet
+  logic [16:0]       fr_pstart_q;   // frame offset where the tracker starts
+  logic [16:0]       fr_pend_q;     // frame offset where it stops (IP datagram end)
+  logic [16:0]       fr_len_q;      // TCP payload length
+  logic [31:0]       fr_end_sn_q;   // sequence number after the packet
+  logic              fr_err_q;      // the tracker met an impossible record header
+  logic              fr_recend_q;   // a record ended inside the frame (resync: contradiction)
+  logic              fr_rsinit_q;   // resync tracker initialised
+
+  localparam logic [2:0] DecNone   = 3'd0;
+  localparam logic [2:0] DecEnc    = 3'd1;
+  localparam logic [2:0] DecPass0  = 3'd2;  // no payload
+  localparam logic [2:0] DecSkip   = 3'd3;
+  localparam logic [2:0] DecNoSync = 3'd4;
+  localparam logic [2:0] DecBypass = 3'd5;
+
+  // Working context state.
+  tlsnic_tx_pkg::fctx_t wk_q, snap_q, st, st_nx;
+  logic [15:0]       wk_ctx_q;
+  logic              wk_has_q;
+
+  logic fp_item;        // an item is produced this cycle
+  logic fp_beat_done;   // this item finishes the beat
+  logic fp_frame_end;   // ... and the frame
+
+  assign fp_take = en_i && fa_valid_q && (!fp_valid_q || fp_beat_done);
+
+  // Frame-level facts derived from the FP beat.
+  logic        ctx_ok;          // context id inside the table
+  logic        loads;           // frame works on context state
+  logic        fr_start;        // first item of the frame
+  logic [19:0] bstart;          // frame offset of the FP beat
+  logic [PB-1:0] vbytes;        // valid bytes in the FP beat
+  assign ctx_ok   = {16'b0, fr_ctx_q} < 32'(N_CTX);
+  assign fr_start = fp_first_q && fp_s_q == '0;
+  assign bstart   = {6'b0, fp_bidx_q} * BeatB20;
+  assign vbytes   = fp_last_q ? keep_count(fp_keep_q) : BeatB;
+
+  // The context state this item starts from.
+  always_comb begin
+    st = wk_q;
+    if (fr_start && ctx_ok && fr_kind_q != 2'd3 && (fr_kind_q != tlsnic_tx_pkg::KindPacket || fr_offload_q)) begin
+      st = (wk_has_q && wk_ctx_q == fr_ctx_q) ? wk_q : tbl_rd_q;
+    end
+  end
+  // Decided on the frame's first item (from the loaded state) and held for the frame.
+  logic fr_loads_q;
+  assign loads = fr_start ? ctx_ok && (fr_kind_q == tlsnic_tx_pkg::KindControl ||
+                            ((fr_kind_q == tlsnic_tx_pkg::KindResync || (fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q)) && st.valid))
+                          : fr_loads_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Packet decision (models/nic-tx.ts offloadedPacket), once the TCP header is known.
+  logic        dec_now;
+  logic [2:0]  dec_val;
+  logic [16:0] d_len;
+  logic [31:0] d_end, d_skip32;
+  logic [15:0] d_skip;
+  always_comb begin
+    dec_now  = fp_valid_q && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads
+               && !fr_decided_q && pa_hdr_known_q;
+    d_len    = (pa_ip_end_q > {8'b0, pa_pay_off_q}) ? pa_ip_end_q - {8'b0, pa_pay_off_q} : 17'd0;
+    d_end    = pa_seq_q + {15'b0, d_len};
+    d_skip32 = tlsnic_tx_pkg::seq_lt(pa_seq_q, st.start_sn) ? st.start_sn - pa_seq_q : 32'd0;
+    d_skip   = d_skip32[15:0];
+    if (d_len == 17'd0) dec_val = DecPass0;
+    else if (tlsnic_tx_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
+    else if (!st.in_sync || (pa_seq_q + d_skip32) != st.exp_sn) dec_val = (d_skip32 != 32'd0) ? DecBypass : DecNoSync;
+    else dec_val = DecEnc;
+  end
+
+  logic        enc_now;        // tracker runs on this beat's payload
+  logic [2:0]  dec_cur;        // the frame's decision, including one made by this item
+  logic [16:0] len_cur;
+  logic [15:0] skip_cur;
+  logic [31:0] end_sn_cur;
+  assign dec_cur    = dec_now ? dec_val : fr_dec_q;
+  assign len_cur    = dec_now ? d_len : fr_len_q;
+  assign skip_cur   = dec_now ? d_skip : fr_skip_q;
+  assign end_sn_cur = dec_now ? d_end : fr_end_sn_q;
+
+  // Resync header fields (view bytes 0..23) and its tracker start.
+  logic [15:0] rs_plen;
+  logic [31:0] rs_start_sn;
+  logic [63:0] rs_rseq;
+  logic [63:0] rs_nonce;
+  logic        rs_hdr_known;
+  function automatic logic [7:0] pvb(input logic [60*8-1:0] v, input int unsigned i);
+    pvb = v[8*i +: 8];
+  endfunction
+  always_comb begin
+    rs_plen     = {pvb(pa_view_q, 0), pvb(pa_view_q, 1)};
+    rs_start_sn = {pvb(pa_view_q, 4), pvb(pa_view_q, 5), pvb(pa_view_q, 6), pvb(pa_view_q, 7)};
+    for (int i = 0; i < 8; i++) begin
+      rs_rseq[63-8*i -: 8]  = pvb(pa_view_q, 8 + i);
+      rs_nonce[63-8*i -: 8] = pvb(pa_view_q, 16 + i);
+    end
+    rs_hdr_known = bstart + BeatB20 >= 20'd24;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Record tracker: one item.
+  logic        trk_on;          // the tracker works in this item
+  logic [19:0] t_pstart, t_pend;
+  logic [PB-1:0] ps, pe, s_t;
+  tlsnic_tx_pkg::fctx_t tst;    // tracker state at item start (resync: fresh)
+
+  // beat byte at a variable position
+  function automatic logic [7:0] bb(input logic [W-1:0] d, input logic [PB-1:0] p);
+    bb = (p < BeatB) ? d[8*p +: 8] : 8'h0;
+  endfunction
+
+  logic [14:0] off, rlen, hl, rlen_a, body_a, body_b, rlen_b, q_a, mx, pay_rem, tag_done;
+  logic [14:0] avail, h_a, avail2, n_a, avail3, t_cnt, avail_b;
+  logic        len_now_a, bad_a, bad_b, start_a, hdr_inc, fin_a, end_a;
+  logic        b_part, b_hdr_only, b_start, cut, trk_err;
+  logic [103:0] hb;             // header bytes of record A (state + beat)
+  logic [103:0] hbb;            // header bytes of record B (beat)
+  logic [PB-1:0] p_a0, p_a1, t_a0, t_a1, e_pos, p_b0, ie;
+  logic [95:0] nonce_a, nonce_b, nonce_cur;
+  logic [63:0] rseq_b;
+  logic [KW-1:0] k_a, k_b;
+  logic [14:0] b_a0;
+  logic [14:0] min_body;
+
+  always_comb begin
+    // Where the tracker's bytes are in this beat.
+    enc_now  = (fr_kind_q == tlsnic_tx_pkg::KindPacket && dec_cur == DecEnc && !fr_err_q)
+               || (fr_kind_q == tlsnic_tx_pkg::KindResync && loads && rs_hdr_known && !fr_err_q);
+    t_pstart = (fr_kind_q == tlsnic_tx_pkg::KindResync) ? 20'd24
+             : {3'b0, (dec_now ? {8'b0, pa_pay_off_q} + {1'b0, d_skip} : fr_pstart_q)};
+    t_pend   = (fr_kind_q == tlsnic_tx_pkg::KindResync) ? {2'b0, fp_nbytes_q}
+             : {3'b0, (dec_now ? pa_ip_end_q : fr_pend_q)};
+    ps = (t_pstart <= bstart) ? '0 : ((t_pstart - bstart >= BeatB20) ? BeatB : PB'(t_pstart - bstart));
+    pe = (t_pend <= bstart) ? '0 : ((t_pend - bstart >= BeatB20) ? BeatB : PB'(t_pend - bstart));
+    if (pe > vbytes) pe = vbytes;
+    s_t = (ps > fp_s_q) ? ps : fp_s_q;
+    trk_on = fp_valid_q && enc_now && s_t < pe;
+
+    // Resync frames start the tracker fresh at the record start named by the load.
+    tst = st;
+    if (fr_kind_q == tlsnic_tx_pkg::KindResync && !fr_rsinit_q) begin
+      tst.off  = '0;
+      tst.rlen = '0;
+      tst.hdr  = '0;
+      tst.rseq = rs_rseq;
+    end
+
+    off  = tst.off;
+    rlen = tst.rlen;
+    hl   = tst.ver13 ? 15'd5 : 15'd13;
+    min_body = tst.ver13 ? 15'd16 : 15'd24;
+    avail = {{(15-PB){1'b0}}, pe - s_t};
+
+    // Slot A header.
+    h_a = (off < hl) ? ((hl - off < avail) ? hl - off : avail) : 15'd0;
+    for (int i = 0; i < 13; i++) begin
+      logic [14:0] ii;
+      ii = i[14:0];
+      if (ii < off) hb[8*i +: 8] = tst.hdr[8*i +: 8];
+      else hb[8*i +: 8] = bb(fp_data_q, s_t + PB'(ii - off));
+    end
+    len_now_a = off < 15'd5 && off + h_a >= 15'd5;
+    body_a = {hb[8*3 +: 7], hb[8*4 +: 8]};
+    bad_a  = len_now_a && (hb[8*3 + 7] || body_a < min_body || body_a > 15'(tlsnic_tx_pkg::MaxRecordBody));
+    rlen_a = (rlen != '0) ? rlen : (len_now_a ? body_a + 15'd5 : 15'd0);
+    hdr_inc = off + h_a < hl;
+    start_a = off < hl && !hdr_inc && !bad_a;
+
+    // Slot A payload and tag.
+    mx       = (off > hl) ? off : hl;
+    q_a      = mx - hl;
+    pay_rem  = (rlen_a - 15'd16 > mx) ? rlen_a - 15'd16 - mx : 15'd0;
+    tag_done = (mx > rlen_a - 15'd16) ? mx - (rlen_a - 15'd16) : 15'd0;
+    avail2   = avail - h_a;
+    n_a      = hdr_inc || bad_a ? 15'd0 : ((pay_rem < avail2) ? pay_rem : avail2);
+    avail3   = avail2 - n_a;
+    t_cnt    = (!hdr_inc && !bad_a && n_a == pay_rem) ?
+               (((15'd16 - tag_done) < avail3) ? 15'd16 - tag_done : avail3) : 15'd0;
+    fin_a    = t_cnt != '0 && tag_done == '0;
+    end_a    = !hdr_inc && !bad_a && n_a == pay_rem && t_cnt == 15'd16 - tag_done;
+    p_a0     = s_t + PB'(h_a);
+    p_a1     = p_a0 + PB'(n_a);
+    t_a0     = p_a1;
+    t_a1     = t_a0 + PB'(t_cnt);
+    e_pos    = t_a1;
+    k_a      = KW'(((q_a + n_a + 15'd15) >> 4) - ((q_a + 15'd15) >> 4));
+    b_a0     = (q_a + 15'd15) >> 4;
+
+    // Slot B: the next record, when record A ends inside the beat.
+    avail_b = {{(15-PB){1'b0}}, pe - e_pos};
+    b_part  = end_a && e_pos < pe;
+    for (int i = 0; i < 13; i++) hbb[8*i +: 8] = bb(fp_data_q, e_pos + PB'(i));
+    body_b  = {hbb[8*3 +: 7], hbb[8*4 +: 8]};
+    bad_b   = b_part && avail_b >= 15'd5 && (hbb[8*3 + 7] || body_b < min_body || body_b > 15'(tlsnic_tx_pkg::MaxRecordBody));
+    rlen_b  = body_b + 15'd5;
+    b_hdr_only = b_part && !bad_b && avail_b < hl;
+    cut     = b_part && !bad_b && !b_hdr_only && (start_a || {5'b0, e_pos} + {5'b0, rlen_b} - 20'd16 < {{(20-PB){1'b0}}, pe});
+    b_start = b_part && !bad_b && !b_hdr_only && !cut;
+    p_b0    = e_pos + PB'(hl);
+    k_b     = b_start ? KW'(({{(15-PB){1'b0}}, pe - p_b0} + 15'd15) >> 4) : '0;
+    trk_err = trk_on && (bad_a || bad_b);
+
+    rseq_b  = tst.rseq + 64'd1;
+    nonce_a = tst.ver13 ? (tst.iv ^ {32'b0, tst.rseq}) : {tst.iv[95:64], hb[8*5 +: 8], hb[8*6 +: 8], hb[8*7 +: 8],
+              hb[8*8 +: 8], hb[8*9 +: 8], hb[8*10 +: 8], hb[8*11 +: 8], hb[8*12 +: 8]};
+    nonce_b = tst.ver13 ? (tst.iv ^ {32'b0, rseq_b}) : {tst.iv[95:64], hbb[8*5 +: 8], hbb[8*6 +: 8], hbb[8*7 +: 8],
+              hbb[8*8 +: 8], hbb[8*9 +: 8], hbb[8*10 +: 8], hbb[8*11 +: 8], hbb[8*12 +: 8]};
+    nonce_cur = start_a ? nonce_a : tst.nonce;
+
+    // Item end: the whole beat, or the record boundary when cut.
+    ie = (trk_on && cut) ? e_pos : BeatB;
+
+    // Next context state.
+    st_nx = tst;
+    if (trk_on && !trk_err) begin
+      if (end_a) begin
+        st_nx.rseq = rseq_b;
+        st_nx.off  = '0;
+        st_nx.rlen = '0;
+        st_nx.hdr  = '0;
+        if (b_part && !cut) begin
+          st_nx.off = avail_b;
+          for (int i = 0; i < 13; i++) begin
+            if (i[14:0] < avail_b) st_nx.hdr[8*i +: 8] = hbb[8*i +: 8];
+          end
+          st_nx.rlen = (avail_b >= 15'd5) ? rlen_b : 15'd0;
+          if (b_start) st_nx.nonce = nonce_b;
+        end
+      end else begin
+        st_nx.off  = off + avail;
+        st_nx.rlen = rlen_a;
+        for (int i = 0; i < 13; i++) begin
+          if (i[14:0] < off + h_a) st_nx.hdr[8*i +: 8] = hb[8*i +: 8];
+        end
+        if (start_a) st_nx.nonce = nonce_a;
+      end
+    end
+  end
+
+  // AAD and length blocks, AES counter blocks.
+  logic [127:0] aad, lenblk;
+  logic [LA*128-1:0] blocks;
+  logic [14:0] ptlen_a, ptlen_b;
+  always_comb begin
+    ptlen_a = rlen_a - hl - 15'd16;
+    ptlen_b = rlen_b - hl - 15'd16;
+    if (start_a) begin
+      aad = tst.ver13 ? {hb[7:0], hb[15:8], hb[23:16], hb[31:24], hb[39:32], 88'h0}
+                      : {tst.rseq, hb[7:0], hb[15:8], hb[23:16], 1'b0, ptlen_a, 24'h0};
+    end else begin
+      aad = tst.ver13 ? {hbb[7:0], hbb[15:8], hbb[23:16], hbb[31:24], hbb[39:32], 88'h0}
+                      : {rseq_b, hbb[7:0], hbb[15:8], hbb[23:16], 1'b0, ptlen_b, 24'h0};
+    end
+    lenblk = {32'h0, tst.ver13 ? 32'd40 : 32'd104, 29'h0, ptlen_a, 3'b0, 17'h0};
+    lenblk = {32'h0, tst.ver13 ? 32'd40 : 32'd104, 32'h0, 14'h0, ptlen_a, 3'b0};
+    for (int l = 0; l < LA; l++) begin
+      logic [KW-1:0] lk;
+      lk = l[KW-1:0];
+      if (lk < k_a)                               blocks[l*128 +: 128] = {nonce_cur, 17'h0, b_a0 + 15'(l) + 15'd2};
+      else if (lk == k_a && (start_a || b_start)) blocks[l*128 +: 128] = {start_a ? nonce_a : nonce_b, 32'd1};
+      else if (b_start && lk > k_a && lk - k_a - 1'b1 < k_b)
+                                                  blocks[l*128 +: 128] = {nonce_b, 32'(l) - {{(32-KW){1'b0}}, k_a} + 32'd1};
+      else                                        blocks[l*128 +: 128] = '0;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Control frames (decoded on their last beat from the view).
+  logic        c_inst, c_del, c_err;
+  logic [7:0]  c_op, c_flags;
+  tlsnic_tx_pkg::fctx_t c_new;
+  always_comb begin
+    c_op    = pvb(pa_view_q, 0);
+    c_flags = pvb(pa_view_q, 1);
+    c_err   = fp_nbytes_q == 18'd0
+            || (c_op != tlsnic_tx_pkg::OpInstall && c_op != tlsnic_tx_pkg::OpDelete)
+            || (c_op == tlsnic_tx_pkg::OpInstall && (fp_nbytes_q < 18'd60 || c_flags[7:2] != 6'd0))
+            || !ctx_ok
+            || (c_op == tlsnic_tx_pkg::OpDelete && !st.valid);
+    c_inst  = !c_err && c_op == tlsnic_tx_pkg::OpInstall;
+    c_del   = !c_err && c_op == tlsnic_tx_pkg::OpDelete;
+    c_new          = '0;
+    c_new.valid    = 1'b1;
+    c_new.ver13    = c_flags[0];
+    c_new.k256     = c_flags[1];
+    for (int i = 0; i < 32; i++) c_new.key[255-8*i -: 8] = (i < 16 || c_flags[1]) ? pvb(pa_view_q, 16 + i) : 8'h0;
+    for (int i = 0; i < 12; i++) c_new.iv[95-8*i -: 8]   = (i < 4 || c_flags[0]) ? pvb(pa_view_q, 48 + i) : 8'h0;
+    c_new.start_sn = {pvb(pa_view_q, 4), pvb(pa_view_q, 5), pvb(pa_view_q, 6), pvb(pa_view_q, 7)};
+    c_new.exp_sn   = c_new.start_sn;
+    c_new.in_sync  = 1'b1;
+    for (int i = 0; i < 8; i++) c_new.rseq[63-8*i -: 8] = pvb(pa_view_q, 8 + i);
+  end
+
+  // Resync consistency (models/nic-tx.ts resync), final on the frame's last beat.
+  logic rs_ok;
+  always_comb begin
+    logic nonce_ok;
+    logic [15:0] have;
+    have = (rs_plen > 16'd5) ? ((rs_plen - 16'd5 < 16'd8) ? rs_plen - 16'd5 : 16'd8) : 16'd0;
+    nonce_ok = 1'b1;
+    if (!st.ver13) begin
+      for (int k = 0; k < 8; k++) begin
+        if (k[15:0] < have && pvb(pa_view_q, 29 + k) != rs_nonce[63-8*k -: 8]) nonce_ok = 1'b0;
+      end
+    end
+    rs_ok = loads && fp_nbytes_q >= 18'd24 && {2'b0, rs_plen} + 18'd24 == fp_nbytes_q
+            && !tlsnic_tx_pkg::seq_lt(rs_start_sn, st.start_sn) && nonce_ok
+            && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Item production, verdicts, counters.
+  logic [63:0] cnt_q [tlsnic_tx_pkg::NumCounters];
+  logic [tlsnic_tx_pkg::NumCounters-1:0] cnt_inc;
+  logic [63:0] cnt_add [tlsnic_tx_pkg::NumCounters];
+  logic        commit, fix_csum, pkt_keep;
+  logic        oversize;
+  tlsnic_tx_pkg::fctx_t fin_st;   // state written back on commit
+
+  assign fp_item      = fp_valid_q && en_i;
+  assign fp_beat_done = !(trk_on && cut);
+  assign fp_frame_end = fp_item && fp_beat_done && fp_last_q;
+  assign oversize     = fp_nbytes_q > MaxFrame;
+
+  always_comb begin
+    cnt_inc  = '0;
+    for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) cnt_add[i] = 64'd1;
+    commit   = 1'b0;
+    fix_csum = 1'b0;
+    pkt_keep = 1'b0;
+    fin_st   = st_nx;
+    case (fr_kind_q)
+      tlsnic_tx_pkg::KindPacket: begin
+        if (oversize) begin
+          cnt_inc[tlsnic_tx_pkg::CntFrameErr] = 1'b1;
+        end else if (!fr_offload_q) begin
+          cnt_inc[tlsnic_tx_pkg::CntPlainPkts] = 1'b1;
+          pkt_keep = 1'b1;
+        end else if (!loads) begin
+          cnt_inc[tlsnic_tx_pkg::CntDropNoCtx] = 1'b1;
+        end else if (pa_malformed_q) begin
+          cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;
+        end else begin
+          case (dec_cur)
+            DecPass0: pkt_keep = 1'b1;
+            DecSkip: begin
+              pkt_keep = 1'b1;
+              cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
+              cnt_inc[tlsnic_tx_pkg::CntSkipNoSync] = 1'b1;
+            end
+            DecNoSync: begin
+              cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
+              cnt_inc[tlsnic_tx_pkg::CntDropNoSync] = 1'b1;
+            end
+            DecBypass: begin
+              cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
+              cnt_inc[tlsnic_tx_pkg::CntDropBypass] = 1'b1;
+            end
+            DecEnc: begin
+              if (fr_err_q || trk_err) begin
+                cnt_inc[tlsnic_tx_pkg::CntDropBadRecord] = 1'b1;
+                commit = 1'b1;
+                fin_st = st_nx;
+                fin_st.in_sync = 1'b0;
+              end else begin
+                cnt_inc[tlsnic_tx_pkg::CntEncPkts] = 1'b1;
+                cnt_inc[tlsnic_tx_pkg::CntEncBytes] = 1'b1;
+                cnt_add[tlsnic_tx_pkg::CntEncBytes] = {47'b0, len_cur - {1'b0, skip_cur}};
+                commit   = 1'b1;
+                pkt_keep = 1'b1;
+                fix_csum = 1'b1;
+                fin_st.exp_sn = end_sn_cur;
+              end
+            end
+            default: cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;  // header never completed
+          endcase
+        end
+      end
+      tlsnic_tx_pkg::KindControl: begin
+        if (c_err) begin
+          cnt_inc[tlsnic_tx_pkg::CntCtrlErr] = 1'b1;
+        end else if (c_inst) begin
+          cnt_inc[tlsnic_tx_pkg::CntCtx] = 1'b1;
+          commit = 1'b1;
+          fin_st = c_new;
+        end else begin
+          cnt_inc[tlsnic_tx_pkg::CntDel] = 1'b1;
+          commit = 1'b1;
+          fin_st = '0;
+        end
+      end
+      tlsnic_tx_pkg::KindResync: begin
+        if (rs_ok) begin
+          cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
+          cnt_inc[tlsnic_tx_pkg::CntResyncBytes] = 1'b1;
+          cnt_add[tlsnic_tx_pkg::CntResyncBytes] = {48'b0, rs_plen};
+          commit = 1'b1;
+          fin_st.exp_sn  = rs_start_sn + {16'b0, rs_plen};
+          fin_st.in_sync = 1'b1;
+        end else begin
+          cnt_inc[tlsnic_tx_pkg::CntResyncBad] = 1'b1;
+        end
+      end
+      default: cnt_inc[tlsnic_tx_pkg::CntFrameErr] = 1'b1;
+    endcase
+  end
+
+  // A resync frame whose header is known but whose prefix is empty still initialises its tracker.
+  logic rs_init_now;
+  assign rs_init_now = fr_kind_q == tlsnic_tx_pkg::KindResync && loads && rs_hdr_known && !fr_rsinit_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      fp_valid_q <= 1'b0;
+      fp_first_q <= 1'b0;
+      fp_last_q  <= 1'b0;
+      fp_data_q  <= '0;
+      fp_keep_q  <= '0;
+      fp_bidx_q  <= '0;
+      fp_nbytes_q <= '0;
+      fp_s_q     <= '0;
+      pa_hdr_known_q <= 1'b0;
+      pa_is_ip_q <= 1'b0;
+      pa_malformed_q <= 1'b0;
+      pa_l4_q    <= '0;
+      pa_pay_off_q <= '0;
+      pa_ip_end_q <= '0;
+      pa_tcp_len_q <= '0;
+      pa_seq_q   <= '0;
+      pa_csum_mask_q <= '0;
+      pa_view_q  <= '0;
+      fr_kind_q  <= '0;
+      fr_offload_q <= 1'b0;
+      fr_ctx_q   <= '0;
+      fr_decided_q <= 1'b0;
+      fr_dec_q   <= DecNone;
+      fr_skip_q  <= '0;
+      fr_pstart_q <= '0;
+      fr_pend_q  <= '0;
+      fr_len_q   <= '0;
+      fr_end_sn_q <= '0;
+      fr_err_q   <= 1'b0;
+      fr_recend_q <= 1'b0;
+      fr_rsinit_q <= 1'b0;
+      fr_loads_q <= 1'b0;
+      wk_q       <= '0;
+      snap_q     <= '0;
+      wk_ctx_q   <= '0;
+      wk_has_q   <= 1'b0;
+      for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) cnt_q[i] <= '0;
+    end else begin
+      if (fp_take) begin
+        fp_valid_q <= 1'b1;
+        fp_first_q <= fa_first_q;
+        fp_last_q  <= fa_last_q;
+        fp_data_q  <= fa_data_q;
+        fp_keep_q  <= fa_keep_q;
+        fp_bidx_q  <= fa_bidx_q;
+        fp_nbytes_q <= fa_nbytes_q;
+        fp_s_q     <= '0;
+        pa_hdr_known_q <= pv_hdr_known;
+        pa_is_ip_q <= pv_is_ip;
+        pa_malformed_q <= pv_malformed;
+        pa_l4_q    <= pv_l4;
+        pa_pay_off_q <= pv_pay_off;
+        pa_ip_end_q <= pv_ip_end;
+        pa_tcp_len_q <= pv_tcp_len;
+        pa_seq_q   <= pv_seq;
+        pa_csum_mask_q <= pv_csum_mask;
+        pa_view_q  <= pv_view[60*8-1:0];
+        if (fa_first_q) begin
+          fr_kind_q    <= fa_user_q[1:0];
+          fr_offload_q <= fa_user_q[2];
+          fr_ctx_q     <= fa_user_q[18:3];
+        end
+      end else if (fp_item && fp_beat_done) begin
+        fp_valid_q <= 1'b0;
+      end
+      if (fp_item && !fp_beat_done) fp_s_q <= ie;
+
+      if (fp_item) begin
+        // Frame registers (reset for the next frame on its end).
+        if (dec_now) begin
+          fr_decided_q <= 1'b1;
+          fr_dec_q     <= dec_val;
+          fr_skip_q    <= d_skip;
+          fr_pstart_q  <= {8'b0, pa_pay_off_q} + {1'b0, d_skip};
+          fr_pend_q    <= pa_ip_end_q;
+          fr_len_q     <= d_len;
+          fr_end_sn_q  <= d_end;
+        end
+        if (trk_err) fr_err_q <= 1'b1;
+        if (trk_on && end_a) fr_recend_q <= 1'b1;
+        if (rs_init_now) fr_rsinit_q <= 1'b1;
+
+        // Working state.
+        if (fr_start) fr_loads_q <= loads;
+        if (fr_start && loads) begin
+          snap_q   <= st;
+          wk_ctx_q <= fr_ctx_q;
+          wk_has_q <= 1'b1;
+        end
+        if (loads) wk_q <= st_nx;
+
+        if (fp_frame_end) begin
+          fr_decided_q <= 1'b0;
+          fr_dec_q     <= DecNone;
+          fr_err_q     <= 1'b0;
+          fr_recend_q  <= 1'b0;
+          fr_rsinit_q  <= 1'b0;
+          if (loads || (fr_kind_q == tlsnic_tx_pkg::KindControl && c_inst)) begin
+            wk_q     <= commit ? fin_st : (fr_start ? st : snap_q);
+            wk_ctx_q <= fr_ctx_q;
+            wk_has_q <= 1'b1;
+          end
+          for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
+            if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + cnt_add[i];
+          end
+        end
+      end
+    end
+  end
+
+  // Table write: clear sweep after reset, commit on frame end.
+  always_comb begin
+    tbl_we = 1'b0;
+    tbl_wa = fr_ctx_q[CW-1:0];
+    tbl_wd = fin_st;
+    if (init_q) begin
+      tbl_we = 1'b1;
+      tbl_wa = init_idx_q[CW-1:0];
+      tbl_wd = '0;
+    end else if (fp_frame_end && commit && ctx_ok) begin
+      tbl_we = 1'b1;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // FI: item register.
+  logic [13:0] csum_beat;
+  logic [8:0]  csum_pos;
+  assign csum_pos  = {1'b0, pa_l4_q} + 9'd16;
+  assign csum_beat = 14'(csum_pos / 9'(B));
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      it_valid_o <= 1'b0;
+      it_fr_first_o <= 1'b0;
+      it_fr_last_o <= 1'b0;
+      it_beat_last_o <= 1'b0;
+      it_wr_o <= 1'b0;
+      it_pkt_o <= 1'b0;
+      it_commit_o <= 1'b0;
+      it_fix_csum_o <= 1'b0;
+      it_data_o <= '0;
+      it_keep_o <= '0;
+      it_s_o <= '0;
+      it_e_o <= '0;
+      it_csum_mask_o <= '0;
+      it_csum_const_o <= '0;
+      it_csum_beat_o <= '0;
+      it_csum_lane_o <= '0;
+      it_crypto_o <= 1'b0;
+      it_ctx_o <= '0;
+      it_inst_o <= 1'b0;
+      it_del_o <= 1'b0;
+      it_a_p0_o <= '0;
+      it_a_p1_o <= '0;
+      it_a_qm_o <= '0;
+      it_a_k_o <= '0;
+      it_a_start_o <= 1'b0;
+      it_a_fin_o <= 1'b0;
+      it_a_t0_o <= '0;
+      it_a_t1_o <= '0;
+      it_a_u_o <= '0;
+      it_b_start_o <= 1'b0;
+      it_b_p0_o <= '0;
+      it_b_p1_o <= '0;
+      it_aad_o <= '0;
+      it_lenblk_o <= '0;
+      it_key_o <= '0;
+      it_k256_o <= 1'b0;
+      it_blocks_o <= '0;
+    end else if (en_i) begin
+      it_valid_o     <= fp_item;
+      it_fr_first_o  <= fr_start;
+      it_fr_last_o   <= fp_beat_done && fp_last_q;
+      it_beat_last_o <= fp_beat_done;
+      it_wr_o        <= fr_kind_q == tlsnic_tx_pkg::KindPacket && !oversize;
+      it_pkt_o       <= fr_kind_q == tlsnic_tx_pkg::KindPacket;
+      it_commit_o    <= fr_kind_q == tlsnic_tx_pkg::KindPacket ? pkt_keep : commit;
+      it_fix_csum_o  <= fix_csum;
+      it_data_o      <= fp_data_q;
+      it_keep_o      <= fp_keep_q;
+      it_s_o         <= fp_s_q;
+      it_e_o         <= ie;
+      it_csum_mask_o <= pa_is_ip_q ? pa_csum_mask_q : '0;
+      it_csum_const_o <= pa_tcp_len_q + 17'd6;
+      it_csum_beat_o <= csum_beat;
+      it_csum_lane_o <= PB'(csum_pos % 9'(B));
+      it_crypto_o    <= trk_on || ((fr_kind_q == tlsnic_tx_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
+      it_ctx_o       <= fr_ctx_q[CW-1:0];
+      it_inst_o      <= fr_kind_q == tlsnic_tx_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
+      it_del_o       <= fr_kind_q == tlsnic_tx_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
+      it_a_p0_o      <= trk_on ? p_a0 : '0;
+      it_a_p1_o      <= trk_on ? p_a1 : '0;
+      it_a_qm_o      <= q_a[3:0];
+      it_a_k_o       <= trk_on ? k_a : '0;
+      it_a_start_o   <= trk_on && start_a;
+      it_a_fin_o     <= trk_on && fin_a;
+      it_a_t0_o      <= trk_on ? t_a0 : '0;
+      it_a_t1_o      <= trk_on ? t_a1 : '0;
+      it_a_u_o       <= tag_done[3:0];
+      it_b_start_o   <= trk_on && b_start;
+      it_b_p0_o      <= p_b0;
+      it_b_p1_o      <= pe;
+      it_aad_o       <= aad;
+      it_lenblk_o    <= lenblk;
+      it_key_o       <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? c_new.key : tst.key;
+      it_k256_o      <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? c_new.k256 : tst.k256;
+      it_blocks_o    <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? '0 : blocks;
+    end
+  end
+
+  assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;
+
+endmodule
