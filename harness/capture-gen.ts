@@ -10,13 +10,16 @@
 //
 // The TLS bytes are exactly what OpenSSL sent; only the TCP/IP framing is synthetic (the relay sees
 // a byte stream, not the kernel's segments). The keylog is the client's SSLKEYLOGFILE lines.
+import type net from 'node:net';
+import tls from 'node:tls';
+import { execa } from 'execa';
 import { finishChecksum, foldSum, pseudoHeaderSum } from '../models/checksum.ts';
 import { buildTcpPacket, ETH_HEADER_LEN, IPV4_MIN_HEADER_LEN, IPV6_HEADER_LEN, TcpFlag, VLAN_TAG_LEN, type TcpPacket } from '../models/packet.ts';
 import { writePcap, type PcapPacketIn } from '../models/pcap.ts';
 import type { Prng } from '../models/prng.ts';
 import { seqAdd } from '../models/tcp-seq.ts';
 import { concatBytes } from './tls-handshake.ts';
-import { openTlsPeerSession, type RelayDirection, type TlsPeerSuite } from './tls-peer.ts';
+import { openTlsPeerSession, testCertificate, type RelayDirection, type TlsPeerSuite } from './tls-peer.ts';
 
 /** One recorded session, reduced to plain data. */
 export interface RecordedSession {
@@ -161,6 +164,8 @@ interface SideState {
   segments: Set<string>;
   /** The latest original segments, [start, end), for retransmitting one exactly as it was. */
   recent: [number, number][];
+  /** Retransmissions scheduled so far; they alternate between a range and an exact repeat. */
+  retransmissionEvents: number;
   finSent: boolean;
 }
 
@@ -185,6 +190,7 @@ export function sessionPackets(prng: Prng, rec: RecordedSession, o: CaptureConne
     tsVal: prng.nextU32(),
     segments: new Set(),
     recent: [],
+    retransmissionEvents: 0,
     finSent: false,
   });
   const client = side(1, o.clientPort, streams.c2s);
@@ -274,7 +280,7 @@ export function sessionPackets(prng: Prng, rec: RecordedSession, o: CaptureConne
   };
 
   const scheduleRetransmission = (from: SideState, to: SideState) => {
-    if (prng.chance(0.4)) {
+    if (from.retransmissionEvents++ % 2 === 1) {
       // One recent segment again, exactly as first sent.
       const [start, end] = prng.pick(from.recent);
       pending.push({ from, to, start, end, countdown: prng.int(1, 8), exact: true });
@@ -308,6 +314,10 @@ export function sessionPackets(prng: Prng, rec: RecordedSession, o: CaptureConne
         tick();
       }
     }
+  }
+  // Every direction gets at least one retransmission of each kind.
+  for (const [from, to] of [[client, server], [server, client]] as const) {
+    while (from.sent > 0 && from.retransmissionEvents < 2) scheduleRetransmission(from, to);
   }
   while (pending.length > 0) tick();
 
@@ -367,4 +377,103 @@ export function mergeIntoPcap(prng: Prng, lists: readonly (readonly CapturePacke
     out.push({ data: lists[i][pos[i]++].data, timestampUs: t });
   }
   return writePcap(out);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A capture the kernel makes: a real node:tls session over loopback, captured by dumpcap (needs the
+// right to capture on lo: root, or CAP_NET_RAW). Loopback packets carry partial checksums and the
+// kernel's own TCP options and segmentation. Loopback segments can be as large as the writes, so
+// writes are kept small (and paced) for the frames to fit the engine's 9600 bytes.
+
+export interface LoopbackCapture {
+  keylogText: string;
+  plaintext: Record<RelayDirection, Uint8Array>;
+  serverPort: number;
+}
+
+/** Application writes of at most `maxWrite` bytes from both sides, `total` bytes in all. */
+export function smallWrites(prng: Prng, total: number, maxWrite: number): SessionTraffic {
+  const writes: SessionTraffic['writes'] = [];
+  for (let n = 0; n < total; ) {
+    const len = Math.min(prng.chance(0.3) ? prng.int(1, 40) : prng.int(41, maxWrite), total - n);
+    writes.push({ from: prng.chance(0.5) ? 'client' : 'server', bytes: prng.bytes(len) });
+    n += len;
+  }
+  return { writes };
+}
+
+export async function captureLoopbackTlsSession(suite: TlsPeerSuite, traffic: SessionTraffic, pcapPath: string): Promise<LoopbackCapture> {
+  const cert = await testCertificate();
+  const version = suite.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
+  const opts = { minVersion: version, maxVersion: version, ciphers: suite.opensslName } as const;
+  const received = { c2s: [] as Uint8Array[], s2c: [] as Uint8Array[] };
+  const count = (d: RelayDirection) => received[d].reduce((n, b) => n + b.length, 0);
+  let serverSock: tls.TLSSocket | null = null;
+  const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem, ...opts }, (sock) => {
+    serverSock = sock;
+    sock.on('data', (d: Buffer) => received.c2s.push(Uint8Array.from(d)));
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  const dumpcap = execa('dumpcap', ['-i', 'lo', '-P', '-f', `tcp port ${port}`, '-w', pcapPath], { reject: false, buffer: false });
+  let client: tls.TLSSocket | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('dumpcap did not start capturing on lo within 10 s')), 10_000);
+      let err = '';
+      dumpcap.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/Capturing on/.test(err)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      void dumpcap.then((r) => {
+        clearTimeout(t);
+        reject(new Error(`dumpcap exited (${r.exitCode}): ${err.trim()}`));
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the capture filter is live once dumpcap reports it
+    const keylog: string[] = [];
+    const c = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...opts });
+    client = c;
+    c.setNoDelay(true);
+    c.on('keylog', (l: Buffer) => keylog.push(l.toString('latin1')));
+    c.on('data', (d: Buffer) => received.s2c.push(Uint8Array.from(d)));
+    await new Promise<void>((resolve, reject) => {
+      c.once('secureConnect', () => resolve());
+      c.once('error', reject);
+    });
+    // TLS 1.3: the server completes after the client, when the client's Finished arrives.
+    for (const deadline = Date.now() + 10_000; serverSock === null; await new Promise((r) => setTimeout(r, 1))) {
+      if (Date.now() > deadline) throw new Error('loopback TLS server never completed the handshake');
+    }
+    const sent = { c2s: 0, s2c: 0 };
+    for (const w of traffic.writes) {
+      const d: RelayDirection = w.from === 'client' ? 'c2s' : 's2c';
+      const sock = w.from === 'client' ? c : (serverSock as tls.TLSSocket | null);
+      if (!sock) throw new Error('server socket missing');
+      await new Promise<void>((resolve, reject) => sock.write(w.bytes, (e) => (e ? reject(e) : resolve())));
+      sent[d] += w.bytes.length;
+      // Wait for delivery, so the kernel sends each write as its own segment.
+      const deadline = Date.now() + 10_000;
+      while (count(d) < sent[d]) {
+        if (Date.now() > deadline) throw new Error('loopback TLS session stalled');
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+    await new Promise<void>((resolve) => {
+      c.once('close', () => resolve());
+      c.end();
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    return { keylogText: keylog.join(''), plaintext: { c2s: concatBytes(received.c2s), s2c: concatBytes(received.s2c) }, serverPort: port };
+  } finally {
+    client?.destroy();
+    (serverSock as tls.TLSSocket | null)?.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    dumpcap.kill('SIGTERM');
+    await dumpcap;
+  }
 }

@@ -4,7 +4,7 @@
 // the engine as captured (TCP checksums aside, which must be right), 1 otherwise, 2 on bad input.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TX_COUNTER_NAMES } from '../models/nic-tx.ts';
+import { DEFAULT_MAX_FRAME_BYTES, TX_COUNTER_NAMES } from '../models/nic-tx.ts';
 import { goldenTxEngine, parseCapture, parseKeylogText, planReplay, runReplay, writePcapLike, type DirectionReport, type TxEngine, type TxEngineConfig } from './replay.ts';
 
 export const REPLAY_WIDTHS = [128, 256, 512] as const;
@@ -99,6 +99,7 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
     counters: report.counters,
     cycles: report.cycles,
     mismatches: report.mismatches,
+    oversizeFrames: report.oversizeFrames,
     otherMismatches: report.otherMismatchDetails,
     timeMs: { plan: Math.round(tPlan - t0), engine: Math.round(tRun - tPlan) },
     result: report.ok ? 'PASS' : 'FAIL',
@@ -110,6 +111,9 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   for (const d of plan.directions) w(directionLine(d));
   for (const d of plan.directions) for (const m of d.mismatchDetails) w(`    conn ${d.conn} ${d.direction}: ${m}\n`);
   for (const m of report.otherMismatchDetails) w(`    other traffic: ${m}\n`);
+  if (report.oversizeFrames > 0) {
+    w(`  warning: ${report.oversizeFrames} frame(s) are longer than the engine forwards (${DEFAULT_MAX_FRAME_BYTES} bytes): the capture was taken with segmentation offload (TSO/GSO/GRO)\n`);
+  }
   const nonzero = TX_COUNTER_NAMES.filter((n) => report.counters[n] !== 0).map((n) => `${n}=${report.counters[n]}`);
   w(`  counters: ${nonzero.join(' ') || 'all zero'}\n`);
   if (report.cycles !== null) w(`  cycles: ${report.cycles}\n`);

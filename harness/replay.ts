@@ -13,7 +13,7 @@
 import { bytesEqual, toHex } from '../models/bytes.ts';
 import { driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
 import { parseKeylog, tls12KeyBlock, tls13TrafficKeys, type KeylogEntry, type KeylogHash } from '../models/keylog.ts';
-import { createNicTx, nicTxStep, type TxCounters } from '../models/nic-tx.ts';
+import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCounters } from '../models/nic-tx.ts';
 import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag, withFixedTcpChecksum, type ParsedTcpPacket } from '../models/packet.ts';
 import { readPcap, readPcapHeader, type PcapFileHeader, type PcapPacket } from '../models/pcap.ts';
 import { appendRecord, createRecordList, type RecordList } from '../models/record-list.ts';
@@ -580,6 +580,8 @@ export interface ReplayReport {
   mismatches: number;
   /** Mismatches of packets that belong to no TCP direction (other protocols, unparsable). */
   otherMismatchDetails: string[];
+  /** Captured frames longer than the engine forwards (DEFAULT_MAX_FRAME_BYTES). */
+  oversizeFrames: number;
   ok: boolean;
 }
 
@@ -622,7 +624,11 @@ export async function runReplay(packets: readonly PcapPacket[], plan: ReplayPlan
       aligned[i] = outs[j++];
       problems[i] = diff;
     } else {
-      problems[i] = `not sent by the engine (dropped)`;
+      const n = cap.length;
+      problems[i] =
+        n > DEFAULT_MAX_FRAME_BYTES
+          ? `not sent by the engine: a ${n}-byte frame, above the engine's ${DEFAULT_MAX_FRAME_BYTES}-byte limit (capture with TSO/GSO/GRO off)`
+          : 'not sent by the engine (dropped)';
     }
   }
   let mismatches = 0;
@@ -651,5 +657,6 @@ export async function runReplay(packets: readonly PcapPacket[], plan: ReplayPlan
     } else if (d.ctxId !== null) d.result = 'PASS';
   }
   const ok = mismatches === 0 && plan.directions.every((d) => d.result !== 'FAIL');
-  return { plan, counters: res.counters, cycles: res.cycles ?? null, aligned, mismatches, otherMismatchDetails: other, ok };
+  const oversizeFrames = packets.filter((p) => p.data.length > DEFAULT_MAX_FRAME_BYTES).length;
+  return { plan, counters: res.counters, cycles: res.cycles ?? null, aligned, mismatches, otherMismatchDetails: other, oversizeFrames, ok };
 }
