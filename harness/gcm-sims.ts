@@ -9,15 +9,10 @@ export type Lanes = 1 | 2 | 4;
 export type SboxStyle = 'case' | 'lut' | 'calc' | 'fncase';
 
 const PKG = 'rtl/tlsnic_aes_pkg.sv';
-const AES_SRCS = [PKG, 'rtl/tlsnic_aes_sbox.sv', 'rtl/tlsnic_aes_round.sv', 'rtl/tlsnic_aes_pipe.sv'];
-
-/** Every source of the core, package first: the file list for lint and synthesis too. */
-export const GCM_SOURCES: readonly string[] = [
-  ...AES_SRCS,
-  'rtl/tlsnic_ghash_powers.sv',
-  'rtl/tlsnic_ghash.sv',
-  'rtl/tlsnic_gcm_datapath.sv',
-];
+/** Sources of each block, package first: the file lists for simulation, lint and synthesis. */
+export const AES_SOURCES: readonly string[] = [PKG, 'rtl/tlsnic_aes_sbox.sv', 'rtl/tlsnic_aes_round.sv', 'rtl/tlsnic_aes_pipe.sv'];
+export const GHASH_SOURCES: readonly string[] = [PKG, 'rtl/tlsnic_ghash_powers.sv', 'rtl/tlsnic_ghash.sv'];
+export const GCM_SOURCES: readonly string[] = [...AES_SOURCES, ...GHASH_SOURCES.slice(1), 'rtl/tlsnic_gcm_datapath.sv'];
 
 function sboxDefines(style: SboxStyle): Record<string, true> {
   if (style === 'lut') return { TLSNIC_SBOX_LUT: true };
@@ -31,7 +26,7 @@ export function buildAesSim(lanes: Lanes, sbox: SboxStyle = 'case'): Promise<str
   return buildSim({
     name: `aes-l${lanes}${sbox === 'case' ? '' : `-${sbox}`}`,
     top: 'tlsnic_aes_pipe',
-    sources: AES_SRCS,
+    sources: AES_SOURCES,
     params: { LANES: lanes, SB_W: 32 },
     defines: sboxDefines(sbox),
     cppMain: 'tb/tb_aes.cpp',
@@ -43,7 +38,7 @@ export function buildGhashSim(lanes: Lanes): Promise<string> {
   return buildSim({
     name: `ghash-l${lanes}`,
     top: 'tb_ghash_top',
-    sources: [PKG, 'rtl/tlsnic_ghash_powers.sv', 'rtl/tlsnic_ghash.sv', 'tb/tb_ghash_top.sv'],
+    sources: [...GHASH_SOURCES, 'tb/tb_ghash_top.sv'],
     params: { LANES: lanes },
     cppMain: 'tb/tb_ghash.cpp',
   });
