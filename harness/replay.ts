@@ -89,8 +89,20 @@ const SUITE_LIST: ReplaySuite[] = [
 ];
 export const REPLAY_SUITES: ReadonlyMap<number, ReplaySuite> = new Map(SUITE_LIST.map((s) => [s.code, s]));
 
+/** Names of common suites replay cannot offload, for the report. */
+const OTHER_SUITE_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x1303, 'TLS_CHACHA20_POLY1305_SHA256'],
+  [0x1304, 'TLS_AES_128_CCM_SHA256'],
+  [0x1305, 'TLS_AES_128_CCM_8_SHA256'],
+  [0xcca8, 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
+  [0xcca9, 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+  [0xc027, 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256'],
+  [0xc013, 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA'],
+  [0xc014, 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'],
+]);
+
 function suiteName(code: number): string {
-  return REPLAY_SUITES.get(code)?.name ?? `0x${code.toString(16).padStart(4, '0')}`;
+  return REPLAY_SUITES.get(code)?.name ?? OTHER_SUITE_NAMES.get(code) ?? `0x${code.toString(16).padStart(4, '0')}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -265,13 +277,20 @@ function streamOffset(d: DirectionTrack, p: ParsedTcpPacket): number {
   return seqDiff(p.seq, seqAdd(d.synSeq as number, 1)) + (p.tcp.flags & TcpFlag.SYN ? 1 : 0);
 }
 
-/** Reassembles a direction's byte stream; the first transmission of a byte wins. */
-function reassemble(d: DirectionTrack, parsed: readonly (ParsedTcpPacket | null)[]): { stream: Uint8Array; contiguous: number; extent: number } {
+/** Longest direction replay reassembles (sequence numbers are only unambiguous below 2^31 anyway). */
+const MAX_STREAM = 1 << 30;
+
+/**
+ * Reassembles a direction's byte stream; the first transmission of a byte wins. null if the
+ * sequence numbers span more than MAX_STREAM bytes.
+ */
+function reassemble(d: DirectionTrack, parsed: readonly (ParsedTcpPacket | null)[]): { stream: Uint8Array; contiguous: number; extent: number } | null {
   let extent = 0;
   for (const i of d.packetIdx) {
     const p = parsed[i] as ParsedTcpPacket;
     if (p.payloadLength > 0) extent = Math.max(extent, streamOffset(d, p) + p.payloadLength);
   }
+  if (extent > MAX_STREAM) return null;
   const stream = new Uint8Array(extent);
   const have = new Uint8Array(extent);
   let conflicts = 0;
@@ -419,6 +438,10 @@ function planConnection(c: ConnTrack, parsed: readonly (ParsedTcpPacket | null)[
   sd.report.direction = 's2c';
   const client = reassemble(cd, parsed);
   const server = reassemble(sd, parsed);
+  if (!client || !server) {
+    skipAll(`sequence numbers span more than ${MAX_STREAM} bytes`);
+    return;
+  }
   let hellos: NegotiatedHellos;
   try {
     hellos = parseHellos(client.stream.subarray(0, client.contiguous), server.stream.subarray(0, server.contiguous));

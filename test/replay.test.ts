@@ -41,6 +41,16 @@ import { parseKeylog } from '../models/keylog.ts';
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 7150);
 const SUITES = Object.entries(TLS_PEER_SUITES) as [string, TlsPeerSuite][];
 
+// TLS 1.3 with a cipher the engine does not offload.
+const CHACHA20: TlsPeerSuite = {
+  name: 'TLS_CHACHA20_POLY1305_SHA256',
+  opensslName: 'TLS_CHACHA20_POLY1305_SHA256',
+  version: '1.3',
+  code: 0x1303,
+  keyLen: 32,
+  hash: 'sha256',
+};
+
 const cli = (args: string[]) => execa('node', ['bin/tlsnic.mjs', ...args], { reject: false });
 
 // One recorded session per (suite, slot), shared by the tests of this file.
@@ -70,7 +80,7 @@ interface BuiltCapture {
 }
 
 // Connection A: IPv4, port 443, Ethernet MTU segments, TCP timestamps. Connection B: IPv6 in VLAN
-// 7, port 8443, jumbo segments up to 8960 bytes, no TCP options.
+// 7, port 8443, jumbo segments up to 8960 bytes, no TCP options. A third one: like A, port 9443.
 function buildCapture(prng: Prng, recs: RecordedSession[], keylogText: string): BuiltCapture {
   const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-'));
   const conns: ConnSpec[] = [];
@@ -78,7 +88,7 @@ function buildCapture(prng: Prng, recs: RecordedSession[], keylogText: string): 
   const stats: CaptureStats[] = [];
   recs.forEach((rec, i) => {
     const a = i % 2 === 0;
-    const spec = { rec, clientPort: 40001 + i, serverPort: a ? 443 : 8443 };
+    const spec = { rec, clientPort: 40001 + i, serverPort: [443, 8443, 9443][i] };
     const g = sessionPackets(prng, rec, {
       ipVersion: a ? 4 : 6,
       vlan: a ? undefined : 7,
@@ -130,12 +140,14 @@ function expectEqualExceptChecksums(txBytes: Uint8Array, capBytes: Uint8Array): 
   const tx = readPcap(txBytes);
   const cap = readPcap(capBytes);
   expect(txBytes.length).toBe(capBytes.length);
+  expect(bytesEqual(txBytes.subarray(0, 24), capBytes.subarray(0, 24)), 'pcap global header').toBe(true);
   expect(tx.length).toBe(cap.length);
   let fixed = 0;
   for (let i = 0; i < cap.length; i++) {
     const a = tx[i].data;
     const b = cap[i].data;
     expect(tx[i].timestampNs).toBe(cap[i].timestampNs);
+    expect(tx[i].originalLength).toBe(cap[i].originalLength);
     expect(a.length, `frame ${i + 1} length`).toBe(b.length);
     const p = parseTcpPacket(b);
     if (isParseError(p)) {
@@ -276,6 +288,20 @@ describe.each(SUITES.map(([key, suite], i) => ({ key, suite, i })))('replay of r
   });
 });
 
+/** The same pcap written big-endian (as a big-endian host's libpcap writes it). */
+function toBigEndianPcap(le: Uint8Array): Uint8Array {
+  const b = Buffer.from(le);
+  const out = Buffer.from(le);
+  const swap32 = (o: number) => out.writeUInt32BE(b.readUInt32LE(o), o);
+  const swap16 = (o: number) => out.writeUInt16BE(b.readUInt16LE(o), o);
+  swap32(0);
+  swap16(4);
+  swap16(6);
+  for (const o of [8, 12, 16, 20]) swap32(o);
+  for (let o = 24; o < b.length; o += 16 + b.readUInt32LE(o + 8)) for (const k of [0, 4, 8, 12]) swap32(o + k);
+  return new Uint8Array(out);
+}
+
 /** Frames of a capture with their TCP view, for building variants of a capture. */
 function tcpView(bytes: Uint8Array) {
   return readPcap(bytes).map((p) => ({ p, t: parseTcpPacket(p.data) }));
@@ -334,8 +360,10 @@ describe('replay: connections it cannot or must not reproduce', () => {
     console.log(`replay variants: seed ${seed}`);
     const withKeys = await session(TLS_PEER_SUITES.tls13Aes256, 0, (BASE_SEED + 101) >>> 0);
     const without = await session(TLS_PEER_SUITES.tls12Aes128, 0, (BASE_SEED + 202) >>> 0);
-    // Only the first connection's secrets are in the key log.
-    cap = buildCapture(createPrng(seed), [withKeys, without], withKeys.keylogText);
+    const chacha = await session(CHACHA20, 0, (BASE_SEED + 303) >>> 0);
+    // The second connection's secrets are not in the key log; the third's are, but its cipher
+    // (ChaCha20-Poly1305) is not one the engine offloads.
+    cap = buildCapture(createPrng(seed), [withKeys, without, chacha], withKeys.keylogText + chacha.keylogText);
     const out = join(cap.dir, 'out');
     const r = await cli(['replay', cap.pcap, '--keylog', cap.keylog, '--out', out]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -343,10 +371,13 @@ describe('replay: connections it cannot or must not reproduce', () => {
     cleanStdout = r.stdout;
   });
 
-  test('a connection whose keys are not in the keylog is skipped and copied; exit 0', () => {
+  test('connections without keys or with another cipher are skipped and copied; exit 0', () => {
     const withKeys = from(clean.directions, 40001).conn;
     expect(clean.directions.filter((d) => d.conn === withKeys).map((d) => d.result)).toEqual(['PASS', 'PASS']);
-    const skipped = clean.directions.filter((d) => d.conn !== withKeys);
+    const chacha = clean.directions.filter((d) => d.conn === from(clean.directions, 40003).conn);
+    expect(chacha.map((d) => d.result)).toEqual(['SKIPPED', 'SKIPPED']);
+    for (const d of chacha) expect(d.reason).toMatch(/TLS_CHACHA20_POLY1305_SHA256 with TLS 1\.3 is not offloadable/);
+    const skipped = clean.directions.filter((d) => d.conn === from(clean.directions, 40002).conn);
     expect(skipped.map((d) => d.result)).toEqual(['SKIPPED', 'SKIPPED']);
     for (const d of skipped) {
       expect(d.reason).toMatch(/no CLIENT_RANDOM in the keylog/);
@@ -356,6 +387,21 @@ describe('replay: connections it cannot or must not reproduce', () => {
     expect(cleanStdout).toMatch(new RegExp(`conn ${skipped[0].conn} c2s .* SKIPPED — no CLIENT_RANDOM in the keylog`));
     expect(clean.counters.tx_tls_ctx).toBe(2);
     expectEqualExceptChecksums(readFileSync(join(cap.dir, 'out', 'tx.pcap')), cap.bytes);
+  });
+
+  test('nanosecond-resolution and big-endian captures: tx.pcap keeps their format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-fmt-'));
+    await execa('editcap', ['-F', 'nsecpcap', cap.pcap, join(dir, 'ns.pcap')]);
+    const ns = readFileSync(join(dir, 'ns.pcap'));
+    expect(ns.readUInt32LE(0)).toBe(0xa1b23c4d);
+    writeFileSync(join(dir, 'be.pcap'), toBigEndianPcap(cap.bytes));
+    for (const name of ['ns.pcap', 'be.pcap']) {
+      const input = readFileSync(join(dir, name));
+      const out = join(dir, `out-${name}`);
+      const r = await cli(['replay', join(dir, name), '--keylog', cap.keylog, '--out', out]);
+      expect(r.exitCode, r.stdout).toBe(0);
+      expectEqualExceptChecksums(readFileSync(join(out, 'tx.pcap')), input);
+    }
   });
 
   test('a capture that stops mid-record still replays (the incomplete record is encrypted as far as it goes)', async () => {
