@@ -10,6 +10,15 @@
 // hold partial ones (loopback, checksum offload), the engine computes real ones — checked too.
 //
 // No part of the expected output comes from the engine model: it is the capture itself.
+//
+// Host-model choices: the context is installed (tls_dev_add) just before the direction's first
+// packet that carries application-record bytes; earlier packets go out as plain packets, later
+// ones marked offloaded (so a late retransmission of handshake bytes takes the engine's "before
+// start_offload_tcp_sn" path). TLS 1.2's Finished (record 0 under the key block) belongs to the
+// TLS library, not to the offload. The host's record list is never trimmed by ACKs, so every
+// retransmission finds its record (a capture has no record of what the sender had freed). Every
+// TCP packet reaches the engine with a correct checksum over what it holds (plaintext for
+// offloaded ones), as a software stack without checksum offload would hand it over.
 import { bytesEqual, toHex } from '../models/bytes.ts';
 import { driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
 import { parseKeylog, tls12KeyBlock, tls13TrafficKeys, type KeylogEntry, type KeylogHash } from '../models/keylog.ts';
