@@ -79,7 +79,8 @@ module tlsnic_tx_back #(
   output logic [PB-1:0]     ob_csum_lane_o
 );
 
-  localparam logic [PB-1:0] BeatB = B[PB-1:0];
+  localparam logic [7:0] LgLanes = LG[7:0];
+  localparam logic [7:0] LbLanes = L[7:0];
 
   // Back-end context: H powers, GHASH accumulator, partial ciphertext block and saved keystream
   // block (stream byte order), E_K(J0) and the finished tag of the current record.
@@ -189,7 +190,9 @@ module tlsnic_tx_back #(
   endfunction
 
   logic [LA*128-1:0]     lanes_le;
-  logic [(LA+1)*128-1:0] ks_lin_a;
+  logic [(LA+1)*128-1:0] ks_lin_a, ks_sh_a;
+  logic [LA*128-1:0]     ks_sh_b;
+  logic [W+127:0]        tag_sh;
   logic [W-1:0]          ks_al_a, ks_al_b, mask_a, mask_b, mask_t, ct, out;
   logic [W-1:0]          ct_a, ct_b;
   logic [W+127:0]        strm_a;
@@ -203,18 +206,21 @@ module tlsnic_tx_back #(
   logic [L*128-1:0]      list_b, lanes_b;
   logic [PB-1:0]         cnt_a, cnt_b;
   logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_use, j0_blk, tag_le;
-  logic [KW:0]           k_b;
+  logic [7:0]            k_b, a_k8, cnt_a8, cnt_b8;
   logic [127:0]          part_a, part_b, ks_a, ks_b;
   logic [LG*128-1:0]     hp_new;
 
   always_comb begin
+    a_k8 = {{(8-KW){1'b0}}, b0_a_k_q};
     for (int l = 0; l < LA; l++) lanes_le[l*128 +: 128] = tlsnic_tx_pkg::bswap128(b0_aes_q[l*128 +: 128]);
     j0_blk = b0_aes_q[b0_a_k_q*128 +: 128];
 
     // Keystream, aligned to the beat.
     ks_lin_a = (b0_a_qm_q != 4'd0) ? {lanes_le, bs.ks} : {128'h0, lanes_le};
-    ks_al_a  = W'((ks_lin_a >> (8 * b0_a_qm_q)) << (8 * b0_a_p0_q));
-    ks_al_b  = W'((lanes_le >> (128 * (b0_a_k_q + 1'b1))) << (8 * b0_b_p0_q));
+    ks_sh_a  = (ks_lin_a >> (8 * b0_a_qm_q)) << (8 * b0_a_p0_q);
+    ks_al_a  = ks_sh_a[W-1:0];
+    ks_sh_b  = (lanes_le >> (128 * (a_k8 + 8'd1))) << (8 * b0_b_p0_q);
+    ks_al_b  = ks_sh_b[W-1:0];
     mask_a   = byte_range(b0_a_p0_q, b0_a_p1_q);
     mask_b   = b0_b_start_q ? byte_range(b0_b_p0_q, b0_b_p1_q) : '0;
     ct       = b0_data_q ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
@@ -247,15 +253,16 @@ module tlsnic_tx_back #(
           + (b0_a_fin_q ? {{(PB-1){1'b0}}, r_a != 4'd0} + 1'b1 : '0);
     acc_in = b0_a_start_q ? 128'h0 : bs.acc;
     // Right-align the list so lane m multiplies by H^(LG-m); the accumulator joins the first block.
-    lanes_a = list_a << (128 * (LG - cnt_a));
-    if (cnt_a != '0) lanes_a[(LG - cnt_a)*128 +: 128] = lanes_a[(LG - cnt_a)*128 +: 128] ^ acc_in;
+    cnt_a8  = {{(8-PB){1'b0}}, cnt_a};
+    lanes_a = list_a << (128 * (LgLanes - cnt_a8));
+    if (cnt_a != '0) lanes_a[(LgLanes - cnt_a8)*128 +: 128] = lanes_a[(LgLanes - cnt_a8)*128 +: 128] ^ acc_in;
     acc_a = (cnt_a == '0) ? acc_in : 128'h0;
     for (int m = 0; m < LG; m++) begin
       if (PB'(m) >= PB'(LG) - cnt_a) acc_a = acc_a ^ tlsnic_aes_pkg::gf128_mul(lanes_a[m*128 +: 128], bs.hpow[(LG-1-m)*128 +: 128]);
     end
     tag_a   = acc_a ^ (b0_a_start_q ? j0_blk : bs.ekj0);
     part_a  = 128'(strm_a >> (128 * nf_a));
-    ks_a    = (b0_a_k_q != '0) ? lanes_le[(b0_a_k_q - 1'b1)*128 +: 128] : bs.ks;
+    ks_a    = (b0_a_k_q != '0) ? lanes_le[(a_k8 - 8'd1)*128 +: 128] : bs.ks;
 
     // Slot B: a new record, AAD then whole ciphertext blocks.
     n_b    = b0_b_p1_q - b0_b_p0_q;
@@ -266,20 +273,22 @@ module tlsnic_tx_back #(
     list_b[127:0] = b0_aad_q;
     for (int i = 1; i < L; i++) list_b[i*128 +: 128] = blk_b[(i-1)*128 +: 128];
     cnt_b   = nf_b + 1'b1;
-    lanes_b = list_b << (128 * (L - cnt_b));
+    cnt_b8  = {{(8-PB){1'b0}}, cnt_b};
+    lanes_b = list_b << (128 * (LbLanes - cnt_b8));
     acc_b   = 128'h0;
     for (int m = 0; m < L; m++) begin
       if (PB'(m) >= PB'(L) - cnt_b) acc_b = acc_b ^ tlsnic_aes_pkg::gf128_mul(lanes_b[m*128 +: 128], bs.hpow[(L-1-m)*128 +: 128]);
     end
-    k_b    = ({1'b0, n_b} + (KW+1)'(15)) >> 4;
+    k_b    = ({{(8-PB){1'b0}}, n_b} + 8'd15) >> 4;
     part_b = 128'(ct_b >> (128 * nf_b));
-    ks_b   = lanes_le[(b0_a_k_q + k_b)*128 +: 128];
+    ks_b   = lanes_le[(a_k8 + k_b)*128 +: 128];
 
     // Tag bytes.
     tag_use = b0_a_fin_q ? tag_a : bs.tag;
     tag_le  = tlsnic_tx_pkg::bswap128(tag_use);
     mask_t  = byte_range(b0_a_t0_q, b0_a_t1_q);
-    out     = (ct & ~mask_t) | (W'((tag_le >> (8 * b0_a_u_q)) << (8 * b0_a_t0_q)) & mask_t);
+    tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_a_u_q)) << (8 * b0_a_t0_q);
+    out     = (ct & ~mask_t) | (tag_sh[W-1:0] & mask_t);
 
     // H powers for an install.
     hp_new = '0;
@@ -337,6 +346,10 @@ module tlsnic_tx_back #(
     tbl_we = item && b0_fr_last_q && (loaded_q || ld_first) && b0_commit_q;
     tbl_wd = touches ? bs_nx : bs;
   end
+
+  // Shift results wider than the beat: only their low W bits are placed in the beat.
+  logic unused_shift;
+  assign unused_shift = ^{ks_sh_a[(LA+1)*128-1:W], ks_sh_b[LA*128-1:W], tag_sh[W+127:W]};
 
   // ---------------------------------------------------------------------------------------
   // B2: beat assembly, checksum, output buffer interface.

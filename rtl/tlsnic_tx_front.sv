@@ -337,7 +337,7 @@ module tlsnic_tx_front #(
       rs_rseq[63-8*i -: 8]  = pvb(pa_view_q, 8 + i);
       rs_nonce[63-8*i -: 8] = pvb(pa_view_q, 16 + i);
     end
-    rs_hdr_known = bstart + BeatB20 >= 20'd24;
+    rs_hdr_known = bstart + BeatB20 >= 20'd24;  // the 24-byte resync header is in the view
   end
 
   // ---------------------------------------------------------------------------------------
@@ -437,7 +437,7 @@ module tlsnic_tx_front #(
     bad_b   = b_part && avail_b >= 15'd5 && (hbb[8*3 + 7] || body_b < min_body || body_b > 15'(tlsnic_tx_pkg::MaxRecordBody));
     rlen_b  = body_b + 15'd5;
     b_hdr_only = b_part && !bad_b && avail_b < hl;
-    cut     = b_part && !bad_b && !b_hdr_only && (start_a || {5'b0, e_pos} + {5'b0, rlen_b} - 20'd16 < {{(20-PB){1'b0}}, pe});
+    cut     = b_part && !bad_b && !b_hdr_only && (start_a || {{(20-PB){1'b0}}, e_pos} + {5'b0, rlen_b} - 20'd16 < {{(20-PB){1'b0}}, pe});
     b_start = b_part && !bad_b && !b_hdr_only && !cut;
     p_b0    = e_pos + PB'(hl);
     k_b     = b_start ? KW'(({{(15-PB){1'b0}}, pe - p_b0} + 15'd15) >> 4) : '0;
@@ -783,7 +783,7 @@ module tlsnic_tx_front #(
   logic [13:0] csum_beat;
   logic [8:0]  csum_pos;
   assign csum_pos  = {1'b0, pa_l4_q} + 9'd16;
-  assign csum_beat = 14'(csum_pos / 9'(B));
+  assign csum_beat = {5'b0, csum_pos / B[8:0]};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -840,7 +840,7 @@ module tlsnic_tx_front #(
       it_csum_mask_o <= pa_is_ip_q ? pa_csum_mask_q : '0;
       it_csum_const_o <= pa_tcp_len_q + 17'd6;
       it_csum_beat_o <= csum_beat;
-      it_csum_lane_o <= PB'(csum_pos % 9'(B));
+      it_csum_lane_o <= PB'(csum_pos % B[8:0]);
       it_crypto_o    <= trk_on || ((fr_kind_q == tlsnic_tx_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
       it_ctx_o       <= fr_ctx_q[CW-1:0];
       it_inst_o      <= fr_kind_q == tlsnic_tx_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
@@ -864,6 +864,10 @@ module tlsnic_tx_front #(
       it_blocks_o    <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? '0 : blocks;
     end
   end
+
+  // Parser outputs the TX front end does not need (the RX engine does).
+  logic unused_parse;
+  assign unused_parse = ^{pv_view[HW*8-1:60*8], pv_l3};
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;
 

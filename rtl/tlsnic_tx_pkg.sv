@@ -17,11 +17,6 @@ package tlsnic_tx_pkg;
   localparam logic [7:0] OpInstall = 8'd1;
   localparam logic [7:0] OpDelete  = 8'd2;
 
-  // Resync load header length; the record prefix follows it.
-  localparam int unsigned ResyncHdrLen = 24;
-  // Control frame length (an install needs all of it).
-  localparam int unsigned ControlLen = 60;
-
   // Longest record body (bytes after the 5-byte header) the engine accepts: 2^14 + 256.
   localparam int unsigned MaxRecordBody = 16640;
 
@@ -70,15 +65,11 @@ package tlsnic_tx_pkg;
 
   // 32-bit TCP sequence comparison a <= b (RFC 793 modular order).
   function automatic logic seq_leq(input logic [31:0] a, input logic [31:0] b);
-    logic [31:0] d;
-    d = a - b;
-    seq_leq = d[31] || (d == 32'h0);
+    seq_leq = seq_lt(a, b) || (a == b);
   endfunction
 
   function automatic logic seq_lt(input logic [31:0] a, input logic [31:0] b);
-    logic [31:0] d;
-    d = a - b;
-    seq_lt = d[31];
+    seq_lt = (a - b) > 32'h7fff_ffff;
   endfunction
 
 endpackage
