@@ -7,7 +7,8 @@ import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, t
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
 
 Usage:
-  tlsnic run [options]      generate a TX scenario, run it through the engine model(s), check, report
+  tlsnic run [options]      generate a TX scenario, run it through the RTL engine (Verilator) and
+                            the golden model, compare packet for packet, report cycles and counters
   tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt [options]
                             replay a real capture's TLS connections through the TX engine as the
                             sending host; exit 0 only if the engine reproduces every packet
@@ -17,11 +18,18 @@ Options of run (defaults in brackets):
   --seed N                  scenario seed [${RUN_DEFAULTS.seed}]
   --flows N                 offloaded connections [${RUN_DEFAULTS.flows}]
   --bytes N                 application bytes per connection [${RUN_DEFAULTS.bytesPerFlow}]
+  --packets N               about N data packets in all (sets --bytes from --flows and --mss)
   --loss P                  probability a segment is lost and retransmitted, 0..1 [${RUN_DEFAULTS.loss}]
   --record-size A,B,..      largest record plaintexts to draw from, 1..16384 [${RUN_DEFAULTS.recordSizes.join(',')}]
   --mss N                   largest TCP payload per segment [${RUN_DEFAULTS.mss}]
   --faults                  inject every malformed-input class
-  --out DIR                 write input.pcap, output.pcap and summary.json there [${RUN_DEFAULTS.out}]
+  --width 128|256|512       RTL datapath (AXI-Stream tdata) width in bits [${RUN_DEFAULTS.width}]
+  --engine rtl|model        rtl: Verilator RTL compared with the golden model; model: model only [${RUN_DEFAULTS.engine}]
+  --gap PERMILLE            cycles with the RTL input held idle, per mille [${RUN_DEFAULTS.gapPermille}]
+  --stall PERMILLE          cycles with the RTL output not ready, per mille [${RUN_DEFAULTS.stallPermille}]
+  --clock-mhz F             clock assumed for Gb/s figures [${RUN_DEFAULTS.clockMhz}]
+  --out DIR                 write input.pcap, output.pcap, summary.json (and mismatch.fst) there [${RUN_DEFAULTS.out}]
+  Exit 0 when the RTL equals the golden model and every record decrypts, 1 otherwise, 2 bad usage.
 
 Options of replay:
   --keylog FILE             SSLKEYLOGFILE with the capture's secrets (required)
@@ -35,6 +43,7 @@ Options of replay:
 Examples:
   tlsnic run
   tlsnic run --seed 7 --flows 32 --loss 0.1 --record-size 64,16384 --out out/seed7
+  tlsnic run --width 128 --packets 5000 --gap 100 --stall 300 --faults
   tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
 `;
 
@@ -60,6 +69,12 @@ function parseRunOptions(args: string[]): RunOptions {
       mss: { type: 'string' },
       faults: { type: 'boolean' },
       out: { type: 'string' },
+      packets: { type: 'string' },
+      width: { type: 'string' },
+      engine: { type: 'string' },
+      gap: { type: 'string' },
+      stall: { type: 'string' },
+      'clock-mhz': { type: 'string' },
     },
   });
   const loss = values.loss === undefined ? RUN_DEFAULTS.loss : Number(values.loss);
@@ -68,15 +83,32 @@ function parseRunOptions(args: string[]): RunOptions {
     ? RUN_DEFAULTS.recordSizes
     : values['record-size'].split(',').map((s) => int('record-size', s.trim(), 1, 16384, 0));
   const flows = int('flows', values.flows, 1, 65536, RUN_DEFAULTS.flows);
+  const mss = int('mss', values.mss, 1, 9000, RUN_DEFAULTS.mss);
+  const width = int('width', values.width, 128, 512, RUN_DEFAULTS.width);
+  if (width !== 128 && width !== 256 && width !== 512) throw new UsageError(`--width must be 128, 256 or 512, got '${values.width}'`);
+  const engine = values.engine ?? RUN_DEFAULTS.engine;
+  if (engine !== 'rtl' && engine !== 'model') throw new UsageError(`--engine must be rtl or model, got '${engine}'`);
+  if (values.packets !== undefined && values.bytes !== undefined) throw new UsageError('give --packets or --bytes, not both');
+  const clockMhz = values['clock-mhz'] === undefined ? RUN_DEFAULTS.clockMhz : Number(values['clock-mhz']);
+  if (!(clockMhz > 0 && clockMhz < 10_000)) throw new UsageError(`--clock-mhz must be a positive number, got '${values['clock-mhz']}'`);
+  // Segments are 1..mss bytes, so (mss + 1) / 2 on average.
+  const packets = int('packets', values.packets, 1, 10_000_000, 0);
+  const bytesPerFlow = packets > 0 ? Math.max(1, Math.round((packets / flows) * ((mss + 1) / 2)))
+    : int('bytes', values.bytes, 1, 100_000_000, RUN_DEFAULTS.bytesPerFlow);
   return {
     seed: int('seed', values.seed, 0, 2 ** 32 - 1, RUN_DEFAULTS.seed),
     flows,
-    bytesPerFlow: int('bytes', values.bytes, 1, 100_000_000, RUN_DEFAULTS.bytesPerFlow),
+    bytesPerFlow,
     loss,
     recordSizes,
-    mss: int('mss', values.mss, 1, 9000, RUN_DEFAULTS.mss),
+    mss,
     faults: values.faults ?? false,
     out: values.out ?? RUN_DEFAULTS.out,
+    width,
+    engine,
+    gapPermille: int('gap', values.gap, 0, 999, RUN_DEFAULTS.gapPermille),
+    stallPermille: int('stall', values.stall, 0, 999, RUN_DEFAULTS.stallPermille),
+    clockMhz,
   };
 }
 

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_FRAME_BYTES, TX_COUNTER_NAMES } from '../models/nic-tx.ts';
+import { buildTxEngineSim, runTxEngine, type TxWidth } from './tx-sim.ts';
 import { goldenTxEngine, parseCapture, parseKeylogText, planReplay, runReplay, writePcapLike, type DirectionReport, type TxEngine, type TxEngineConfig } from './replay.ts';
 
 export const REPLAY_WIDTHS = [128, 256, 512] as const;
@@ -16,7 +17,14 @@ export type ReplayWidth = (typeof REPLAY_WIDTHS)[number];
  */
 export const REPLAY_ENGINES: Record<string, ((cfg: TxEngineConfig) => Promise<TxEngine>) | null> = {
   model: async (cfg) => goldenTxEngine(cfg),
-  rtl: null,
+  rtl: async (cfg) => {
+    const binary = await buildTxEngineSim({ width: cfg.width as TxWidth, nCtx: cfg.nCtx });
+    return async (frames) => {
+      const r = await runTxEngine(binary, frames, { seed: 1, gapPermille: 0, stallPermille: 0 });
+      if (r.protocolErrors.length > 0) throw new Error(`RTL engine broke the AXI-Stream protocol: ${r.protocolErrors[0]}`);
+      return { outputs: r.packets.map((p) => p.data), counters: r.counters, cycles: r.cycles };
+    };
+  },
 };
 
 export interface ReplayOptions {
@@ -27,7 +35,7 @@ export interface ReplayOptions {
   engine: string;
 }
 
-export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as ReplayWidth, engine: 'model' };
+export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as ReplayWidth, engine: 'rtl' };
 
 function fail(msg: string): number {
   process.stderr.write(`tlsnic replay: ${msg}\n`);
