@@ -16,7 +16,8 @@ import { verilatorLint, yosysSynth } from '../harness/rtl-checks.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0xae5);
 const AES_LATENCY = 14;
-const LANE_CONFIGS: Lanes[] = [1, 2, 4];
+// LANES=2 builds cost another minute each; it is covered by the GHASH suite and bench/gcm-bench.ts.
+const LANE_CONFIGS: Lanes[] = [1, 4];
 
 interface AesBeat {
   key: Uint8Array; // 16 or 32 bytes
@@ -131,7 +132,7 @@ describe('tlsnic_aes_pipe (Verilator)', () => {
   }
 
   it('verilator --lint-only -Wall is clean at LANES = 1, 2, 4', async () => {
-    for (const lanes of LANE_CONFIGS) {
+    for (const lanes of [1, 2, 4]) {
       const r = await verilatorLint({ top: 'tlsnic_aes_pipe', sources: AES_SOURCES, params: { LANES: lanes } });
       expect(r.output, `LANES=${lanes}`).toBe('');
     }

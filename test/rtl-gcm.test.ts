@@ -27,7 +27,8 @@ import { verilatorLint, yosysSynth } from '../harness/rtl-checks.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0x6c4d);
 const GCM_LATENCY = 16;
-const LANE_CONFIGS: Lanes[] = [1, 2, 4];
+// LANES=2 builds cost another minute each; it is covered by the GHASH suite and bench/gcm-bench.ts.
+const LANE_CONFIGS: Lanes[] = [1, 4];
 const MESSAGES_PER_KEY_SIZE = 10_000;
 
 // McGrew–Viega, "The Galois/Counter Mode of Operation", test cases with 96-bit IVs.
@@ -155,7 +156,7 @@ describe('tlsnic_gcm_datapath (Verilator)', () => {
   }
 
   it('verilator --lint-only -Wall is clean at LANES = 1, 2, 4', async () => {
-    for (const lanes of LANE_CONFIGS) {
+    for (const lanes of [1, 2, 4]) {
       const r = await verilatorLint({ top: 'tlsnic_gcm_datapath', sources: GCM_SOURCES, params: { LANES: lanes } });
       expect(r.output, `LANES=${lanes}`).toBe('');
     }

@@ -128,13 +128,14 @@ describe('tlsnic_ghash + tlsnic_ghash_powers (Verilator)', () => {
     }
   });
 
-  // LANES=2 so that both blocks contain a GF(2^128) multiplier outside the feedback loop too.
-  for (const top of ['tlsnic_ghash', 'tlsnic_ghash_powers']) {
-    it(`Yosys synthesizes ${top} (LANES=2) with check -assert and no latches`, async () => {
-      const r = await yosysSynth({ top, sources: GHASH_SOURCES, params: { LANES: 2 } });
+  // tlsnic_ghash at LANES=1 (the feedback multiplier), the powers at LANES=2 (one squaring
+  // multiplier); wider configurations only replicate the same multiplier.
+  for (const [top, lanes] of [['tlsnic_ghash', 1], ['tlsnic_ghash_powers', 2]] as const) {
+    it(`Yosys synthesizes ${top} (LANES=${lanes}) with check -assert and no latches`, async () => {
+      const r = await yosysSynth({ top, sources: GHASH_SOURCES, params: { LANES: lanes } });
       expect(r.ok, r.logTail).toBe(true);
       expect(r.latches).toEqual([]);
-      expect(r.cells['$_XOR_'] ?? 0).toBeGreaterThan(5000); // the multipliers were not optimized away
+      expect(r.cells['$_XOR_'] ?? 0).toBeGreaterThan(5000); // the multiplier was not optimized away
     });
   }
 });
