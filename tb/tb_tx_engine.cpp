@@ -108,6 +108,74 @@ uint64_t envU64(const char* name, uint64_t dflt) {
   return v && *v ? std::strtoull(v, nullptr, 10) : dflt;
 }
 
+// Reads the whole batch from stdin: the cfg line of tb_common.h, then one frame a line. A
+// hand-written scanner rather than tb::readBatch: the hex of a batch is many MB and the generic
+// line/token reader was the slowest part of a run against the stub (see harness/tx-sim.ts).
+bool readFrames(tb::Cfg& cfg, std::vector<Frame>& frames, std::vector<uint8_t>& bytes) {
+  std::string in;
+  {
+    char buf[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) in.append(buf, n);
+  }
+  int8_t hexv[256];
+  std::memset(hexv, -1, sizeof hexv);
+  for (int c = 0; c < 10; c++) hexv['0' + c] = static_cast<int8_t>(c);
+  for (int c = 0; c < 6; c++) hexv['a' + c] = hexv['A' + c] = static_cast<int8_t>(10 + c);
+  bytes.reserve(in.size() / 2);
+  const char* p = in.data();
+  const char* const end = p + in.size();
+  bool have_cfg = false;
+  std::size_t line_no = 0;
+  auto fail = [&](const char* what) {
+    std::fprintf(stderr, "tb_tx_engine: input line %zu: %s\n", line_no, what);
+    return false;
+  };
+  auto skipBlanks = [&] { while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) p++; };
+  auto number = [&](uint64_t& v) {
+    skipBlanks();
+    if (p == end || *p < '0' || *p > '9') return false;
+    v = 0;
+    while (p < end && *p >= '0' && *p <= '9') v = v * 10 + static_cast<uint64_t>(*p++ - '0');
+    return true;
+  };
+  while (p < end) {
+    line_no++;
+    skipBlanks();
+    if (p < end && *p == '\n') { p++; continue; }
+    if (end - p >= 3 && std::memcmp(p, "cfg", 3) == 0) {
+      p += 3;
+      uint64_t seed, gap, stall, maxc;
+      if (!number(seed) || !number(gap) || !number(stall) || !number(maxc)) return fail("cfg needs 4 numbers");
+      cfg.seed = seed;
+      cfg.gap = static_cast<uint32_t>(gap);
+      cfg.stall = static_cast<uint32_t>(stall);
+      cfg.max_cycles = maxc;
+      have_cfg = true;
+    } else {
+      uint64_t kind, offload, ctx;
+      if (!number(kind) || !number(offload) || !number(ctx)) return fail("frame record needs <kind> <offload> <ctx_id> <hex>");
+      if (kind > 3 || offload > 1 || ctx > 0xffff) return fail("kind, offload or ctx_id out of range");
+      skipBlanks();
+      const std::size_t off = bytes.size();
+      while (end - p >= 2) {
+        const int hi = hexv[static_cast<uint8_t>(p[0])];
+        const int lo = hexv[static_cast<uint8_t>(p[1])];
+        if ((hi | lo) < 0) break;
+        bytes.push_back(static_cast<uint8_t>(hi << 4 | lo));
+        p += 2;
+      }
+      if (bytes.size() == off) return fail("frame with no bytes");
+      frames.push_back({static_cast<uint32_t>(ctx << 3 | offload << 2 | kind), off, bytes.size() - off});
+    }
+    skipBlanks();
+    if (p < end && *p != '\n') return fail("unexpected characters (odd number of hex digits?)");
+    if (p < end) p++;
+  }
+  if (!have_cfg) return fail("missing cfg line");
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,31 +184,7 @@ int main(int argc, char** argv) {
   tb::Cfg cfg;
   std::vector<Frame> frames;
   std::vector<uint8_t> bytes;
-  {
-    const auto recs = tb::readBatch(cfg);
-    std::size_t total = 0;
-    for (const auto& f : recs) {
-      tb::need(f, 4, "tx frame");
-      total += f[3].size() / 2;
-    }
-    bytes.reserve(total);
-    frames.reserve(recs.size());
-    for (const auto& f : recs) {
-      const uint32_t kind = static_cast<uint32_t>(std::stoul(f[0]));
-      const uint32_t offload = static_cast<uint32_t>(std::stoul(f[1]));
-      const uint32_t ctx = static_cast<uint32_t>(std::stoul(f[2]));
-      const std::string& h = f[3];
-      if (kind > 3 || offload > 1 || ctx > 0xffff || h.size() % 2 != 0 || h.empty()) {
-        std::fprintf(stderr, "tb_tx_engine: bad frame record %zu (kind %u offload %u ctx %u, %zu hex digits)\n",
-                     frames.size(), kind, offload, ctx, h.size());
-        return 2;
-      }
-      const std::size_t off = bytes.size();
-      for (std::size_t i = 0; i < h.size(); i += 2)
-        bytes.push_back(static_cast<uint8_t>(tb::hexval(h[i]) << 4 | tb::hexval(h[i + 1])));
-      frames.push_back({ctx << 3 | offload << 2 | kind, off, h.size() / 2});
-    }
-  }
+  if (!readFrames(cfg, frames, bytes)) return 2;
   const double parse_s = parse_clock.seconds();
 
   const uint64_t frame_beats = (TB_MAX_FRAME + kBytes - 1) / kBytes;
