@@ -151,14 +151,30 @@ export function frameRecord(f: TxFrame): string {
   return `${f.user.kind} ${f.user.offload ? 1 : 0} ${f.user.ctxId} ${hex}`;
 }
 
-/** Streams `frames` through the engine binary with the given gap/stall pattern. */
+/**
+ * A max_cycles that a working engine never reaches but that stops a hang in seconds rather than
+ * the bench's default of 10^8 cycles: 4 cycles per 16-byte beat (the narrowest W), stretched by
+ * the gap/stall rate, plus the flow-table clear after reset (≤ 65536) and 100,000 for drains.
+ */
+export function txCycleBudget(frames: readonly TxFrame[], stalls: SimStallConfig): number {
+  let beats = 0;
+  for (const f of frames) beats += Math.ceil(f.data.length / 16);
+  const busy = Math.max(stalls.gapPermille, stalls.stallPermille);
+  return Math.ceil((4 * beats * 1000) / Math.max(1, 1000 - busy)) + 65_536 + 100_000;
+}
+
+/**
+ * Streams `frames` through the engine binary with the given gap/stall pattern. Without
+ * stalls.maxCycles the run is limited to txCycleBudget(); reaching the limit throws.
+ */
 export async function runTxEngine(
   binary: string,
   frames: readonly TxFrame[],
   stalls: SimStallConfig,
   opts: TxRunOptions = {},
 ): Promise<TxEngineRun> {
-  const batch: SimBatch = { stalls, records: frames.map(frameRecord) };
+  const limited = { ...stalls, maxCycles: stalls.maxCycles ?? txCycleBudget(frames, stalls) };
+  const batch: SimBatch = { stalls: limited, records: frames.map(frameRecord) };
   const env: Record<string, string> = {};
   if (opts.fst) {
     env.TLSNIC_FST = opts.fst.path;
