@@ -74,7 +74,7 @@ describe.skipIf(SKIP_ENGINE)(`tlsnic_tx_engine vs golden model${SKIP_ENGINE ? ` 
       });
       const base: TxScenarioConfig = { ...DEFAULT_TX_SCENARIO, nCtx, bytesPerFlow: 30_000 };
 
-      for (const k of [0, 1, 2]) {
+      for (const k of [0, 1, 2, 3]) {
         test(`scenario seed ${SEED + k}: random gaps and stalls`, async () => {
           const cfg = { ...base, seed: SEED + k };
           const { model } = await runChecked(bin, width, cfg, stalls(SEED + 100 + k, 150, 200));
@@ -102,6 +102,24 @@ describe.skipIf(SKIP_ENGINE)(`tlsnic_tx_engine vs golden model${SKIP_ENGINE ? ` 
         for (const n of ['tx_tls_drop_no_ctx', 'tx_tls_drop_malformed', 'tx_tls_resync_bad', 'tx_tls_ctrl_err', 'tx_frame_err'] as const) {
           expect(c[n], `${n} exercised`).toBeGreaterThan(0);
         }
+      });
+
+      test('tiny records (1..64 bytes) in small segments: many record boundaries per packet', async () => {
+        const cfg = { ...base, seed: SEED + 50, recordSizes: [1, 5, 16, 64], mss: 300, bytesPerFlow: 8_000 };
+        const { model } = await runChecked(bin, width, cfg, stalls(SEED + 150, 100, 300));
+        expect(model.counters.tx_tls_encrypted_packets).toBeGreaterThan(100);
+      });
+
+      test('jumbo frames (mss 8900) next to MAX_FRAME', async () => {
+        const cfg = { ...base, seed: SEED + 60, mss: 8900, recordSizes: [4096, 16384], bytesPerFlow: 80_000 };
+        const { model } = await runChecked(bin, width, cfg, stalls(SEED + 160, 100, 300));
+        expect(model.outputs.some((o) => o.data.length > 8000)).toBe(true);
+      });
+
+      test(`many connections (${Math.min(nCtx, 48)} flows over N_CTX = ${nCtx})`, async () => {
+        const cfg = { ...base, seed: SEED + 70, flows: Math.min(nCtx, 48), bytesPerFlow: 6_000, loss: 0.05, faults: true };
+        const { model } = await runChecked(bin, width, cfg, stalls(SEED + 170, 150, 150));
+        expect(model.counters.tx_tls_ctx).toBe(cfg.flows);
       });
 
       test('throughput: records ≥ 1 KB, no gaps or stalls → one input beat per cycle; same seed, same cycles', async () => {
