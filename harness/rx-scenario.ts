@@ -429,8 +429,9 @@ export function generateRxScenario(cfg: RxScenarioConfig): RxScenario {
 
 export interface RxRunOptions {
   nic: NicRxConfig;
-  /** A host control frame reaches the engine after 0..latency further wire packets. */
+  /** A host control frame reaches the engine after minLatency..latency further wire packets. */
   latency: number;
+  minLatency?: number;
   /** Seed of the latency draws (default: the scenario's). */
   seed?: number;
 }
@@ -464,7 +465,7 @@ export function runRxScenario(sc: RxScenario, o: RxRunOptions): RxRun {
     run.results.push(r);
     for (const out of r.out) {
       run.outputs.push(out);
-      for (const ctl of kernelRxReceive(kernel, out)) pending.push({ due: clock + p.int(0, o.latency), frame: ctl });
+      for (const ctl of kernelRxReceive(kernel, out)) pending.push({ due: clock + p.int(Math.min(o.minLatency ?? 0, o.latency), o.latency), frame: ctl });
     }
   };
   const deliver = (all: boolean): void => {

@@ -35,6 +35,9 @@ import { protectRecord, recordPrefixLen, TLS_HEADER_LEN, TLS_TAG_LEN, unprotectR
 
 export type RxResyncMode = 'device' | 'host';
 
+/** Longest record body tls_rx_msg_size accepts (2^14 + 256); longer → the socket errors. */
+const MAX_CIPHERTEXT_BODY = (1 << 14) + 256;
+
 /** Linux TLS_DEVICE_RESYNC_NH_START_IVAL / _MAX_IVAL. */
 export const NH_START_IVAL = 2;
 export const NH_MAX_IVAL = 128;
@@ -374,7 +377,7 @@ function parseRecords(conn: KernelRxConn): RxFrame[] {
     const N = conn.nextRecordSeq;
     if (!conn.headerParsed) {
       conn.headerParsed = true;
-      if (body < recordPrefixLen(info.version) - TLS_HEADER_LEN + TLS_TAG_LEN) {
+      if (body < recordPrefixLen(info.version) - TLS_HEADER_LEN + TLS_TAG_LEN || body > MAX_CIPHERTEXT_BODY) {
         conn.error = `record ${N} at tcp seq ${R}: impossible length ${body}`;
         break;
       }
