@@ -23,7 +23,7 @@
 // Both come from the seeded PRNG, so a run is deterministic. Bytes the engine must ignore (tdata
 // beyond tkeep, all of tdata/tkeep/tlast/tuser while valid is low) are pseudo-random, not zero.
 //
-// Drain: after the last input beat, the bench runs until m_tvalid has been low for DRAIN idle cycles
+// Drain: after the last input beat, the bench runs until m_tvalid has been low for DRAIN cycles in a row
 // (256 + 2 x the beats of a MAX_FRAME frame; env TLSNIC_DRAIN_IDLE overrides), then reads the 32
 // counter indices combinationally (16..31 must read 0).
 //
@@ -334,6 +334,7 @@ int main(int argc, char** argv) {
     // Input handshake, sampled before the edge.
     if (valid) {
       if (top->s_tready_o) {
+        idle = 0;  // the drain counts from the last input beat too, not only from the last output
         if (beat_i == 0) acc_first[fi] = cycle;
         if (top->s_tlast_i) {
           acc_last[fi] = cycle;

@@ -283,6 +283,15 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
     expect(compareTxRun(model.outputs, model.counters, open)?.kind).toBe('protocol');
   });
 
+  test('drain: a packet after a long run of swallowed frames still comes out', async () => {
+    const ctl = (i: number): TxFrame => ({ user: { kind: FrameKind.CONTROL, offload: false, ctxId: i & 15 }, data: new Uint8Array(16).fill(i & 0xff) });
+    // One beat: it leaves the stub the cycle after its only beat was accepted.
+    const last = packetFrame(createPrng(SEED + 12).bytes(10), false);
+    const frames = [...Array.from({ length: 3000 }, (_, i) => ctl(i)), last];
+    const rtl = await runTxEngine(bins.get(128)!, frames, stalls(SEED, 0, 0));
+    expect(rtl.packets.map((p) => p.data)).toEqual([last.data]);
+  });
+
   test('max_cycles: a run that cannot finish fails loudly', async () => {
     const frames = plainFrames(SEED + 10, 100);
     await expect(runTxEngine(bins.get(128)!, frames, { seed: 1, gapPermille: 0, stallPermille: 0, maxCycles: 50 })).rejects.toThrow(/max_cycles 50 reached/);
