@@ -10,6 +10,15 @@ export interface RtlBlock {
   params?: Readonly<Record<string, number>>;
 }
 
+export interface SynthOptions {
+  /**
+   * Stop after Yosys' coarse-grain phase (`synth -run begin:fine`): elaboration, proc (where
+   * latches would be inferred), opt, memory; skips techmapping and ABC, the slow part for large
+   * XOR networks. For tops whose sub-blocks are fully synthesized elsewhere.
+   */
+  coarseOnly?: boolean;
+}
+
 export interface LintResult {
   ok: boolean;
   /** Everything Verilator printed (empty when clean). */
@@ -34,13 +43,14 @@ export interface SynthResult {
   logTail: string;
 }
 
-export async function yosysSynth(b: RtlBlock): Promise<SynthResult> {
+export async function yosysSynth(b: RtlBlock, opt: SynthOptions = {}): Promise<SynthResult> {
   const chparams = Object.entries(b.params ?? {}).map(([k, v]) => `chparam -set ${k} ${v} ${b.top}; `).join('');
-  const script = `read_verilog -sv ${b.sources.join(' ')}; ${chparams}synth -top ${b.top}; check -assert; stat`;
+  const run = opt.coarseOnly ? ' -run begin:fine' : '';
+  const script = `read_verilog -sv ${b.sources.join(' ')}; ${chparams}synth -top ${b.top}${run}; check -assert; stat`;
   const t0 = Date.now();
   const r = await execa('yosys', ['-p', script], { cwd: REPO_ROOT, reject: false, all: true, maxBuffer: 1 << 30 });
   const log = String(r.all ?? '');
-  const latches = log.split('\n').filter((l) => /^Latch inferred for|\$_DLATCH|\$dlatch\b/.test(l.trim()) && !/Executing|PROC_DLATCH/.test(l));
+  const latches = log.split('\n').filter((l) => /Latch inferred for|\$_DLATCH|\$dlatch\b/.test(l.trim()) && !/Executing|PROC_DLATCH/.test(l));
   const cells: Record<string, number> = {};
   // The last `stat` block is the whole design (after the design hierarchy summary).
   const lastStat = log.lastIndexOf('=== design hierarchy ===');
