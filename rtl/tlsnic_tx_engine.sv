@@ -1,5 +1,5 @@
 // tlsnic_tx_engine: the NIC's TX kTLS offload engine (Linux TLS_HW mode). Contract:
-// docs/tx-engine-interface.md; behaviour: the golden model models/nic-tx.ts, packet for packet
+// docs/architecture.md ("TX offload engine"); behaviour: the golden model models/nic-tx.ts, packet for packet
 // and counter for counter; structure and timing: docs/architecture.md.
 //
 //   s_axis -> tlsnic_tx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_tx_back

@@ -1,5 +1,5 @@
 // tlsnic_tx_engine_stub: a stand-in with exactly the ports and parameters of tlsnic_tx_engine
-// (docs/tx-engine-interface.md) so the bench (tb/tb_tx_engine.cpp) and the harness
+// (docs/architecture.md, "TX offload engine") so the bench (tb/tb_tx_engine.cpp) and the harness
 // (harness/tx-sim.ts) can be developed and proven before the real engine exists.
 //
 // Behaviour: packet frames (kind 0, offload or not) are forwarded unchanged through a 4-entry beat
