@@ -1,0 +1,386 @@
+// Bench of the RX engine top (tlsnic_rx_engine; the C++ class is Vtop). Built by harness/rx-sim.ts
+// with -DTB_W=<tdata bits>, -DTB_N_CTX, -DTB_BUCKETS, -DTB_WAYS, -DTB_MAX_FRAME=<bytes>. The same
+// structure as tb/tb_rx_engine.cpp (whose header explains cycles, gaps, stalls and junk).
+//
+// Input (stdin):
+//   cfg <seed> <gap_permille> <stall_permille> <max_cycles>
+//   <kind 0..3> <ctx_id decimal> <frame bytes as hex, byte 0 first>   one frame a line
+// The input tuser is {ctx_id[15:0], 0, kind[1:0]} (19 bits) on every beat of the frame.
+//
+// Output (stdout), in this order:
+//   p <frame index> <cycle of first beat> <cycle of last beat> <kind> <decrypted> <bytes hex>
+//                                                    every output frame (packets and events);
+//                                                    kind/decrypted from m_tuser on its first beat
+//   a <frame index> <cycle first beat accepted> <cycle last beat accepted>   every input frame
+//   c <counter index 0..22> <value decimal>         after the engine went idle
+//   e <cycle> <message ...>                          protocol violations
+//   stat parse_s <s> frames <n> in_bytes <n> drain_idle <n> beat_bytes <W/8>
+//   done <cycles> <wall seconds of the simulation loop>
+//
+// Drain: after the last input beat, the bench runs until the engine is ready for input (s_tready)
+// and m_tvalid has been low for DRAIN cycles in a row (64; env TLSNIC_DRAIN_IDLE overrides): an
+// engine that holds a frame keeps s_tready low, so a slow walk is never cut off. Counter indices
+// 23..31 must read 0.
+//
+// Checks: output tkeep contiguous from bit 0 and all ones except on tlast beats, no empty beat,
+// a beat presented with m_tready low stays presented and unchanged, m_tuser constant within a
+// frame. Oversize packets (longer than MAX_FRAME) legitimately leave longer than MAX_FRAME.
+#include <cstring>
+#include <memory>
+
+#include "Vtop.h"
+#include "tb_common.h"
+#if VM_TRACE_FST
+#include "verilated_fst_c.h"
+#endif
+
+#ifndef TB_W
+#error "build with -DTB_W=<tdata bits> (harness/rx-sim.ts does)"
+#endif
+#ifndef TB_MAX_FRAME
+#define TB_MAX_FRAME 9600
+#endif
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "beat packing assumes a little-endian host");
+static_assert(TB_W % 64 == 0 && TB_W >= 64, "W must be a multiple of 64");
+
+namespace {
+
+constexpr int kW = TB_W;
+constexpr int kBytes = kW / 8;
+constexpr uint64_t kKeepAll = kBytes == 64 ? ~0ULL : ((1ULL << kBytes) - 1);
+constexpr int kMaxErrors = 100;
+
+struct Frame {
+  uint32_t user;  // {ctx_id[15:0], 0, kind[1:0]}
+  std::size_t off;
+  std::size_t len;
+};
+
+struct Beat {
+  uint8_t data[kBytes];
+  uint64_t keep;
+  bool last;
+};
+
+// tdata ports: VlWide for W > 64, QData for W = 64. Byte k of the beat is bits [8k+7:8k], which on
+// a little-endian host is byte k of the word array.
+template <std::size_t N>
+void putData(VlWide<N>& p, const uint8_t* b) { std::memcpy(p.data(), b, kBytes); }
+template <std::size_t N>
+void getData(const VlWide<N>& p, uint8_t* b) { std::memcpy(b, p.data(), kBytes); }
+template <typename T>
+void putData(T& p, const uint8_t* b) { uint64_t v; std::memcpy(&v, b, 8); p = static_cast<T>(v); }
+template <typename T>
+void getData(const T& p, uint8_t* b) { const uint64_t v = static_cast<uint64_t>(p); std::memcpy(b, &v, 8); }
+
+void appendHex(std::string& s, const uint8_t* b, std::size_t n) {
+  static const char* d = "0123456789abcdef";
+  const std::size_t at = s.size();
+  s.resize(at + 2 * n);
+  char* o = &s[at];
+  for (std::size_t i = 0; i < n; i++) {
+    o[2 * i] = d[b[i] >> 4];
+    o[2 * i + 1] = d[b[i] & 15];
+  }
+}
+
+void fillJunk(tb::Prng& r, uint8_t* b, int n) {
+  for (int i = 0; i < n; i += 8) {
+    const uint64_t v = r.next();
+    std::memcpy(b + i, &v, n - i < 8 ? n - i : 8);
+  }
+}
+
+bool keepContiguous(uint64_t k) { return k != 0 && (k & (k + 1)) == 0; }
+
+uint64_t envU64(const char* name, uint64_t dflt) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtoull(v, nullptr, 10) : dflt;
+}
+
+// Reads the whole batch from stdin: the cfg line of tb_common.h, then one frame a line. A
+// hand-written scanner rather than tb::readBatch: the hex of a batch is many MB and the generic
+// line/token reader was the slowest part of a run against the stub (see harness/tx-sim.ts).
+bool readFrames(tb::Cfg& cfg, std::vector<Frame>& frames, std::vector<uint8_t>& bytes) {
+  std::string in;
+  {
+    char buf[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) in.append(buf, n);
+  }
+  int8_t hexv[256];
+  std::memset(hexv, -1, sizeof hexv);
+  for (int c = 0; c < 10; c++) hexv['0' + c] = static_cast<int8_t>(c);
+  for (int c = 0; c < 6; c++) hexv['a' + c] = hexv['A' + c] = static_cast<int8_t>(10 + c);
+  bytes.reserve(in.size() / 2);
+  const char* p = in.data();
+  const char* const end = p + in.size();
+  bool have_cfg = false;
+  std::size_t line_no = 0;
+  auto fail = [&](const char* what) {
+    std::fprintf(stderr, "tb_rx_engine: input line %zu: %s\n", line_no, what);
+    return false;
+  };
+  auto skipBlanks = [&] { while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) p++; };
+  auto number = [&](uint64_t& v) {
+    skipBlanks();
+    if (p == end || *p < '0' || *p > '9') return false;
+    v = 0;
+    while (p < end && *p >= '0' && *p <= '9') v = v * 10 + static_cast<uint64_t>(*p++ - '0');
+    return true;
+  };
+  while (p < end) {
+    line_no++;
+    skipBlanks();
+    if (p < end && *p == '\n') { p++; continue; }
+    if (end - p >= 3 && std::memcmp(p, "cfg", 3) == 0) {
+      p += 3;
+      uint64_t seed, gap, stall, maxc;
+      if (!number(seed) || !number(gap) || !number(stall) || !number(maxc)) return fail("cfg needs 4 numbers");
+      cfg.seed = seed;
+      cfg.gap = static_cast<uint32_t>(gap);
+      cfg.stall = static_cast<uint32_t>(stall);
+      cfg.max_cycles = maxc;
+      have_cfg = true;
+    } else {
+      uint64_t kind, ctx;
+      if (!number(kind) || !number(ctx)) return fail("frame record needs <kind> <ctx_id> <hex>");
+      if (kind > 3 || ctx > 0xffff) return fail("kind or ctx_id out of range");
+      skipBlanks();
+      const std::size_t off = bytes.size();
+      while (end - p >= 2) {
+        const int hi = hexv[static_cast<uint8_t>(p[0])];
+        const int lo = hexv[static_cast<uint8_t>(p[1])];
+        if ((hi | lo) < 0) break;
+        bytes.push_back(static_cast<uint8_t>(hi << 4 | lo));
+        p += 2;
+      }
+      if (bytes.size() == off) return fail("frame with no bytes");
+      frames.push_back({static_cast<uint32_t>(ctx << 3 | kind), off, bytes.size() - off});
+    }
+    skipBlanks();
+    if (p < end && *p != '\n') return fail("unexpected characters (odd number of hex digits?)");
+    if (p < end) p++;
+  }
+  if (!have_cfg) return fail("missing cfg line");
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Verilated::commandArgs(argc, argv);
+  tb::Clock parse_clock;
+  tb::Cfg cfg;
+  std::vector<Frame> frames;
+  std::vector<uint8_t> bytes;
+  if (!readFrames(cfg, frames, bytes)) return 2;
+  const double parse_s = parse_clock.seconds();
+
+  const uint64_t frame_beats = (TB_MAX_FRAME + kBytes - 1) / kBytes;
+  const uint64_t drain_idle = envU64("TLSNIC_DRAIN_IDLE", 64);
+  (void)frame_beats;
+
+  const char* fst_path = std::getenv("TLSNIC_FST");
+#if VM_TRACE_FST
+  std::unique_ptr<VerilatedFstC> fst;
+  const uint64_t fst_from = envU64("TLSNIC_FST_FROM", 0);
+  const uint64_t fst_to = envU64("TLSNIC_FST_TO", 10000);
+  if (fst_path && *fst_path) Verilated::traceEverOn(true);
+#else
+  if (fst_path && *fst_path) {
+    std::fprintf(stderr, "tb_rx_engine: TLSNIC_FST is set but this binary was built without --trace-fst "
+                         "(buildRxEngineSim({ trace: true }))\n");
+    return 2;
+  }
+#endif
+
+  auto top = std::make_unique<Vtop>();
+#if VM_TRACE_FST
+  if (fst_path && *fst_path) {
+    fst = std::make_unique<VerilatedFstC>();
+    top->trace(fst.get(), 99);
+    fst->open(fst_path);
+  }
+#endif
+
+  tb::Prng rng(cfg.seed);
+  tb::Prng junk(cfg.seed ^ 0x6a756e6b6a756e6bULL);
+  std::string out;
+  out.reserve(bytes.size() * 2 + frames.size() * 40 + 4096);
+  int errors = 0;
+  uint64_t cycle = 0;
+  auto error = [&](const std::string& msg) {
+    if (errors++ < kMaxErrors) out += "e " + std::to_string(cycle) + " " + msg + "\n";
+  };
+
+  // Reset: synchronous, so it needs clock edges; everything the engine must ignore is junk.
+  uint8_t beat[kBytes];
+  top->clk_i = 0;
+  top->rst_ni = 0;
+  top->s_tvalid_i = 0;
+  top->m_tready_i = 0;
+  top->cnt_sel_i = 0;
+  for (int i = 0; i < 8; i++) {
+    top->eval();
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+  }
+  top->rst_ni = 1;
+  top->eval();
+
+  std::vector<uint64_t> acc_first(frames.size(), 0), acc_last(frames.size(), 0);
+  std::size_t fi = 0;       // frame being sent
+  std::size_t beat_i = 0;   // beat of that frame
+  bool pending = false;     // a beat is presented and not yet accepted
+
+  std::vector<uint8_t> pkt;  // output packet being collected
+  pkt.reserve(TB_MAX_FRAME + 2 * kBytes);
+  uint64_t pkt_first = 0;
+  uint32_t pkt_user = 0;
+  std::size_t npkt = 0;
+  bool held = false;  // an output beat was presented with m_tready low last cycle
+  Beat held_beat{};
+  uint64_t idle = 0;
+
+  tb::Clock wall;
+  for (;;) {
+    if (fi == frames.size() && idle >= drain_idle) break;
+    if (cycle >= cfg.max_cycles) {
+      std::fprintf(stderr,
+                   "tb_rx_engine: max_cycles %llu reached: %zu of %zu frames accepted, %zu packets out, "
+                   "m_tvalid %d s_tready %d\n",
+                   static_cast<unsigned long long>(cfg.max_cycles), fi, frames.size(), npkt,
+                   static_cast<int>(top->m_tvalid_o), static_cast<int>(top->s_tready_o));
+      std::fwrite(out.data(), 1, out.size(), stdout);  // partial results help debugging
+      return 3;
+    }
+    const bool gap = rng.chance(cfg.gap);
+    const bool ready = !rng.chance(cfg.stall);
+
+    // Input side.
+    const bool valid = pending || (fi < frames.size() && !gap);
+    top->s_tvalid_i = valid;
+    if (valid) {
+      const Frame& f = frames[fi];
+      const std::size_t at = beat_i * kBytes;
+      const std::size_t n = f.len - at < static_cast<std::size_t>(kBytes) ? f.len - at : kBytes;
+      std::memcpy(beat, &bytes[f.off + at], n);
+      if (n < static_cast<std::size_t>(kBytes)) fillJunk(junk, beat + n, kBytes - static_cast<int>(n));
+      putData(top->s_tdata_i, beat);
+      const bool last = at + n == f.len;
+      top->s_tkeep_i = n == static_cast<std::size_t>(kBytes) ? kKeepAll : ((1ULL << n) - 1);
+      top->s_tlast_i = last;
+      top->s_tuser_i = f.user;
+    } else {
+      fillJunk(junk, beat, kBytes);
+      putData(top->s_tdata_i, beat);
+      const uint64_t j = junk.next();
+      top->s_tkeep_i = j & kKeepAll;
+      top->s_tlast_i = (j >> 63) & 1;
+      top->s_tuser_i = static_cast<uint32_t>(j >> 20) & 0x7ffff;
+    }
+    top->m_tready_i = ready;
+    top->eval();
+
+    // Output side, sampled before the edge.
+    const bool mvalid = top->m_tvalid_o;
+    if (mvalid) {
+      Beat b;
+      getData(top->m_tdata_o, b.data);
+      b.keep = static_cast<uint64_t>(top->m_tkeep_o) & kKeepAll;
+      b.last = top->m_tlast_o;
+      if (held && (b.keep != held_beat.keep || b.last != held_beat.last ||
+                   std::memcmp(b.data, held_beat.data, kBytes) != 0))
+        error("output beat changed while m_tready was low (packet " + std::to_string(npkt) + ")");
+      if (ready) {
+        held = false;
+        const uint32_t u = static_cast<uint32_t>(top->m_tuser_o) & 7;
+        if (pkt.empty()) {
+          pkt_first = cycle;
+          pkt_user = u;
+        } else if (u != pkt_user) {
+          error("m_tuser changed within output frame " + std::to_string(npkt));
+        }
+        if (!b.last && b.keep != kKeepAll) error("tkeep not all ones on a beat without tlast (packet " + std::to_string(npkt) + ")");
+        if (b.last && !keepContiguous(b.keep)) error("tkeep not contiguous from bit 0 on the tlast beat (packet " + std::to_string(npkt) + ")");
+        const int n = b.last ? __builtin_popcountll(b.keep) : kBytes;
+        pkt.insert(pkt.end(), b.data, b.data + n);
+        if (b.last) {
+          out += "p " + std::to_string(npkt) + " " + std::to_string(pkt_first) + " " + std::to_string(cycle) + " " +
+                 std::to_string(pkt_user & 3) + " " + std::to_string(pkt_user >> 2) + " ";
+          appendHex(out, pkt.data(), pkt.size());
+          out += '\n';
+          npkt++;
+          pkt.clear();
+        } else if (pkt.size() > 4 * static_cast<std::size_t>(TB_MAX_FRAME)) {
+          error("tlast missing: output packet " + std::to_string(npkt) + " runs past 4 x MAX_FRAME bytes");
+          pkt.clear();
+        }
+      } else {
+        held = true;
+        held_beat = b;
+      }
+      idle = 0;
+    } else {
+      if (held) error("m_tvalid dropped before the beat was taken (packet " + std::to_string(npkt) + ")");
+      held = false;
+      if (top->s_tready_o) idle++;
+      else idle = 0;
+    }
+
+    // Input handshake, sampled before the edge.
+    if (valid) {
+      if (top->s_tready_o) {
+        idle = 0;  // the drain counts from the last input beat too, not only from the last output
+        if (beat_i == 0) acc_first[fi] = cycle;
+        if (top->s_tlast_i) {
+          acc_last[fi] = cycle;
+          fi++;
+          beat_i = 0;
+        } else {
+          beat_i++;
+        }
+        pending = false;
+      } else {
+        pending = true;
+      }
+    }
+
+#if VM_TRACE_FST
+    const bool dump = fst && cycle >= fst_from && cycle <= fst_to;
+    if (dump) fst->dump(2 * cycle);
+#endif
+    top->clk_i = 1;
+    top->eval();
+#if VM_TRACE_FST
+    if (dump) fst->dump(2 * cycle + 1);
+#endif
+    top->clk_i = 0;
+    cycle++;
+  }
+  const double secs = wall.seconds();
+  if (!pkt.empty()) error("tlast missing: output packet " + std::to_string(npkt) + " has " + std::to_string(pkt.size()) + " bytes and no tlast");
+
+  for (std::size_t i = 0; i < frames.size(); i++)
+    out += "a " + std::to_string(i) + " " + std::to_string(acc_first[i]) + " " + std::to_string(acc_last[i]) + "\n";
+  for (uint32_t i = 0; i < 32; i++) {
+    top->cnt_sel_i = i;
+    top->eval();
+    const uint64_t v = top->cnt_value_o;
+    if (i < 23) out += "c " + std::to_string(i) + " " + std::to_string(v) + "\n";
+    else if (v != 0) error("counter index " + std::to_string(i) + " reads " + std::to_string(v) + ", not 0");
+  }
+  if (errors > kMaxErrors) out += "e " + std::to_string(cycle) + " " + std::to_string(errors - kMaxErrors) + " more errors not shown\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::printf("stat parse_s %.6f frames %zu in_bytes %zu drain_idle %llu beat_bytes %d\n", parse_s, frames.size(),
+              bytes.size(), static_cast<unsigned long long>(drain_idle), kBytes);
+  std::printf("done %llu %.6f\n", static_cast<unsigned long long>(cycle), secs);
+#if VM_TRACE_FST
+  if (fst) fst->close();
+#endif
+  top->final();
+  return 0;
+}
