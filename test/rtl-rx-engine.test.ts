@@ -48,4 +48,89 @@ describe.each(WIDTHS)('RX engine RTL W=%i', (w) => {
       expect(rtl.counters.rx_tls_ctx).toBeGreaterThan(0);
     }
   }, 300_000);
+
+  test('in-order: split headers and tags, jumbo segments, tiny records', async () => {
+    const cases: [number, Partial<RxScenarioConfig>][] = [
+      [2, { mss: 90, bytesPerFlow: 8_000 }],
+      [3, { mss: 8900, recordSizes: [16384, 200], bytesPerFlow: 40_000 }],
+      [4, { recordSizes: [1, 2, 30], bytesPerFlow: 4_000 }],
+    ];
+    for (const [seed, extra] of cases) {
+      console.log(`rtl-rx in-order seed ${seed} W=${w}`);
+      const { model } = await expectMatch(w, scenarioInputs({ ...IN_ORDER, seed, ...extra }, 0), `in-order seed ${seed}`, seed);
+      expect(model.counters.rx_tls_decrypted_packets).toBeGreaterThan(5);
+    }
+  }, 300_000);
+
+  test('random lossy scenarios: loss, reordering, duplicates, bad checksums, late installs, device/host/mixed resync', async () => {
+    const cases: [number, Partial<RxScenarioConfig>, number][] = [
+      [101, { resyncMode: 'device' }, 2],
+      [102, { resyncMode: 'host' }, 3],
+      [103, { resyncMode: 'mixed', mss: 9000 }, 1],
+      [104, { resyncMode: 'mixed', mss: 300, bytesPerFlow: 30_000 }, 4],
+      [106, { resyncMode: 'device', versions: ['1.3'], loss: 0.08 }, 5],
+    ];
+    let resyncs = 0;
+    let requests = 0;
+    for (const [seed, extra, latency] of cases) {
+      console.log(`rtl-rx lossy seed ${seed} W=${w}`);
+      const cfg: RxScenarioConfig = { ...DEFAULT_RX_SCENARIO, seed, flows: 6, bytesPerFlow: 50_000, loss: 0.04, spurious: 0.02, badChecksum: 0.01, installLag: 0.3, ...extra };
+      const { model } = await expectMatch(w, scenarioInputs(cfg, latency), `lossy seed ${seed}`, seed);
+      resyncs += model.counters.rx_tls_resync_res_ok;
+      requests += model.counters.rx_tls_resync_req_pkt;
+      expect(model.counters.rx_tls_gap_packets, `seed ${seed}`).toBeGreaterThan(0);
+    }
+    // The seeds exercised what they are for.
+    expect(resyncs).toBeGreaterThan(5);
+    expect(requests).toBeGreaterThan(2);
+  }, 600_000);
+
+  test('control-frame errors, reserved kinds, oversize frames, deletes, stray resync responses', async () => {
+    const base = scenarioInputs({ ...IN_ORDER, seed: 21, flows: 2, bytesPerFlow: 6_000, deleteAtEnd: 0 }, 0);
+    const firstPacket = base.find((f) => f.user.kind === RxInKind.PACKET)!;
+    const install = base.find((f) => f.user.kind === RxInKind.CONTROL && f.data[0] === 1)!;
+    const oversize = new Uint8Array(9601);
+    oversize.set(firstPacket.data);
+    const shortInstall = install.data.slice(0, 95);
+    const badFlags = install.data.slice();
+    badFlags[1] |= 0x20;
+    const extra: RxFrame[] = [
+      rxDeleteFrame(9), // not installed
+      { user: { kind: RxInKind.CONTROL, ctxId: N_CTX }, data: install.data }, // id beyond the table
+      { user: { kind: RxInKind.CONTROL, ctxId: 3 }, data: shortInstall },
+      { user: { kind: RxInKind.CONTROL, ctxId: 3 }, data: badFlags },
+      { user: { kind: RxInKind.CONTROL, ctxId: 3 }, data: Uint8Array.of(9, 0, 0, 0) },
+      { user: { kind: RxInKind.RESERVED2, ctxId: 0 }, data: firstPacket.data },
+      { user: { kind: RxInKind.RESERVED3, ctxId: 0 }, data: Uint8Array.of(1) },
+      rxPacketFrame(oversize),
+      rxPacketFrame(new Uint8Array(20_000).fill(0x5a)),
+      rxResyncFrame({ ctxId: 5, tcpSn: 1, recordSeq: 1n, hostDriven: false }),
+      rxResyncFrame({ ctxId: 0, tcpSn: 1, recordSeq: 1n, hostDriven: true }),
+      { user: { kind: RxInKind.CONTROL, ctxId: 0 }, data: rxResyncFrame({ ctxId: 0, tcpSn: 1, recordSeq: 1n, hostDriven: true }).data.slice(0, 15) },
+      { user: { kind: RxInKind.CONTROL, ctxId: 7 }, data: install.data }, // same tuple under a new id: replaces
+      firstPacket,
+      rxDeleteFrame(7),
+      firstPacket,
+      rxPacketFrame(firstPacket.data.slice(0, 30)), // truncated: not TCP
+    ];
+    const { model } = await expectMatch(w, [...base, ...extra], 'directed control/oversize');
+    const c = model.counters;
+    expect([c.rx_ctrl_err, c.rx_frame_err, c.rx_oversize_packets, c.rx_tls_ctx_evict]).toEqual([6, 2, 2, 1]);
+    expect(c.rx_tls_resync_res_skip).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+test('the comparison catches a single wrong byte, a lost mark and a counter', async () => {
+  const frames = scenarioInputs({ ...IN_ORDER, seed: 31, flows: 1, bytesPerFlow: 3_000 }, 0);
+  const model = runRxModel(frames, NIC);
+  const rtl = await runRxEngine(bins.get(128)!, frames, { seed: 31, gapPermille: 0, stallPermille: 0 });
+  expect(compareRxRun(model, rtl)).toBeNull();
+  const i = rtl.outputs.findIndex((o) => o.decrypted);
+  expect(i).toBeGreaterThanOrEqual(0);
+  const flipped = { ...rtl, outputs: rtl.outputs.map((o, k) => (k === i ? { ...o, data: o.data.map((b, j) => (j === o.data.length - 20 ? b ^ 1 : b)) } : o)) };
+  expect(compareRxRun(model, flipped)?.kind).toBe('frame');
+  const unmarked = { ...rtl, outputs: rtl.outputs.map((o, k) => (k === i ? { ...o, decrypted: false } : o)) };
+  expect(compareRxRun(model, unmarked)?.kind).toBe('frame');
+  const counters = { ...rtl, counters: { ...rtl.counters, rx_tls_sync_lost: rtl.counters.rx_tls_sync_lost + 1 } };
+  expect(compareRxRun(model, counters)?.kind).toBe('counter');
 });
