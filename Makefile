@@ -3,12 +3,12 @@
 
 RTL_PKGS  := $(wildcard rtl/*_pkg.sv)
 RTL_SRCS  := $(RTL_PKGS) $(filter-out $(RTL_PKGS),$(wildcard rtl/*.sv))
-# The TX engine's file list in compile order (harness/tx-sim.ts txEngineSources() builds the same).
-TX_SRCS   := rtl/tlsnic_aes_pkg.sv rtl/tlsnic_tx_pkg.sv rtl/tlsnic_aes_sbox.sv rtl/tlsnic_aes_round.sv \
-             rtl/tlsnic_aes_pipe.sv rtl/tlsnic_pkt_parse.sv rtl/tlsnic_tx_front.sv rtl/tlsnic_tx_back.sv \
-             rtl/tlsnic_tx_outbuf.sv rtl/tlsnic_tx_engine.sv
+# Each design's files in compile order live in a Verilator file list (rtl/*.f), which the
+# harness (readFileList) and the synthesis flow read too.
+TX_SRCS   := -f rtl/tlsnic_tx_engine.f
+RX_SRCS   := -f rtl/tlsnic_rx_engine.f
 
-.PHONY: all setup run test lint lint-all synth clean bench-gcm
+.PHONY: all setup run test lint lint-all synth clean bench bench-gcm
 
 all: run
 
@@ -21,25 +21,30 @@ run: setup
 test: setup
 	npm test
 
-GCM_SRCS  := rtl/tlsnic_aes_pkg.sv rtl/tlsnic_aes_sbox.sv rtl/tlsnic_aes_round.sv rtl/tlsnic_aes_pipe.sv \
-             rtl/tlsnic_ghash_powers.sv rtl/tlsnic_ghash.sv rtl/tlsnic_gcm_datapath.sv
+GCM_SRCS  := -f rtl/tlsnic_gcm_datapath.f
 LINT      := verilator --lint-only -Wall
 
-# Design-point configurations, in parallel (about 30 s): the AES-GCM core at LANES = 4 and the TX
-# engine at W = 512. `make lint-all` covers every width and the 65,536-entry flow table.
+# Design-point configurations, in parallel (about 30 s): the AES-GCM core at LANES = 4, the TX
+# and RX engines at W = 512. `make lint-all` covers every width and the 65,536-entry flow table.
 lint:
 	@$(LINT) -GLANES=4 --top-module tlsnic_gcm_datapath $(GCM_SRCS) & p1=$$!; \
 	 $(LINT) -GW=512 --top-module tlsnic_tx_engine $(TX_SRCS) & p2=$$!; \
-	 wait $$p1 && wait $$p2
+	 $(LINT) -GW=512 --top-module tlsnic_rx_engine $(RX_SRCS) & p3=$$!; \
+	 wait $$p1 && wait $$p2 && wait $$p3
 	@if [ -n "$(LINT_TOP)" ]; then $(LINT) $(RTL_SRCS) --top-module $(LINT_TOP); fi
 
 lint-all:
 	@for l in 1 2 4; do $(LINT) -GLANES=$$l --top-module tlsnic_gcm_datapath $(GCM_SRCS) || exit 1; done
 	@for w in 128 256 512; do $(LINT) -GW=$$w --top-module tlsnic_tx_engine $(TX_SRCS) || exit 1; done
 	@$(LINT) -GW=512 -GN_CTX=65536 --top-module tlsnic_tx_engine $(TX_SRCS)
+	@for w in 128 256 512; do $(LINT) -GW=$$w --top-module tlsnic_rx_engine $(RX_SRCS) || exit 1; done
 
 bench-gcm:
 	npx tsx bench/gcm-bench.ts
+
+# The TX engine throughput table (tlsnic bench); BENCH_ARGS=--quick for a short run.
+bench: setup
+	node bin/tlsnic.mjs bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build out

@@ -166,3 +166,16 @@ async function buildOnce(cfg: SimBuildConfig, key: string): Promise<string> {
     }
   }
 }
+
+/**
+ * The source files a `.f` file list names (one path a line, relative to the repo root; `//`
+ * comments and blank lines ignored), in its order. The lists in rtl/ are the one record of each
+ * design's files in compile order: Verilator (`-f`), the Makefile and the synthesis flow read
+ * them too.
+ */
+export function readFileList(listPath: string): string[] {
+  return readFileSync(abs(listPath), 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/\/\/.*$/, '').trim())
+    .filter((l) => l !== '');
+}

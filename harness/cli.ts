@@ -2,6 +2,7 @@
 // a mismatch, 2 on bad usage or bad input (with a one-line message on stderr).
 import { parseArgs } from 'node:util';
 import { runTxCommand, RUN_DEFAULTS, type RunOptions } from './run-command.ts';
+import { txBenchMain } from './tx-bench.ts';
 import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
@@ -12,6 +13,10 @@ Usage:
   tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt [options]
                             replay a real capture's TLS connections through the TX engine as the
                             sending host; exit 0 only if the engine reproduces every packet
+  tlsnic bench [--width 128,256,512] [--quick] [--out DIR] [--clock-mhz F]
+                            the TX engine throughput table: packet sizes 64..9000, record sizes
+                            64..16384, in order and 1 % / 10 % retransmission, per width; every row
+                            checked against the golden model; writes bench.json and bench.md
   tlsnic help               this text
 
 Options of run (defaults in brackets):
@@ -45,6 +50,7 @@ Examples:
   tlsnic run --seed 7 --flows 32 --loss 0.1 --record-size 64,16384 --out out/seed7
   tlsnic run --width 128 --packets 5000 --gap 100 --stall 300 --faults
   tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
+  tlsnic bench --quick --width 512
 `;
 
 class UsageError extends Error {}
@@ -151,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runTxCommand(parseRunOptions(rest));
       case 'replay':
         return await runReplayCommand(parseReplayOptions(rest));
+      case 'bench':
+        return await txBenchMain(rest);
       default:
         throw new UsageError(`unknown command '${cmd}' (try: tlsnic --help)`);
     }

@@ -1,7 +1,7 @@
 // The Verilator configurations of the AES-GCM core (rtl/tlsnic_aes_*, tlsnic_ghash*,
 // tlsnic_gcm_datapath), shared by the tests and bench/gcm-bench.ts so that each configuration
 // is built once and reused from the cache.
-import { buildSim } from './build-sim.ts';
+import { buildSim, readFileList } from './build-sim.ts';
 
 export type Lanes = 1 | 2 | 4;
 
@@ -12,7 +12,8 @@ const PKG = 'rtl/tlsnic_aes_pkg.sv';
 /** Sources of each block, package first: the file lists for simulation, lint and synthesis. */
 export const AES_SOURCES: readonly string[] = [PKG, 'rtl/tlsnic_aes_sbox.sv', 'rtl/tlsnic_aes_round.sv', 'rtl/tlsnic_aes_pipe.sv'];
 export const GHASH_SOURCES: readonly string[] = [PKG, 'rtl/tlsnic_ghash_powers.sv', 'rtl/tlsnic_ghash.sv'];
-export const GCM_SOURCES: readonly string[] = [...AES_SOURCES, ...GHASH_SOURCES.slice(1), 'rtl/tlsnic_gcm_datapath.sv'];
+/** rtl/tlsnic_gcm_datapath.f: the core's file list, shared with the Makefile. */
+export const GCM_SOURCES: readonly string[] = readFileList('rtl/tlsnic_gcm_datapath.f');
 
 function sboxDefines(style: SboxStyle): Record<string, true> {
   if (style === 'lut') return { TLSNIC_SBOX_LUT: true };

@@ -3,9 +3,8 @@
 // line, then one frame a line "<kind> <ctx_id> <bytes hex>"; output frames (packets and events)
 // come back as "p" lines with their output tuser (kind, decrypted).
 import { execa } from 'execa';
-import { buildSim } from './build-sim.ts';
+import { buildSim, readFileList } from './build-sim.ts';
 import { formatBatch, type SimStallConfig } from './sim-process.ts';
-import { txEngineSources } from './tx-sim.ts';
 import { RX_COUNTER_NAMES, type RxCounters } from '../models/nic-rx.ts';
 import type { RxFrame, RxOutKindCode } from '../models/rx-frames.ts';
 
@@ -33,7 +32,7 @@ export function buildRxEngineSim(b: RxEngineBuild): Promise<string> {
     name: ['rx', `w${b.width}`, `c${b.nCtx}`, `b${b.buckets}x${b.ways}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...(b.trace ? ['fst'] : [])].join('-'),
     top: RX_ENGINE_TOP,
     // Every engine file (the same list as the TX engine's build; --top-module picks the RX top).
-    sources: txEngineSources(),
+    sources: readFileList('rtl/tlsnic_rx_engine.f'),
     params: { W: b.width, N_CTX: b.nCtx, BUCKETS: b.buckets, WAYS: b.ways, MAX_FRAME: maxFrame },
     cppMain: BENCH,
     extraFlags: b.trace ? ['--trace-fst'] : [],

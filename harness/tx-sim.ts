@@ -11,10 +11,10 @@
 // text keeps one protocol for every bench and a batch that can be read and edited by hand.
 // The bench answers with one line per output packet ("p"), per input frame ("a"), per counter
 // ("c"), per protocol violation ("e"), a "stat" line and "done" (format in the bench's header).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { buildSim, REPO_ROOT } from './build-sim.ts';
+import { buildSim, readFileList, REPO_ROOT } from './build-sim.ts';
 import { formatBatch, type SimStallConfig } from './sim-process.ts';
 import { TX_COUNTER_NAMES, type TxCounters } from '../models/nic-tx.ts';
 import type { TxFrame } from '../models/tx-frames.ts';
@@ -41,46 +41,12 @@ export interface TxEngineBuild {
   defines?: Readonly<Record<string, string | number | true>>;
 }
 
-/** A file marked with this comment in its first lines is bench-only and never part of the engine. */
-export const BENCH_ONLY_MARKER = 'tlsnic: bench-only';
+/** The TX engine's file list (compile order), shared with the Makefile and the synthesis flow. */
+export const TX_ENGINE_FILE_LIST = 'rtl/tlsnic_tx_engine.f';
 
-function isBenchOnly(file: string): boolean {
-  if (/_stub\.sv$|_tb\.sv$|^tb_/.test(file)) return true;
-  const head = readFileSync(join(REPO_ROOT, 'rtl', file), 'utf8').slice(0, 2000);
-  return head.includes(BENCH_ONLY_MARKER);
-}
-
-/**
- * The real engine's RTL, relative to the repo root: every rtl/*_pkg.sv first (a package that
- * names another package comes after it), then every other rtl/*.sv except stubs (*_stub.sv),
- * benches (*_tb.sv, tb_*.sv) and files marked "tlsnic: bench-only".
- */
+/** The real engine's RTL, relative to the repo root, in compile order (rtl/tlsnic_tx_engine.f). */
 export function txEngineSources(): string[] {
-  const dir = join(REPO_ROOT, 'rtl');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sv') && !isBenchOnly(f)).sort();
-  const pkgs = files.filter((f) => f.endsWith('_pkg.sv'));
-  const others = files.filter((f) => !f.endsWith('_pkg.sv'));
-  return [...orderPackages(pkgs), ...others].map((f) => `rtl/${f}`);
-}
-
-/** Dependency order of package files (by `name::` references), alphabetical among equals. */
-function orderPackages(files: string[]): string[] {
-  const info = files.map((f) => {
-    const text = readFileSync(join(REPO_ROOT, 'rtl', f), 'utf8').replace(/\/\/.*$/gm, '');
-    const name = /\bpackage\s+(\w+)\s*;/.exec(text)?.[1] ?? f.replace(/\.sv$/, '');
-    return { f, name, text };
-  });
-  const done = new Set<string>();
-  const out: string[] = [];
-  const visit = (i: (typeof info)[number], stack: Set<string>) => {
-    if (done.has(i.name) || stack.has(i.name)) return;
-    stack.add(i.name);
-    for (const dep of info) if (dep !== i && new RegExp(`\\b${dep.name}::`).test(i.text)) visit(dep, stack);
-    done.add(i.name);
-    out.push(i.f);
-  };
-  for (const i of info) visit(i, new Set());
-  return out;
+  return readFileList(TX_ENGINE_FILE_LIST);
 }
 
 export function txEnginePresent(): boolean {
