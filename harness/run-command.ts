@@ -38,7 +38,7 @@ export interface RunOptions {
 export const RUN_DEFAULTS: RunOptions = {
   seed: 1,
   flows: 16,
-  bytesPerFlow: 64_000,
+  bytesPerFlow: 512_000,
   loss: 0.02,
   recordSizes: DEFAULT_TX_SCENARIO.recordSizes,
   mss: 1460,
