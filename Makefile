@@ -8,7 +8,7 @@ RTL_SRCS  := $(RTL_PKGS) $(filter-out $(RTL_PKGS),$(wildcard rtl/*.sv))
 TX_SRCS   := -f rtl/tlsnic_tx_engine.f
 RX_SRCS   := -f rtl/tlsnic_rx_engine.f
 
-.PHONY: all setup run test lint lint-all synth clean bench bench-gcm
+.PHONY: all setup run test lint lint-all synth synth-full clean bench bench-gcm
 
 all: run
 
@@ -45,6 +45,17 @@ bench-gcm:
 # The TX engine throughput table (tlsnic bench); BENCH_ARGS=--quick for a short run.
 bench: setup
 	node bin/tlsnic.mjs bench $(BENCH_ARGS)
+
+# FPGA handoff (docs/fpga-handoff.md): build/synth/<target>/ with file list, wrapper, SDC/XDC,
+# report.md/json. `synth`: the reduced configuration (W = 128, N_CTX = 16), generic Yosys flow,
+# checks and post-synthesis netlist simulation (what npm test runs). `synth-full`: the design
+# point (W = 512, N_CTX = 65,536) through synth_xilinx for UltraScale+; long (an hour or more)
+# and memory-hungry, opt-in.
+synth: setup
+	node bin/tlsnic.mjs synth --target reduced
+
+synth-full: setup
+	node bin/tlsnic.mjs synth --target full
 
 clean:
 	rm -rf build out

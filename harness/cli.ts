@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { runTxCommand, RUN_DEFAULTS, type RunOptions } from './run-command.ts';
 import { txBenchMain } from './tx-bench.ts';
+import { synthMain, SYNTH_HELP } from './synth-command.ts';
 import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
@@ -17,7 +18,7 @@ Usage:
                             the TX engine throughput table: packet sizes 64..9000, record sizes
                             64..16384, in order and 1 % / 10 % retransmission, per width; every row
                             checked against the golden model; writes bench.json and bench.md
-  tlsnic help               this text
+${SYNTH_HELP}  tlsnic help               this text
 
 Options of run (defaults in brackets):
   --seed N                  scenario seed [${RUN_DEFAULTS.seed}]
@@ -159,6 +160,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runReplayCommand(parseReplayOptions(rest));
       case 'bench':
         return await txBenchMain(rest);
+      case 'synth':
+        return await synthMain(rest);
       default:
         throw new UsageError(`unknown command '${cmd}' (try: tlsnic --help)`);
     }
