@@ -23,6 +23,7 @@ import { checkFlow, checkLint, type SynthCheck } from './synth-checks.ts';
 import { parseFlowResult, type FlowResult } from './synth-parse.ts';
 import { runNetlistResim, type ResimPlan, type ResimResult } from './synth-resim.ts';
 import { writeReports } from './synth-report.ts';
+import { scanYosysSubset } from './synth-subset.ts';
 
 export type SynthFlow = 'generic' | 'xilinx';
 
@@ -250,6 +251,15 @@ export async function runSynth(target: SynthTarget, opts: SynthOptions = {}): Pr
   const lint = await lintBundle(bundle);
   log(`verilator lint -Wall: ${lint.ok ? 'clean' : 'NOT clean'}`);
   const checks: SynthCheck[] = [checkLint(lint)];
+  // Every construct outside Yosys's subset, with file and line (Yosys stops at the first one).
+  const subset = scanYosysSubset(bundle.dir, bundle.files.map((f) => f.path));
+  checks.push({
+    name: 'yosys-subset',
+    flow: 'lint',
+    ok: subset.length === 0,
+    detail: subset.length === 0 ? 'no import pkg::*, return, $bits(<type>), type casts, streaming operators, multi-dimensional packed arrays'
+      : subset.map((v) => `${v.file}:${v.line}: ${v.construct}: \`${v.text}\` (fix: ${v.fix})`).join('\n'),
+  });
   const flows: FlowResult[] = [];
   for (const flow of target.flows) {
     const res = await runYosysFlow(bundle, flow, log);

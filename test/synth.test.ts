@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileList, REPO_ROOT } from '../harness/build-sim.ts';
 import { checkFlow } from '../harness/synth-checks.ts';
 import { parseFlowResult } from '../harness/synth-parse.ts';
+import { scanYosysSubset } from '../harness/synth-subset.ts';
 import { flowScript, runSynth, SYNTH_TARGETS, SYNTH_TOP, type Bundle, type SynthReport } from '../harness/synth.ts';
 import { TX_ENGINE_FILE_LIST } from '../harness/tx-sim.ts';
 
@@ -19,6 +20,7 @@ const TARGET = SYNTH_TARGETS.reduced;
 // Check names the reduced target must produce; a missing one counts as a failure.
 const EXPECTED_CHECKS = [
   'verilator-lint-wall',
+  'yosys-subset',
   'generic:yosys-completes',
   'generic:no-latches',
   'generic:no-multiple-drivers',
@@ -115,5 +117,30 @@ endmodule
     expect(by('no-undriven')?.detail).toMatch(/z/);
     expect(by('no-combinational-loops')?.ok).toBe(false);
     expect(by('memories-inferred')?.ok).toBe(false);
+  });
+
+  it('the subset scan names every construct Yosys rejects, with file and line', () => {
+    const dir = join(REPO_ROOT, 'build', 'synth-selftest-subset');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'p.sv'), 'package p;\n  typedef struct packed { logic [3:0] a; logic b; } s_t;\nendpackage\n');
+    writeFileSync(join(dir, 'm.sv'), [
+      'module m import p::*; (input logic [4:0] x, output logic [4:0] y);',
+      '  localparam int unsigned N = $bits(p::s_t);   // $bits(s_t) in a comment is fine',
+      '  function automatic logic f(input logic a); return a; endfunction',
+      "  assign y = p::s_t'(x);",
+      '  logic [1:0][3:0] two;',
+      '  assign two = {<<{x, 3\'b0}};',
+      'endmodule',
+    ].join('\n'));
+    const v = scanYosysSubset(dir, ['p.sv', 'm.sv']);
+    expect(v.map((x) => `${x.file}:${x.line} ${x.construct}`)).toEqual([
+      'm.sv:1 import pkg::*',
+      'm.sv:2 $bits(<type>)',
+      'm.sv:3 return',
+      "m.sv:4 cast to a type name T'(x)",
+      'm.sv:5 multi-dimensional packed array (Yosys 0.23)',
+      'm.sv:6 streaming operator',
+    ]);
   });
 });
