@@ -32,6 +32,9 @@
 // tlast and is at most MAX_FRAME bytes. Each violation is an "e" line (at most 100); reaching
 // max_cycles aborts with exit status 3 and a message on stderr (a hang never looks like a pass).
 //
+// Harness self-test: with env TLSNIC_CORRUPT_PACKET=<n>, the bench flips the last byte of output
+// packet n as it reports it (never the engine's own output), so the mismatch report and the
+// waveform path of `tlsnic run` can be proven to fire.
 // Waveform: with env TLSNIC_FST=<path> (binary built with --trace-fst), dumps cycles
 // [TLSNIC_FST_FROM, TLSNIC_FST_TO] (defaults 0 and 10000) to an FST file.
 #include <cstring>
@@ -190,6 +193,9 @@ int main(int argc, char** argv) {
   const uint64_t frame_beats = (TB_MAX_FRAME + kBytes - 1) / kBytes;
   const uint64_t drain_idle = envU64("TLSNIC_DRAIN_IDLE", 256 + 2 * frame_beats);
 
+  const char* corrupt_env = std::getenv("TLSNIC_CORRUPT_PACKET");
+  const long long corrupt_pkt = corrupt_env && *corrupt_env ? std::atoll(corrupt_env) : -1;
+
   const char* fst_path = std::getenv("TLSNIC_FST");
 #if VM_TRACE_FST
   std::unique_ptr<VerilatedFstC> fst;
@@ -312,6 +318,7 @@ int main(int argc, char** argv) {
         if (b.last) {
           if (pkt.size() > TB_MAX_FRAME) error("output packet " + std::to_string(npkt) + " of " + std::to_string(pkt.size()) + " bytes exceeds MAX_FRAME");
           out += "p " + std::to_string(npkt) + " " + std::to_string(pkt_first) + " " + std::to_string(cycle) + " ";
+          if (static_cast<long long>(npkt) == corrupt_pkt && !pkt.empty()) pkt.back() ^= 0x01;
           appendHex(out, pkt.data(), pkt.size());
           out += '\n';
           npkt++;

@@ -43,6 +43,36 @@ describe('tlsnic CLI', () => {
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
   });
 
+  test('run: an RTL/model difference is reported with the packet and a waveform, exit 1', async () => {
+    // The bench flips the last byte of output packet 3 as it reports it (a harness self-test hook).
+    const out = mkdtempSync(join(tmpdir(), 'tlsnic-mm-'));
+    const r = await execa('node', ['bin/tlsnic.mjs', 'run', '--seed', '9', '--flows', '2', '--bytes', '4000', '--width', '128', '--out', out], {
+      reject: false,
+      env: { TLSNIC_CORRUPT_PACKET: '3' },
+    });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL: RTL vs golden model: output packet 3 .*differs at byte/);
+    const fst = join(out, 'mismatch.fst');
+    expect(existsSync(fst)).toBe(true);
+    expect(readFileSync(fst).length).toBeGreaterThan(1000);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).result).toBe('FAIL');
+  });
+
+  test('bench --quick: every row checked against the model, bench.json and bench.md written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tlsnic-bench-'));
+    const r = await cli(['bench', '--quick', '--width', '128', '--out', out]);
+    expect(r.exitCode, r.stdout.slice(-2000)).toBe(0);
+    const bench = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'));
+    expect(bench.rows.length).toBe(36);
+    for (const row of bench.rows) {
+      expect(row).toMatchObject({ width: 128, match: true });
+      for (const k of ['packetBytes', 'recordBytes', 'lossPct', 'cycles', 'beats', 'wireBytes', 'beatsPerCycle']) expect(typeof row[k]).toBe('number');
+      expect(row.beatsPerCycle).toBeGreaterThan(0.5);
+      expect(row.beatsPerCycle).toBeLessThanOrEqual(1);
+    }
+    expect(readFileSync(join(out, 'bench.md'), 'utf8')).toMatch(/Gb\/s @250 MHz/);
+  });
+
   test('help lists the commands with examples', async () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);
