@@ -120,12 +120,13 @@ export function checkFlow(r: FlowResult, b: Bundle): SynthCheck[] {
     if (want.kind === 'rom' && m.writePorts !== 0) problems.push(`${want.module}.${want.memid}: expected a ROM, has ${m.writePorts} write ports`);
     if (want.kind !== 'rom' && m.writePorts === 0) problems.push(`${want.module}.${want.memid}: expected a RAM, found a ROM`);
     if (want.kind === 'ram-sync' && !m.syncRead) problems.push(`${want.module}.${want.memid}: read is not registered (cannot be block RAM)`);
+    if (m.instances === 0) problems.push(`${want.module}.${want.memid}: module not instantiated under the top`);
     found.push(`${want.module}.${want.memid} ${m.size} x ${m.width} ${m.writePorts ? 'RAM' : 'ROM'}, ${m.syncRead ? 'sync' : 'async'} read, ${m.instances} instance(s)`);
   }
   if (flow === 'generic') {
     const rams = r.memories.filter((m) => m.writePorts > 0).reduce((n, m) => n + m.instances, 0);
     const left = r.designCells['$mem_v2'] ?? 0;
-    if (left !== rams) problems.push(`${rams} RAM instances inferred but ${left} $mem_v2 cells after mapping (a RAM was turned into flip-flops)`);
+    if (rams === 0 || left !== rams) problems.push(`${rams} RAM instances inferred but ${left} $mem_v2 cells after mapping (a RAM was turned into flip-flops)`);
   } else {
     for (const want of INTENDED_MEMORIES.filter((w) => w.kind === 'ram-sync')) {
       const map = r.mappings.find((x) => x.memory.endsWith(`.${want.memid}`) && x.memory.includes(want.module));

@@ -86,11 +86,34 @@ interface StatJson {
   design?: { num_cells: number; num_cells_by_type: Record<string, number> };
 }
 
+/** The object that starts at text[at] (a '{'), by brace matching outside strings. */
+function objectAt(text: string, at: number): string | null {
+  let depth = 0;
+  let inStr = false;
+  for (let i = at; i < text.length; i++) {
+    const ch = text[i];
+    if (inStr) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inStr = false;
+    } else if (ch === '"') inStr = true;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return text.slice(at, i + 1);
+  }
+  return null;
+}
+
+/**
+ * `stat -json` output. Yosys 0.23 prints the text hierarchy summary between the "modules" object
+ * and "design" when the design has hierarchy, which is not JSON; so only "modules" is parsed
+ * (design totals are recomputed from it with the instance counts).
+ */
 function parseStatJson(text: string): StatJson | null {
-  const at = text.indexOf('{');
-  if (at < 0) return null;
+  const key = text.indexOf('"modules"');
+  if (key < 0) return null;
+  const obj = objectAt(text, text.indexOf('{', key));
+  if (!obj) return null;
   try {
-    return JSON.parse(text.slice(at)) as StatJson;
+    return { modules: JSON.parse(obj) as StatJson['modules'] };
   } catch {
     return null;
   }

@@ -52,7 +52,7 @@ export const SYNTH_TARGETS: Readonly<Record<'reduced' | 'full', SynthTarget>> = 
     maxFrame: 9600,
     clockMhz: 250,
     flows: ['generic'],
-    resim: { seed: 7, flows: 3, bytesPerFlow: 9000, faults: true, loss: 0.05, gapPermille: 100, stallPermille: 200 },
+    resim: { seed: 7, flows: 4, bytesPerFlow: 30_000, faults: true, loss: 0.05, gapPermille: 100, stallPermille: 200 },
   },
   // The design point: 512-bit AXI-Stream (100G class at >= 200 MHz), 65,536 connections.
   full: {
