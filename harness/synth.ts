@@ -40,6 +40,9 @@ export interface SynthTarget {
   resim: ResimPlan | null;
 }
 
+/** Yosys results by content hash (see the header). */
+export const SYNTH_CACHE_DIR = join(REPO_ROOT, 'build', 'synth', '.cache');
+
 /** The wrapper's module name: the synthesis top and the top of the netlist simulation. */
 export const SYNTH_TOP = 'tlsnic_tx_top';
 
@@ -203,7 +206,7 @@ export async function runYosysFlow(bundle: Bundle, flow: SynthFlow, log: (s: str
   const h = createHash('sha256').update(await getYosysVersion()).update(script);
   for (const f of bundle.files) h.update(f.path).update(f.sha256);
   const key = `${flow}-${h.digest('hex').slice(0, 16)}`;
-  const cacheRoot = join(REPO_ROOT, 'build', 'synth', '.cache');
+  const cacheRoot = SYNTH_CACHE_DIR;
   const cached = join(cacheRoot, key);
   const dest = join(bundle.dir, outName);
   if (!existsSync(join(cached, 'done.json'))) {
@@ -273,7 +276,9 @@ export async function runSynth(target: SynthTarget, opts: SynthOptions = {}): Pr
   if (target.resim) {
     if (generic?.ok) {
       log(`post-synthesis simulation: building the netlist with Verilator`);
-      resim = await runNetlistResim(bundle, join(generic.dir, 'netlist.v'), target.resim, log);
+      // The cache entry's copy: its path depends only on the netlist's inputs, so the simulator
+      // build (keyed by source paths and contents) is reused by every bundle of the same design.
+      resim = await runNetlistResim(bundle, join(SYNTH_CACHE_DIR, generic.cacheKey, 'netlist.v'), target.resim, log);
       checks.push({ name: 'resim-netlist-vs-model', flow: 'generic', ok: resim.netlistVsModel === null, detail: resim.netlistVsModel ?? `${resim.packets} packets and 16 counters equal the golden model` });
       checks.push({ name: 'resim-netlist-vs-rtl', flow: 'generic', ok: resim.netlistVsRtl === null, detail: resim.netlistVsRtl ?? 'same packets at the same cycles as the RTL simulation' });
     } else {
