@@ -194,7 +194,11 @@ export function parseMemories(il: string, instances: Record<string, number>): In
 export function parseMappings(log: string): MemoryMapping[] {
   const out: MemoryMapping[] = [];
   for (const m of log.matchAll(/^mapping memory (\S+) via (\S+)/gm)) out.push({ memory: shortMemName(m[1]), mappedTo: m[2] });
-  for (const m of log.matchAll(/^Mapping memory (\S+) to (?:logic|registers|flip-flops)/gim)) out.push({ memory: shortMemName(m[1]), mappedTo: 'logic' });
+  // memory_map (what is left after memory_libmap): "Mapping memory <memid> in module <module>:".
+  for (const m of log.matchAll(/^Mapping memory (\S+) in module (\S+):/gm)) {
+    const memid = m[1].startsWith('$auto$proc_rom') ? 'case ROM (proc_rom)' : m[1].replace(/^\\/, '');
+    out.push({ memory: `${shortModuleName(m[2])}.${memid}`, mappedTo: 'logic (memory_map)' });
+  }
   return out;
 }
 
