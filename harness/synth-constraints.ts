@@ -12,9 +12,8 @@ function body(top: string, clockMhz: number, width: number, xdc: boolean): strin
 # and RAM of the engine is clocked by clk_i.
 #
 # Out of context (synth_design -mode out_of_context, or a timing run of the core alone): use as is.
-# Inside a shell (e.g. a Corundum app block): the shell already creates the clock; drop the
-# create_clock line and keep nothing else (the AXI-Stream ports then connect to registered shell
-# logic and are timed as internal paths).
+# Inside a shell (e.g. a Corundum app block): the shell already creates the clock and the ports
+# connect to shell logic, timed as internal paths; do not use this file there.
 
 create_clock -name tlsnic_clk -period ${period} [get_ports clk_i]
 

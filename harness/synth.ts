@@ -142,7 +142,7 @@ export function prepareBundle(target: SynthTarget, opts: SynthOptions = {}): Bun
 }
 
 /** The engine always carries both key sizes; TLS 1.2 and 1.3 record formats. */
-export const CIPHERS = ['TLS_AES_128_GCM (TLS 1.2 / 1.3)', 'TLS_AES_256_GCM (TLS 1.2 / 1.3)'] as const;
+export const CIPHERS = ['AES-128-GCM (TLS 1.2 and 1.3)', 'AES-256-GCM (TLS 1.2 and 1.3)'] as const;
 
 function wrapperText(t: SynthTarget, lanes: number): string {
   const w = t.width;
