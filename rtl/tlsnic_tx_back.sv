@@ -92,7 +92,9 @@ module tlsnic_tx_back #(
     logic [127:0]      ekj0;
     logic [127:0]      tag;
   } bctx_t;
-  localparam int unsigned BWID = $bits(bctx_t);
+  // Declared here so BWID can take its width: Yosys rejects $bits(<type>).
+  bctx_t  wk_q, snap_q, bs, bs_nx;
+  localparam int unsigned BWID = $bits(wk_q);
 
   // ---------------------------------------------------------------------------------------
   // B0: AES output register and table read.
@@ -168,8 +170,7 @@ module tlsnic_tx_back #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // B1: one item.
-  bctx_t  wk_q, snap_q, bs, bs_nx;
+  // B1: one item (wk_q, snap_q, bs, bs_nx declared with bctx_t above).
   logic [CW-1:0] wk_ctx_q;
   logic   wk_has_q, loaded_q;
   logic   item, ld_first, touches;

@@ -96,7 +96,9 @@ module tlsnic_tx_front #(
   localparam logic [19:0]    BeatB20 = B[19:0];
   localparam logic [17:0]    MaxFrame = MAX_FRAME[17:0];
   localparam int unsigned    HW = ((138 + B - 1) / B) * B;
-  localparam int unsigned    FW = $bits(tlsnic_tx_pkg::fctx_t);
+  // Working context state. Declared here so FW can take its width: Yosys rejects $bits(<type>).
+  tlsnic_tx_pkg::fctx_t wk_q, snap_q, st, st_nx;
+  localparam int unsigned    FW = $bits(wk_q);
 
   // ---------------------------------------------------------------------------------------
   // Table clear after reset.
@@ -256,8 +258,7 @@ module tlsnic_tx_front #(
   localparam logic [2:0] DecNoSync = 3'd4;
   localparam logic [2:0] DecBypass = 3'd5;
 
-  // Working context state.
-  tlsnic_tx_pkg::fctx_t wk_q, snap_q, st, st_nx;
+  // Working context state (declared above, before FW).
   logic [15:0]       wk_ctx_q;
   logic              wk_has_q;
 
