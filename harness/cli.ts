@@ -1,7 +1,7 @@
 // The `tlsnic` command line. `main(argv)` returns the exit status: 0 on success, 1 when a run found
 // a mismatch, 2 on bad usage or bad input (with a one-line message on stderr).
 import { parseArgs } from 'node:util';
-import { runTxCommand, RUN_DEFAULTS, type RunOptions } from './run-command.ts';
+import { runCommand, RUN_DEFAULTS, RUN_DIRECTIONS, type RunDirection, type RunOptions } from './run-command.ts';
 import { txBenchMain } from './tx-bench.ts';
 import { synthMain, SYNTH_HELP } from './synth-command.ts';
 import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
@@ -9,11 +9,15 @@ import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, t
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
 
 Usage:
-  tlsnic run [options]      generate a TX scenario, run it through the RTL engine (Verilator) and
-                            the golden model, compare packet for packet, report cycles and counters
+  tlsnic run [options]      generate a TX and an RX scenario from one seed, run each through its RTL
+                            engine (Verilator) and the golden model (RX: in a closed loop with the
+                            kernel model answering resync requests), compare frame for frame and
+                            counter for counter, report cycles, throughput and counters
   tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt [options]
                             replay a real capture's TLS connections through the TX engine as the
-                            sending host; exit 0 only if the engine reproduces every packet
+                            sending host (exit 0 only if it reproduces every packet) and feed the
+                            captured ciphertext to the RX engine as the receiving host (every
+                            decrypted byte must equal what the keylog decrypts)
   tlsnic bench [--width 128,256,512] [--quick] [--out DIR] [--clock-mhz F]
                             the TX engine throughput table: packet sizes 64..9000, record sizes
                             64..16384, in order and 1 % / 10 % retransmission, per width; every row
@@ -21,26 +25,34 @@ Usage:
 ${SYNTH_HELP}  tlsnic help               this text
 
 Options of run (defaults in brackets):
-  --seed N                  scenario seed [${RUN_DEFAULTS.seed}]
-  --flows N                 offloaded connections [${RUN_DEFAULTS.flows}]
-  --bytes N                 application bytes per connection [${RUN_DEFAULTS.bytesPerFlow}]
-  --packets N               about N data packets in all (sets --bytes from --flows and --mss)
-  --loss P                  probability a segment is lost and retransmitted, 0..1 [${RUN_DEFAULTS.loss}]
+  --seed N                  scenario seed (TX and RX) [${RUN_DEFAULTS.seed}]
+  --direction tx|rx|both    which engines to exercise [${RUN_DEFAULTS.direction}]
+  --flows N                 TX offloaded connections [${RUN_DEFAULTS.flows}]
+  --bytes N                 TX application bytes per connection [${RUN_DEFAULTS.bytesPerFlow}]
+  --packets N               about N TX data packets in all (sets --bytes from --flows and --mss)
+  --rx-flows N              RX random connections; a header-loss and a tag-corruption connection
+                            come on top [${RUN_DEFAULTS.rxFlows}]
+  --rx-bytes N              RX application bytes per random connection [${RUN_DEFAULTS.rxBytesPerFlow}]
+  --loss P                  probability a segment is lost (TX: retransmitted; RX: arrives later,
+                            re-cut), 0..1 [${RUN_DEFAULTS.loss}]
   --record-size A,B,..      largest record plaintexts to draw from, 1..16384 [${RUN_DEFAULTS.recordSizes.join(',')}]
   --mss N                   largest TCP payload per segment [${RUN_DEFAULTS.mss}]
-  --faults                  inject every malformed-input class
+  --faults                  inject every malformed-input class (RX: more bad checksums, non-TCP frames)
   --width 128|256|512       RTL datapath (AXI-Stream tdata) width in bits [${RUN_DEFAULTS.width}]
   --engine rtl|model        rtl: Verilator RTL compared with the golden model; model: model only [${RUN_DEFAULTS.engine}]
   --gap PERMILLE            cycles with the RTL input held idle, per mille [${RUN_DEFAULTS.gapPermille}]
   --stall PERMILLE          cycles with the RTL output not ready, per mille [${RUN_DEFAULTS.stallPermille}]
   --clock-mhz F             clock assumed for Gb/s figures [${RUN_DEFAULTS.clockMhz}]
-  --out DIR                 write input.pcap, output.pcap, summary.json (and mismatch.fst) there [${RUN_DEFAULTS.out}]
-  Exit 0 when the RTL equals the golden model and every record decrypts, 1 otherwise, 2 bad usage.
+  --out DIR                 write input.pcap, output.pcap (TX), rx-input.pcap, rx-output.pcap (RX),
+                            summary.json (and mismatch.fst) there [${RUN_DEFAULTS.out}]
+  Exit 0 when both RTL engines equal the golden model, every TX record decrypts and the RX oracle
+  accepts the model's run, 1 otherwise (the first mismatch printed), 2 bad usage.
 
 Options of replay:
   --keylog FILE             SSLKEYLOGFILE with the capture's secrets (required)
-  --out DIR                 write tx.pcap and summary.json there [${REPLAY_DEFAULTS.out}]
-  --engine model|rtl        engine to run [${REPLAY_DEFAULTS.engine}]
+  --out DIR                 write tx.pcap, rx.pcap, rx-decrypted.json and summary.json there [${REPLAY_DEFAULTS.out}]
+  --engine model|rtl        engines to run (TX and RX) [${REPLAY_DEFAULTS.engine}]
+  --direction tx|rx|both    which engines to replay through [both]
   --width 128|256|512       RTL datapath width in bits [${REPLAY_DEFAULTS.width}]
   Handles classic pcap (Ethernet, IPv4/IPv6, TCP); TLS 1.2/1.3 AES-GCM connections whose handshake
   is in the capture and whose keys are in the keylog are offloaded, the rest copied and reported
@@ -50,6 +62,7 @@ Examples:
   tlsnic run
   tlsnic run --seed 7 --flows 32 --loss 0.1 --record-size 64,16384 --out out/seed7
   tlsnic run --width 128 --packets 5000 --gap 100 --stall 300 --faults
+  tlsnic run --direction rx --rx-flows 12 --rx-bytes 100000 --loss 0.05
   tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
   tlsnic bench --quick --width 512
 `;
@@ -82,8 +95,13 @@ function parseRunOptions(args: string[]): RunOptions {
       gap: { type: 'string' },
       stall: { type: 'string' },
       'clock-mhz': { type: 'string' },
+      direction: { type: 'string' },
+      'rx-flows': { type: 'string' },
+      'rx-bytes': { type: 'string' },
     },
   });
+  const direction = values.direction ?? RUN_DEFAULTS.direction;
+  if (!(RUN_DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction must be tx, rx or both, got '${direction}'`);
   const loss = values.loss === undefined ? RUN_DEFAULTS.loss : Number(values.loss);
   if (!(loss >= 0 && loss <= 1)) throw new UsageError(`--loss must be a probability in 0..1, got '${values.loss}'`);
   const recordSizes = values['record-size'] === undefined
@@ -116,6 +134,9 @@ function parseRunOptions(args: string[]): RunOptions {
     gapPermille: int('gap', values.gap, 0, 999, RUN_DEFAULTS.gapPermille),
     stallPermille: int('stall', values.stall, 0, 999, RUN_DEFAULTS.stallPermille),
     clockMhz,
+    direction: direction as RunDirection,
+    rxFlows: int('rx-flows', values['rx-flows'], 1, 1022, RUN_DEFAULTS.rxFlows),
+    rxBytesPerFlow: int('rx-bytes', values['rx-bytes'], 1, 100_000_000, RUN_DEFAULTS.rxBytesPerFlow),
   };
 }
 
@@ -155,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return 0;
       case 'run':
-        return await runTxCommand(parseRunOptions(rest));
+        return await runCommand(parseRunOptions(rest));
       case 'replay':
         return await runReplayCommand(parseReplayOptions(rest));
       case 'bench':

@@ -3,7 +3,9 @@
 // decrypts, retransmissions equal first transmissions, checksums right), run the same frames
 // through the Verilator-built RTL engine, compare packet for packet and counter for counter,
 // and report throughput and latency in cycles. On a mismatch: the first difference, and an FST
-// waveform of the cycles around it.
+// waveform of the cycles around it. Then the same for RX with the same seed (harness/rx-run.ts):
+// the RX scenario through the closed loop engine model ⇄ kernel model, the oracle, the consumed
+// frames through the RX RTL and a fresh model, compared. PASS only when both directions pass.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FrameKind } from '../models/tx-frames.ts';
@@ -14,8 +16,11 @@ import { DEFAULT_TX_SCENARIO, generateTxScenario } from './tx-scenario.ts';
 import { compareTxRun, packetLatencies, runTxModel, summarize, txThroughput } from './tx-compare.ts';
 import { buildTxEngineSim, runTxEngine, type TxWidth } from './tx-sim.ts';
 import { progress } from './progress.ts';
+import { runRxPart } from './rx-run.ts';
 
 export type RunEngine = 'rtl' | 'model';
+export type RunDirection = 'tx' | 'rx' | 'both';
+export const RUN_DIRECTIONS: readonly RunDirection[] = ['tx', 'rx', 'both'];
 
 export interface RunOptions {
   seed: number;
@@ -33,6 +38,11 @@ export interface RunOptions {
   stallPermille: number;
   /** Clock assumed when converting bytes per cycle into Gb/s. */
   clockMhz: number;
+  /** Which engines the run exercises. */
+  direction: RunDirection;
+  /** RX: random connections (two directed ones come on top) and application bytes each. */
+  rxFlows: number;
+  rxBytesPerFlow: number;
 }
 
 export const RUN_DEFAULTS: RunOptions = {
@@ -49,6 +59,9 @@ export const RUN_DEFAULTS: RunOptions = {
   gapPermille: 0,
   stallPermille: 0,
   clockMhz: 250,
+  direction: 'both',
+  rxFlows: 6,
+  rxBytesPerFlow: 40_000,
 };
 
 /** Flow-table size the run's engine is built with: a power of two ≥ 16 that holds every flow. */
@@ -56,10 +69,52 @@ export function runTableSize(flows: number): number {
   return Math.max(16, 2 ** Math.ceil(Math.log2(flows)));
 }
 
-export async function runTxCommand(o: RunOptions): Promise<number> {
-  const say = (s: string) => process.stdout.write(s + '\n');
-  const line = (k: string, v: string | number) => say(`  ${k.padEnd(30)} ${v}`);
-  say(`tlsnic run: seed ${o.seed}, ${o.flows} flows × ${o.bytesPerFlow} bytes, loss ${o.loss}, records ≤ ${o.recordSizes.join('/')}, mss ${o.mss}${o.faults ? ', faults' : ''}, engine ${o.engine}${o.engine === 'rtl' ? ` W=${o.width}` : ''}`);
+const say = (s: string) => process.stdout.write(s + '\n');
+const line = (k: string, v: string | number) => say(`  ${k.padEnd(30)} ${v}`);
+
+export async function runCommand(o: RunOptions): Promise<number> {
+  const dirs = o.direction === 'both' ? 'TX and RX' : o.direction.toUpperCase();
+  say(`tlsnic run: ${dirs}, seed ${o.seed}, loss ${o.loss}, records ≤ ${o.recordSizes.join('/')}, mss ${o.mss}${o.faults ? ', faults' : ''}, engine ${o.engine}${o.engine === 'rtl' ? ` W=${o.width}` : ''}`);
+  mkdirSync(o.out, { recursive: true });
+  const tx = o.direction === 'rx' ? null : await runTxPart(o);
+  let rx = null;
+  if (o.direction !== 'tx') {
+    say('');
+    say(`RX: ${o.rxFlows} random connections × ${o.rxBytesPerFlow} bytes + 2 directed (header loss → scan resync, tag corruption)`);
+    rx = await runRxPart({ ...o, flows: o.rxFlows, bytesPerFlow: o.rxBytesPerFlow });
+    if (rx.rtlReport.length > 0) {
+      say('');
+      say('RX RTL engine (compared with the golden model):');
+      for (const [k, v] of rx.rtlReport) line(k, v);
+    }
+    say('');
+    say('RX traffic and counters:');
+    for (const [k, v] of rx.report) line(k, v);
+    line('output', `${join(o.out, 'rx-input.pcap')}, rx-output.pcap`);
+  }
+  const problems = [...(tx?.problems ?? []), ...(rx?.problems ?? [])];
+  const summary = {
+    seed: o.seed,
+    options: o,
+    direction: o.direction,
+    ...(tx?.summary ?? {}),
+    rx: rx?.summary ?? null,
+    problems,
+    result: problems.length === 0 ? 'PASS' : 'FAIL',
+  };
+  writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  say('');
+  say(`summary: ${join(o.out, 'summary.json')}`);
+  if (problems.length > 0) {
+    for (const p of problems) say(`FAIL: ${p}`);
+    return 1;
+  }
+  say('PASS');
+  return 0;
+}
+
+async function runTxPart(o: RunOptions): Promise<{ summary: Record<string, unknown>; problems: string[] }> {
+  say(`TX: ${o.flows} flows × ${o.bytesPerFlow} bytes`);
 
   const t0 = performance.now();
   const nCtx = runTableSize(o.flows);
@@ -116,7 +171,7 @@ export async function runTxCommand(o: RunOptions): Promise<number> {
       }
     }
     say('');
-    say('RTL engine (compared with the golden model):');
+    say('TX RTL engine (compared with the golden model):');
     line('cycles', rtl.cycles);
     line('input beats / cycle', tp.beatsPerCycle.toFixed(3));
     line('wire bytes / cycle', `${tp.wireBytesPerCycle.toFixed(2)} of ${o.width / 8} (${gbps(tp.wireBytesPerCycle)} Gb/s at ${o.clockMhz} MHz)`);
@@ -130,8 +185,6 @@ export async function runTxCommand(o: RunOptions): Promise<number> {
   const records = scenario.flows.reduce((n, f) => n + f.records.length, 0);
   const resyncs = scenario.frames.filter((f) => f.user.kind === FrameKind.RESYNC).length;
   const summary = {
-    seed: o.seed,
-    options: o,
     nCtx,
     frames: scenario.frames.length,
     packetsIn: inputPackets.length,
@@ -144,13 +197,11 @@ export async function runTxCommand(o: RunOptions): Promise<number> {
     counters: model.counters,
     rtl: rtlReport,
     timingsMs: { scenario: tGen - t0, model: tModel - tGen, build: buildMs, simulation: simMs },
-    problems,
-    result: problems.length === 0 ? 'PASS' : 'FAIL',
+    txResult: problems.length === 0 ? 'PASS' : 'FAIL',
   };
-  writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 
   say('');
-  say('Traffic and counters:');
+  say('TX traffic and counters:');
   line('frames in (pkts+ctrl+resync)', summary.frames);
   line('packets in / out', `${summary.packetsIn} / ${summary.packetsOut}`);
   line('bytes in / out', `${summary.bytesIn} / ${summary.bytesOut}`);
@@ -158,11 +209,6 @@ export async function runTxCommand(o: RunOptions): Promise<number> {
   line('resync context loads', resyncs);
   for (const n of TX_COUNTER_NAMES) line(n, model.counters[n]);
   line('golden model time', `${(tModel - tGen).toFixed(0)} ms (scenario ${(tGen - t0).toFixed(0)} ms)`);
-  line('output', `${join(o.out, 'input.pcap')}, output.pcap, summary.json`);
-  if (problems.length > 0) {
-    for (const p of problems) say(`FAIL: ${p}`);
-    return 1;
-  }
-  say('PASS');
-  return 0;
+  line('output', `${join(o.out, 'input.pcap')}, output.pcap`);
+  return { summary, problems };
 }
