@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { runCommand, RUN_DEFAULTS, RUN_DIRECTIONS, type RunDirection, type RunOptions } from './run-command.ts';
 import { txBenchMain } from './tx-bench.ts';
 import { synthMain, SYNTH_HELP } from './synth-command.ts';
-import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_WIDTHS, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
+import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_DIRECTIONS, REPLAY_WIDTHS, type ReplayDirection, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
 
@@ -52,11 +52,15 @@ Options of replay:
   --keylog FILE             SSLKEYLOGFILE with the capture's secrets (required)
   --out DIR                 write tx.pcap, rx.pcap, rx-decrypted.json and summary.json there [${REPLAY_DEFAULTS.out}]
   --engine model|rtl        engines to run (TX and RX) [${REPLAY_DEFAULTS.engine}]
-  --direction tx|rx|both    which engines to replay through [both]
+  --direction tx|rx|both    which engines to replay through [${REPLAY_DEFAULTS.direction}]
   --width 128|256|512       RTL datapath width in bits [${REPLAY_DEFAULTS.width}]
   Handles classic pcap (Ethernet, IPv4/IPv6, TCP); TLS 1.2/1.3 AES-GCM connections whose handshake
   is in the capture and whose keys are in the keylog are offloaded, the rest copied and reported
-  as skipped. Exit 0 all packets match, 1 a mismatch, 2 bad input.
+  as skipped. RX: each offloaded direction's context is installed at its first application record,
+  every packet goes to the RX engine in capture order (TCP checksums made right, as on the wire),
+  the kernel model answers resync requests; rx.pcap holds what the engine handed the host and
+  rx-decrypted.json its decrypted mark per packet. Exit 0 all TX packets match and every RX-decrypted
+  byte equals the keylog's decryption, 1 a mismatch, 2 bad input.
 
 Examples:
   tlsnic run
@@ -150,8 +154,11 @@ function parseReplayOptions(args: string[]): ReplayOptions {
       out: { type: 'string' },
       engine: { type: 'string' },
       width: { type: 'string' },
+      direction: { type: 'string' },
     },
   });
+  const direction = values.direction ?? REPLAY_DEFAULTS.direction;
+  if (!(REPLAY_DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction must be tx, rx or both, got '${direction}'`);
   if (positionals.length !== 1) throw new UsageError(`replay takes one capture file, got ${positionals.length} (try: tlsnic --help)`);
   if (values.keylog === undefined) throw new UsageError('replay needs --keylog FILE');
   const width = values.width === undefined ? REPLAY_DEFAULTS.width : Number(values.width);
@@ -162,6 +169,7 @@ function parseReplayOptions(args: string[]): ReplayOptions {
     out: values.out ?? REPLAY_DEFAULTS.out,
     width: width as ReplayWidth,
     engine: values.engine ?? REPLAY_DEFAULTS.engine,
+    direction: direction as ReplayDirection,
   };
 }
 

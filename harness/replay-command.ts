@@ -1,12 +1,19 @@
 // `tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt --out DIR`: replays a real capture through a TX
 // engine (harness/replay.ts), writes DIR/tx.pcap (the engine's output, in the capture's format) and
-// DIR/summary.json, prints a line per connection and direction. Exit 0 when every packet came out of
-// the engine as captured (TCP checksums aside, which must be right), 1 otherwise, 2 on bad input.
+// DIR/summary.json, prints a line per connection and direction. Then feeds the capture to an RX
+// engine as the receiving host (harness/replay-rx.ts) and writes DIR/rx.pcap (every packet as the
+// engine handed it to the host) and DIR/rx-decrypted.json (its decrypted mark per packet). Exit 0
+// when every packet came out of the TX engine as captured (TCP checksums aside, which must be
+// right) and every byte the RX engine decrypted is what the keylog decrypts, 1 otherwise, 2 on bad
+// input.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RX_COUNTER_NAMES, type NicRxConfig } from '../models/nic-rx.ts';
 import { DEFAULT_MAX_FRAME_BYTES, TX_COUNTER_NAMES } from '../models/nic-tx.ts';
 import { buildTxEngineSim, runTxEngine, type TxWidth } from './tx-sim.ts';
-import { goldenTxEngine, parseCapture, parseKeylogText, planReplay, runReplay, writePcapLike, type DirectionReport, type TxEngine, type TxEngineConfig } from './replay.ts';
+import { buildRxEngineSim, runRxEngine, type RxWidth } from './rx-sim.ts';
+import { goldenTxEngine, parseCapture, parseKeylogText, planReplay, runReplay, writePcapLike, type DirectionReport, type ReplayReport, type TxEngine, type TxEngineConfig } from './replay.ts';
+import { goldenRxEngine, runRxReplay, rxReplayTable, type RxReplayEngine, type RxReplayReport } from './replay-rx.ts';
 
 export const REPLAY_WIDTHS = [128, 256, 512] as const;
 export type ReplayWidth = (typeof REPLAY_WIDTHS)[number];
@@ -27,15 +34,28 @@ export const REPLAY_ENGINES: Record<string, ((cfg: TxEngineConfig) => Promise<Tx
   },
 };
 
+/** The RX engines, under the same names. */
+export const RX_REPLAY_ENGINES: Record<string, ((cfg: NicRxConfig & { width: number }) => Promise<RxReplayEngine>) | null> = {
+  model: async (cfg) => goldenRxEngine(cfg),
+  rtl: async (cfg) => {
+    const binary = await buildRxEngineSim({ width: cfg.width as RxWidth, nCtx: cfg.nCtx, buckets: cfg.buckets, ways: cfg.ways });
+    return (frames) => runRxEngine(binary, frames, { seed: 1, gapPermille: 0, stallPermille: 0 });
+  },
+};
+
+export type ReplayDirection = 'tx' | 'rx' | 'both';
+export const REPLAY_DIRECTIONS: readonly ReplayDirection[] = ['tx', 'rx', 'both'];
+
 export interface ReplayOptions {
   capture: string;
   keylog: string;
   out: string;
   width: ReplayWidth;
   engine: string;
+  direction: ReplayDirection;
 }
 
-export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as ReplayWidth, engine: 'rtl' };
+export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as ReplayWidth, engine: 'rtl', direction: 'both' as ReplayDirection };
 
 function fail(msg: string): number {
   process.stderr.write(`tlsnic replay: ${msg}\n`);
@@ -50,18 +70,30 @@ function readInput(what: string, path: string): Uint8Array | string {
   }
 }
 
-function directionLine(d: DirectionReport): string {
+function directionLine(d: DirectionReport, tx: boolean): string {
   const tls = d.version ? `TLS ${d.version} ${d.cipher}` : 'not TLS';
-  const counts = `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs}`;
-  const why = d.reason ? ` — ${d.reason}` : '';
-  return `  conn ${d.conn} ${d.direction.padEnd(3)} ${d.from} > ${d.to}  ${tls}  ${counts}  ${d.result}${why}\n`;
+  const counts = tx ? `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs}` : `packets ${d.packets}, records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}`;
+  const result = tx ? d.result : d.result === 'FAIL' ? 'FAIL' : 'TX not replayed';
+  const why = d.reason && (tx || d.result === 'FAIL') ? ` — ${d.reason}` : '';
+  return `  conn ${d.conn} ${d.direction.padEnd(3)} ${d.from} > ${d.to}  ${tls}  ${counts}  ${result}${why}\n`;
+}
+
+function rxLine(d: DirectionReport): string {
+  const r = d.rx;
+  if (!r) return `    rx: not offloaded\n`;
+  const p = r.recordPaths;
+  const why = r.reason ? ` — ${r.reason}` : '';
+  return `    rx: install ${r.install}, decrypted ${r.decryptedPackets} of ${d.packets} packets (${r.decryptedBytes} record payload bytes, all as the keylog decrypts), host records ${r.records} (device ${p.device}, mixed ${p.mixed}, software ${p.software}), resync requests ${r.resyncRequests} confirmed ${r.resyncConfirms}  ${r.result}${why}\n`;
 }
 
 export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   const t0 = performance.now();
   const makeEngine = REPLAY_ENGINES[o.engine];
-  if (makeEngine === undefined) return fail(`unknown engine '${o.engine}' (known: ${Object.keys(REPLAY_ENGINES).join(', ')})`);
-  if (makeEngine === null) return fail(`engine '${o.engine}' is not available in this build yet; use --engine model`);
+  const makeRxEngine = RX_REPLAY_ENGINES[o.engine];
+  if (makeEngine === undefined || makeRxEngine === undefined) return fail(`unknown engine '${o.engine}' (known: ${Object.keys(REPLAY_ENGINES).join(', ')})`);
+  if (makeEngine === null || makeRxEngine === null) return fail(`engine '${o.engine}' is not available in this build yet; use --engine model`);
+  const doTx = o.direction !== 'rx';
+  const doRx = o.direction !== 'tx';
   const capBytes = readInput('capture', o.capture);
   if (typeof capBytes === 'string') return fail(capBytes);
   const keyBytes = readInput('keylog', o.keylog);
@@ -81,22 +113,34 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
 
   const plan = planReplay(cap.packets, keylog);
   const tPlan = performance.now();
-  const engine = await makeEngine({ width: o.width, nCtx: plan.nCtx });
-  const report = await runReplay(cap.packets, plan, engine);
+  let report: ReplayReport | null = null;
+  if (doTx) report = await runReplay(cap.packets, plan, await makeEngine({ width: o.width, nCtx: plan.nCtx }));
   const tRun = performance.now();
+  let rx: RxReplayReport | null = null;
+  const rxTable = rxReplayTable(plan.nCtx);
+  if (doRx) rx = await runRxReplay(cap.packets, plan, await makeRxEngine({ width: o.width, ...rxTable }), rxTable);
+  const tRx = performance.now();
 
   mkdirSync(o.out, { recursive: true });
-  const sent = report.aligned.flatMap((data, src) => (data ? [{ src, data }] : []));
-  writeFileSync(join(o.out, 'tx.pcap'), writePcapLike(cap, sent));
+  const sent = report ? report.aligned.flatMap((data, src) => (data ? [{ src, data }] : [])) : [];
+  if (report) writeFileSync(join(o.out, 'tx.pcap'), writePcapLike(cap, sent));
+  const handed = rx ? rx.packets.flatMap((data, src) => (data ? [{ src, data, decrypted: rx.decrypted[src] }] : [])) : [];
+  if (rx) {
+    writeFileSync(join(o.out, 'rx.pcap'), writePcapLike(cap, handed));
+    writeFileSync(join(o.out, 'rx-decrypted.json'), JSON.stringify(handed.map((h) => h.decrypted)) + '\n');
+  }
   const offloaded = plan.directions.filter((d) => d.ctxId !== null);
+  const txOk = report ? report.ok : plan.directions.every((d) => d.result !== 'FAIL');
+  const ok = txOk && (rx ? rx.ok : true);
   const summary = {
     capture: o.capture,
     keylog: o.keylog,
     engine: o.engine,
     width: o.width,
+    direction: o.direction,
     nCtx: plan.nCtx,
     packets: cap.packets.length,
-    packetsSent: sent.length,
+    packetsSent: report ? sent.length : null,
     frames: plan.frames.length,
     connections: plan.connections,
     offloadedDirections: offloaded.length,
@@ -104,34 +148,69 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
     records: offloaded.reduce((n, d) => n + d.records, 0),
     resyncs: offloaded.reduce((n, d) => n + d.resyncs, 0),
     directions: plan.directions,
-    counters: report.counters,
-    cycles: report.cycles,
-    mismatches: report.mismatches,
-    oversizeFrames: report.oversizeFrames,
-    otherMismatches: report.otherMismatchDetails,
-    timeMs: { plan: Math.round(tPlan - t0), engine: Math.round(tRun - tPlan) },
-    result: report.ok ? 'PASS' : 'FAIL',
+    counters: report?.counters ?? null,
+    cycles: report?.cycles ?? null,
+    mismatches: report?.mismatches ?? null,
+    oversizeFrames: cap.packets.filter((p) => p.data.length > DEFAULT_MAX_FRAME_BYTES).length,
+    otherMismatches: report?.otherMismatchDetails ?? [],
+    rx: rx
+      ? {
+          nCtx: rxTable.nCtx,
+          buckets: rxTable.buckets,
+          ways: rxTable.ways,
+          frames: rx.frames,
+          packets: handed.length,
+          packetsDecrypted: handed.filter((h) => h.decrypted).length,
+          bytesDecrypted: offloaded.reduce((n, d) => n + (d.rx?.decryptedBytes ?? 0), 0),
+          counters: rx.counters,
+          cycles: rx.cycles,
+          modelMismatch: rx.modelMismatch,
+          otherProblems: rx.otherProblems,
+          result: rx.ok ? 'PASS' : 'FAIL',
+        }
+      : null,
+    timeMs: { plan: Math.round(tPlan - t0), engine: Math.round(tRun - tPlan), rxEngine: Math.round(tRx - tRun) },
+    result: ok ? 'PASS' : 'FAIL',
   };
   writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 
   const w = (s: string) => process.stdout.write(s);
-  w(`tlsnic replay: ${o.capture}: ${cap.packets.length} packets, ${plan.connections} TCP connection(s); engine ${o.engine}${o.engine === 'model' ? '' : ` (${o.width}-bit)`}\n`);
-  for (const d of plan.directions) w(directionLine(d));
-  for (const d of plan.directions) for (const m of d.mismatchDetails) w(`    conn ${d.conn} ${d.direction}: ${m}\n`);
-  for (const m of report.otherMismatchDetails) w(`    other traffic: ${m}\n`);
-  if (report.oversizeFrames > 0) {
-    w(`  warning: ${report.oversizeFrames} frame(s) are longer than the engine forwards (${DEFAULT_MAX_FRAME_BYTES} bytes): the capture was taken with segmentation offload (TSO/GSO/GRO)\n`);
+  const which = o.direction === 'both' ? 'TX and RX engines' : `${o.direction.toUpperCase()} engine`;
+  w(`tlsnic replay: ${o.capture}: ${cap.packets.length} packets, ${plan.connections} TCP connection(s); ${which} ${o.engine}${o.engine === 'model' ? '' : ` (${o.width}-bit)`}\n`);
+  for (const d of plan.directions) {
+    w(directionLine(d, report !== null));
+    if (rx) w(rxLine(d));
   }
-  const nonzero = TX_COUNTER_NAMES.filter((n) => report.counters[n] !== 0).map((n) => `${n}=${report.counters[n]}`);
-  w(`  counters: ${nonzero.join(' ') || 'all zero'}\n`);
-  if (report.cycles !== null) w(`  cycles: ${report.cycles}\n`);
-  w(`  time: plan ${summary.timeMs.plan} ms, engine ${summary.timeMs.engine} ms\n`);
-  w(`  output: ${join(o.out, 'tx.pcap')}, summary.json\n`);
-  if (!report.ok) {
+  for (const d of plan.directions) for (const m of d.mismatchDetails) w(`    conn ${d.conn} ${d.direction}: ${m}\n`);
+  for (const d of plan.directions) for (const m of d.rx?.problems ?? []) w(`    conn ${d.conn} ${d.direction} rx: ${m}\n`);
+  if (report) for (const m of report.otherMismatchDetails) w(`    other traffic: ${m}\n`);
+  if (rx) for (const m of rx.otherProblems) w(`    rx: ${m}\n`);
+  if (summary.oversizeFrames > 0) {
+    w(`  warning: ${summary.oversizeFrames} frame(s) are longer than the engine forwards (${DEFAULT_MAX_FRAME_BYTES} bytes): the capture was taken with segmentation offload (TSO/GSO/GRO)\n`);
+  }
+  if (report) {
+    const nonzero = TX_COUNTER_NAMES.filter((n) => report.counters[n] !== 0).map((n) => `${n}=${report.counters[n]}`);
+    w(`  counters: ${nonzero.join(' ') || 'all zero'}\n`);
+    if (report.cycles !== null) w(`  cycles: ${report.cycles}\n`);
+  }
+  if (rx) {
+    const c = rx.counters;
+    const nonzero = RX_COUNTER_NAMES.filter((n) => c[n] !== 0).map((n) => `${n}=${c[n]}`);
+    w(`  rx counters: ${nonzero.join(' ') || 'all zero'}\n`);
+    if (rx.cycles !== null) w(`  rx cycles: ${rx.cycles}\n`);
+  }
+  w(`  time: plan ${summary.timeMs.plan} ms, engine ${summary.timeMs.engine} ms, rx engine ${summary.timeMs.rxEngine} ms\n`);
+  w(`  output: ${[report ? join(o.out, 'tx.pcap') : null, rx ? join(o.out, 'rx.pcap') : null, rx ? 'rx-decrypted.json' : null, 'summary.json'].filter((x) => x !== null).join(', ')}\n`);
+  if (!ok) {
     const failed = plan.directions.filter((d) => d.result === 'FAIL').length;
-    w(`FAIL: ${report.mismatches} packet(s) differ from the capture; ${failed} direction(s) failed\n`);
+    const rxFailed = plan.directions.filter((d) => d.rx?.result === 'FAIL').length;
+    if (report && !report.ok) w(`FAIL: ${report.mismatches} packet(s) differ from the capture; ${failed} direction(s) failed\n`);
+    else if (!report && !txOk) w(`FAIL: ${failed} direction(s) failed\n`);
+    if (rx && !rx.ok) w(`FAIL: RX: ${rxFailed} direction(s) failed${rx.otherProblems.length > 0 ? `; ${rx.otherProblems[0]}` : ''}\n`);
     return 1;
   }
-  w(`PASS: ${summary.offloadedPackets} offloaded packet(s) in ${offloaded.length} direction(s) and all ${cap.packets.length - summary.offloadedPackets} other packet(s) match the capture\n`);
+  const txPart = report ? `${summary.offloadedPackets} offloaded packet(s) in ${offloaded.length} direction(s) and all ${cap.packets.length - summary.offloadedPackets} other packet(s) match the capture` : '';
+  const rxPart = rx && summary.rx ? `RX decrypted ${summary.rx.packetsDecrypted} of ${summary.rx.packets} packet(s), ${summary.rx.bytesDecrypted} record payload byte(s), all as the keylog decrypts` : '';
+  w(`PASS: ${[txPart, rxPart].filter((x) => x !== '').join('; ')}\n`);
   return 0;
 }

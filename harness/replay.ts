@@ -23,7 +23,7 @@ import { bytesEqual, toHex } from '../models/bytes.ts';
 import { driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
 import { parseKeylog, tls12KeyBlock, tls13TrafficKeys, type KeylogEntry, type KeylogHash } from '../models/keylog.ts';
 import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCounters } from '../models/nic-tx.ts';
-import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag, withFixedTcpChecksum, type ParsedTcpPacket } from '../models/packet.ts';
+import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag, withFixedTcpChecksum, type FlowTuple, type ParsedTcpPacket } from '../models/packet.ts';
 import { readPcap, readPcapHeader, type PcapFileHeader, type PcapPacket } from '../models/pcap.ts';
 import { appendRecord, createRecordList, type RecordList } from '../models/record-list.ts';
 import { seqAdd, seqDiff, seqGt } from '../models/tcp-seq.ts';
@@ -202,6 +202,56 @@ export interface DirectionReport {
   mismatchDetails: string[];
   /** Bytes retransmitted with content different from their first transmission. */
   retransmissionConflicts: number;
+  /** The receiving host's side (harness/replay-rx.ts); null when RX was not replayed. */
+  rx: RxDirectionReport | null;
+}
+
+/** One direction as the receiving host's RX offload saw it. */
+export interface RxDirectionReport {
+  /** Install result: ok, bucket_full (stays in software), or none (not offloadable: see reason). */
+  install: 'ok' | 'bucket_full' | 'bad_frame' | 'none';
+  /** Packets of the direction the engine handed over marked decrypted. */
+  decryptedPackets: number;
+  /** Record payload bytes in marked packets (all checked against the keylog's decryption). */
+  decryptedBytes: number;
+  /** Records the host (kernel model) recovered, and how: device plaintext, mixed, software. */
+  records: number;
+  recordPaths: { device: number; mixed: number; software: number };
+  resyncRequests: number;
+  resyncConfirms: number;
+  result: ReplayResult;
+  reason: string | null;
+  problems: string[];
+}
+
+/** A record of an offloaded direction as the keylog decrypts it, for checking the RX engine. */
+export interface ReplayRxRecord {
+  recordSeq: bigint;
+  /** TCP sequence number of its first header byte. */
+  tcpSeq: number;
+  /** Length on the wire from its header (Infinity when the capture ends inside the header). */
+  length: number;
+  /** The bytes the capture holds: header (and 1.2 explicit nonce) and tag as on the wire, payload decrypted. */
+  plain: Uint8Array;
+  /** Authenticated by the keylog (false: the capture ends inside it). */
+  complete: boolean;
+  contentType: number;
+  /** Application bytes (1.3: inner content without type and padding). */
+  content: Uint8Array;
+}
+
+/** What the receiving host of one offloaded direction installs and must get back. */
+export interface ReplayReceiver {
+  report: DirectionReport;
+  ctxId: number;
+  /** As the direction's packets carry it (source = the sender). */
+  tuple: FlowTuple;
+  crypto: TlsCryptoInfo;
+  recordSeq: bigint;
+  startSn: number;
+  /** Capture packet index before which the context is installed (first packet with application-record bytes). */
+  installAt: number;
+  records: ReplayRxRecord[];
 }
 
 interface DirectionTrack {
@@ -215,6 +265,9 @@ interface DirectionTrack {
   records: RecordList | null;
   install: { version: TlsVersion; crypto: TlsCryptoInfo; recordSeq: bigint; startSn: number } | null;
   driver: DriverTxConnection | null;
+  tuple: FlowTuple | null;
+  rxRecords: ReplayRxRecord[];
+  installAt: number;
 }
 
 interface ConnTrack {
@@ -235,6 +288,10 @@ export interface ReplayPlan {
   owner: (DirectionReport | null)[];
   /** Per capture packet: whether it carried application-record bytes the engine must encrypt. */
   encrypted: boolean[];
+  /** Per offloaded direction: the receiving host's view (RX replay). */
+  receivers: ReplayReceiver[];
+  /** Per capture packet: index into receivers of its direction, or -1. */
+  receiverOf: number[];
 }
 
 function endpoint(p: ParsedTcpPacket, src: boolean): string {
@@ -270,6 +327,7 @@ function newDirection(conn: number, p: ParsedTcpPacket, forward: boolean): Direc
       mismatches: 0,
       mismatchDetails: [],
       retransmissionConflicts: 0,
+      rx: null,
     },
     packetIdx: [],
     synSeq: null,
@@ -278,6 +336,9 @@ function newDirection(conn: number, p: ParsedTcpPacket, forward: boolean): Direc
     records: null,
     install: null,
     driver: null,
+    tuple: null,
+    rxRecords: [],
+    installAt: -1,
   };
 }
 
@@ -367,6 +428,13 @@ function framedPartialRecord(crypto: TlsCryptoInfo, recordSeq: bigint, bytes: Ui
   return out;
 }
 
+/** `plain` with the header/explicit nonce (first ps bytes) and tag bytes taken from the wire. */
+function withWireEdges(plain: Uint8Array, wire: Uint8Array, ps: number, length: number): Uint8Array {
+  const out = plain.slice();
+  for (let q = 0; q < out.length; q++) if (q < ps || q >= length - TLS_TAG_LEN) out[q] = wire[q];
+  return out;
+}
+
 /** Decides what to do with one direction of a TLS connection; fills d.install/hostStream/records. */
 function planDirection(
   d: DirectionTrack,
@@ -402,8 +470,11 @@ function planDirection(
   const isn1 = seqAdd(d.synSeq as number, 1);
   const host = stream.slice();
   const list = createRecordList();
+  const ps = recordPrefixLen(suite.version);
+  d.rxRecords = [];
   for (const r of app) {
     const bytes = framedRecord(suite.version, r);
+    d.rxRecords.push({ recordSeq: r.recordSeq, tcpSeq: seqAdd(isn1, r.offset), length: bytes.length, plain: withWireEdges(bytes, r.wire.bytes, ps, bytes.length), complete: true, contentType: r.contentType, content: r.content });
     host.set(bytes, r.offset);
     appendRecord(list, { recordSeq: r.recordSeq, tcpSeq: seqAdd(isn1, r.offset), contentType: r.contentType, bytes, plaintextLength: r.content.length });
   }
@@ -419,6 +490,9 @@ function planDirection(
       rep.reason = `incomplete record at stream offset ${dec.end}: ${(e as Error).message}`;
       return;
     }
+    const wire = stream.subarray(dec.end);
+    const length = wire.length >= 5 ? 5 + ((wire[3] << 8) | wire[4]) : Infinity;
+    d.rxRecords.push({ recordSeq: seq, tcpSeq: seqAdd(isn1, dec.end), length, plain: withWireEdges(bytes, wire, ps, length), complete: false, contentType: wire[0], content: new Uint8Array(0) });
     host.set(bytes, dec.end);
     appendRecord(list, { recordSeq: seq, tcpSeq: seqAdd(isn1, dec.end), contentType: stream[dec.end], bytes, plaintextLength: 0 });
     records++;
@@ -519,6 +593,7 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
       hit = { conn, dir: 0 };
     }
     const d = hit.conn.dirs[hit.dir];
+    d.tuple ??= p.tuple;
     d.packetIdx.push(i);
     d.report.packets++;
     dirOf[i] = d;
@@ -561,6 +636,7 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
     const inst = d.install;
     const end = seqAdd(p.seq, p.payloadLength);
     const carriesRecords = inst !== null && p.payloadLength > 0 && seqGt(end, inst.startSn);
+    if (inst && d.installAt < 0 && carriesRecords) d.installAt = i;
     if (inst && !d.driver && carriesRecords) {
       // tls_dev_add: the socket switches to offload before its first application record goes out.
       const added = driverTxAdd(
@@ -589,7 +665,18 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
     const order = c.clientDir === 1 ? [c.dirs[1], c.dirs[0]] : c.dirs;
     return order.filter((d) => d.report.packets > 0).map((d) => d.report);
   });
+  const receivers: ReplayReceiver[] = [];
+  const recvIndex = new Map<DirectionTrack, number>();
+  for (const c of conns) {
+    for (const d of c.dirs) {
+      if (!d.install || d.installAt < 0 || !d.tuple) continue;
+      recvIndex.set(d, receivers.length);
+      receivers.push({ report: d.report, ctxId: d.report.ctxId as number, tuple: d.tuple, crypto: d.install.crypto, recordSeq: d.install.recordSeq, startSn: d.install.startSn, installAt: d.installAt, records: d.rxRecords });
+    }
+  }
   return {
+    receivers,
+    receiverOf: dirOf.map((d) => (d ? (recvIndex.get(d) ?? -1) : -1)),
     frames,
     nCtx,
     connections: conns.length,
