@@ -107,6 +107,11 @@ export interface CaptureConnectionOptions {
   tcpTimestamps: boolean;
   /** Probability that a data segment is followed, some packets later, by a retransmission. */
   retransmitProbability: number;
+  /**
+   * Give each direction at least one retransmission of each kind even when the probability drew
+   * none (default true); false with retransmitProbability 0 makes a lossless, in-order capture.
+   */
+  forceRetransmissions?: boolean;
 }
 
 /** What the generator did, so tests can check that the capture exercises what it should. */
@@ -317,7 +322,7 @@ export function sessionPackets(prng: Prng, rec: RecordedSession, o: CaptureConne
   }
   // Every direction gets at least one retransmission of each kind.
   for (const [from, to] of [[client, server], [server, client]] as const) {
-    while (from.sent > 0 && from.retransmissionEvents < 2) scheduleRetransmission(from, to);
+    while ((o.forceRetransmissions ?? true) && from.sent > 0 && from.retransmissionEvents < 2) scheduleRetransmission(from, to);
   }
   while (pending.length > 0) tick();
 
