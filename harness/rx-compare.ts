@@ -3,6 +3,7 @@
 // byte, and every counter. A mismatch names the output frame, the input frame it came from, the
 // model's verdict and the first differing byte.
 import { toHex } from '../models/bytes.ts';
+import { isParseError, parseTcpPacket } from '../models/packet.ts';
 import { createNicRx, nicRxStep, RX_COUNTER_NAMES, type NicRxConfig, type RxCounters, type RxVerdict } from '../models/nic-rx.ts';
 import { RxInKind, type RxFrame, type RxOutFrame } from '../models/rx-frames.ts';
 import type { RxEngineRun } from './rx-sim.ts';
@@ -94,4 +95,84 @@ export function compareRxRun(model: RxModelRun, rtl: RxEngineRun): RxMismatch | 
   const bad = RX_COUNTER_NAMES.filter((c) => model.counters[c] !== rtl.counters[c]);
   if (bad.length > 0) return { kind: 'counter', message: `counters differ: ${bad.map((c) => `${c} expected ${model.counters[c]} got ${rtl.counters[c]}`).join(', ')}` };
   return null;
+}
+
+/** Where the RX engine's input was idle between or inside frames. */
+export interface RxInputBubble {
+  frameIndex: number;
+  where: 'before' | 'inside';
+  cycles: number;
+  /** The frame before the bubble is a control frame (the engine drains its pipeline for it). */
+  afterControl: boolean;
+}
+
+export interface RxThroughput {
+  /** First input beat to the last output beat. */
+  cycles: number;
+  inBeats: number;
+  /** First to last input beat: equals inBeats when the input never waited. */
+  inputSpan: number;
+  /** Idle input cycles that do not follow a control frame (none expected without stalls). */
+  dataIdle: number;
+  /** Idle input cycles right after control frames (installs, resync responses). */
+  controlIdle: number;
+  beatsPerCycle: number;
+  /** Wire bytes of output packets, and their TCP payload, per cycle. */
+  wireBytesPerCycle: number;
+  payloadBytesPerCycle: number;
+  decryptedBytes: number;
+  bubbles: RxInputBubble[];
+}
+
+/** Throughput of an RTL run from its cycle stamps (frames: the batch that was sent). */
+export function rxThroughput(frames: readonly RxFrame[], rtl: RxEngineRun): RxThroughput {
+  const bb = rtl.beatBytes;
+  const beats = (n: number): number => Math.max(1, Math.ceil(n / bb));
+  let inBeats = 0, dataIdle = 0, controlIdle = 0;
+  const bubbles: RxInputBubble[] = [];
+  frames.forEach((f, i) => {
+    const n = beats(f.data.length);
+    inBeats += n;
+    const a = rtl.frameAccept[i];
+    if (i > 0) {
+      const gap = a.first - rtl.frameAccept[i - 1].last - 1;
+      const afterControl = frames[i - 1].user.kind === RxInKind.CONTROL;
+      if (gap > 0) {
+        if (afterControl) controlIdle += gap;
+        else dataIdle += gap;
+        if (bubbles.length < 20) bubbles.push({ frameIndex: i, where: 'before', cycles: gap, afterControl });
+      }
+    }
+    const inside = a.last - a.first + 1 - n;
+    if (inside > 0) {
+      dataIdle += inside;
+      if (bubbles.length < 20) bubbles.push({ frameIndex: i, where: 'inside', cycles: inside, afterControl: false });
+    }
+  });
+  let wire = 0, payload = 0, decryptedBytes = 0;
+  for (const o of rtl.outputs) {
+    if (o.kind !== 0) continue;
+    wire += o.data.length;
+    const t = parseTcpPacket(o.data);
+    if (!isParseError(t)) {
+      payload += t.payloadLength;
+      if (o.decrypted) decryptedBytes += t.payloadLength;
+    }
+  }
+  const first = frames.length ? rtl.frameAccept[0].first : 0;
+  const lastIn = frames.length ? rtl.frameAccept[frames.length - 1].last : -1;
+  const lastOut = rtl.outputs.length ? rtl.outputs[rtl.outputs.length - 1].lastCycle : lastIn;
+  const cycles = Math.max(lastIn, lastOut) - first + 1;
+  return {
+    cycles,
+    inBeats,
+    inputSpan: lastIn - first + 1,
+    dataIdle,
+    controlIdle,
+    beatsPerCycle: inBeats / cycles,
+    wireBytesPerCycle: wire / cycles,
+    payloadBytesPerCycle: payload / cycles,
+    decryptedBytes,
+    bubbles,
+  };
 }

@@ -63,9 +63,9 @@ export interface RxEngineRun {
 }
 
 /**
- * A max_cycles a working engine never reaches: the sequential walker takes about 2 cycles a byte
- * (one per byte plus 15 per 16-byte keystream block), plus a beat per cycle in and out, plus the
- * table clear after reset and room for drains.
+ * A max_cycles a working engine never reaches: the pipelined engine takes about one cycle per
+ * input beat (plus a few per control frame); the budget allows several cycles per byte (any
+ * width), the table clear after reset and room for drains, so only a hang reaches it.
  */
 export function rxCycleBudget(frames: readonly RxFrame[], stalls: SimStallConfig): number {
   let bytes = 0;

@@ -15,12 +15,21 @@
 // the working copy returns to the snapshot taken at load.
 // An install item (lane 0 = E_K(0^128) = H) writes H^1..H^(LANES+2) for the context.
 //
+// DECRYPT = 1 is the RX engine's variant (tlsnic_rx_engine): the same item format, keystream and
+// GHASH, but GHASH absorbs the item's input bytes (the received ciphertext), the payload leaves
+// decrypted, tag bytes pass as received and are compared with the computed tag instead of being
+// written (ob_tagfail_o: a record whose last tag byte is in the packet did not authenticate).
+// it_user_i is carried, unchanged, from a frame's last item to ob_user_o (the RX engine's
+// verdict fields); ob_raw_o is the beat as received.
+//
 // Stages: B0 registers the AES output and reads the table; B1 (combinational) does all of the
 // above for one item; B2 merges the items of a beat and sums the checksum; its registered
 // outputs drive the output buffer. Latency: 2 cycles from the AES output to ob_wr_o.
 module tlsnic_tx_back #(
   parameter int unsigned W     = 512,
   parameter int unsigned N_CTX = 1024,
+  parameter bit          DECRYPT = 1'b0,
+  parameter int unsigned UW    = 1,
   localparam int unsigned B  = W / 8,
   localparam int unsigned L  = W / 128,
   localparam int unsigned LA = L + 1,
@@ -67,6 +76,7 @@ module tlsnic_tx_back #(
   input  logic [127:0]      it_aad_i,
   input  logic [127:0]      it_lenblk_i,
   input  logic [LA*128-1:0] aes_i,          // E_K(counter block), lane l at [l*128 +: 128]
+  input  logic [UW-1:0]     it_user_i,      // carried to ob_user_o (read on a frame's last item)
   // to the output buffer
   output logic              ob_wr_o,
   output logic [W-1:0]      ob_data_o,
@@ -76,7 +86,10 @@ module tlsnic_tx_back #(
   output logic              ob_fix_o,
   output logic [15:0]       ob_csum_o,
   output logic [13:0]       ob_csum_beat_o,
-  output logic [PB-1:0]     ob_csum_lane_o
+  output logic [PB-1:0]     ob_csum_lane_o,
+  output logic [W-1:0]      ob_raw_o,       // the beat as received
+  output logic              ob_tagfail_o,   // with ob_end_o (DECRYPT): a record's tag mismatched
+  output logic [UW-1:0]     ob_user_o       // with ob_end_o: it_user_i of the frame's last item
 );
 
   localparam logic [7:0] LgLanes = LG[7:0];
@@ -91,6 +104,7 @@ module tlsnic_tx_back #(
     logic [127:0]      ks;
     logic [127:0]      ekj0;
     logic [127:0]      tag;
+    logic              tbad;   // DECRYPT: a tag byte of the current record mismatched
   } bctx_t;
   // Declared here so BWID can take its width: Yosys rejects $bits(<type>).
   bctx_t  wk_q, snap_q, bs, bs_nx;
@@ -112,6 +126,7 @@ module tlsnic_tx_back #(
   logic              b0_a_start_q, b0_a_fin_q, b0_b_start_q;
   logic [127:0]      b0_aad_q, b0_lenblk_q;
   logic [LA*128-1:0] b0_aes_q;
+  logic [UW-1:0]     b0_user_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -156,6 +171,7 @@ module tlsnic_tx_back #(
       b0_aad_q        <= it_aad_i;
       b0_lenblk_q     <= it_lenblk_i;
       b0_aes_q        <= aes_i;
+      b0_user_q       <= it_user_i;
     end
   end
 
@@ -194,7 +210,9 @@ module tlsnic_tx_back #(
   logic [(LA+1)*128-1:0] ks_lin_a, ks_sh_a;
   logic [LA*128-1:0]     ks_sh_b;
   logic [W+127:0]        tag_sh;
-  logic [W-1:0]          ks_al_a, ks_al_b, mask_a, mask_b, mask_t, ct, out;
+  logic [W-1:0]          ks_al_a, ks_al_b, mask_a, mask_b, mask_t, xk, ct, out;
+  logic                  tmis, rec_end, pkt_fail;
+  logic [4:0]            t_last;
   logic [W-1:0]          ct_a, ct_b;
   logic [W+127:0]        strm_a;
   logic [PB-1:0]         n_a, n_b;
@@ -224,7 +242,9 @@ module tlsnic_tx_back #(
     ks_al_b  = ks_sh_b[W-1:0];
     mask_a   = byte_range(b0_a_p0_q, b0_a_p1_q);
     mask_b   = b0_b_start_q ? byte_range(b0_b_p0_q, b0_b_p1_q) : '0;
-    ct       = b0_data_q ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
+    xk       = b0_data_q ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
+    // GHASH runs over the ciphertext: the output when encrypting, the input when decrypting.
+    ct       = DECRYPT ? b0_data_q : xk;
 
     // Slot A GHASH list: [AAD] ciphertext blocks [padded last block] [length block].
     n_a    = b0_a_p1_q - b0_a_p0_q;
@@ -289,7 +309,12 @@ module tlsnic_tx_back #(
     tag_le  = tlsnic_tx_pkg::bswap128(tag_use);
     mask_t  = byte_range(b0_a_t0_q, b0_a_t1_q);
     tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_a_u_q)) << (8 * b0_a_t0_q);
-    out     = (ct & ~mask_t) | (tag_sh[W-1:0] & mask_t);
+    out     = DECRYPT ? xk : ((ct & ~mask_t) | (tag_sh[W-1:0] & mask_t));
+    // Decrypt: compare the received tag bytes; the record ends with its 16th tag byte.
+    tmis     = |((b0_data_q ^ tag_sh[W-1:0]) & mask_t);
+    t_last   = {1'b0, b0_a_u_q} + 5'(b0_a_t1_q - b0_a_t0_q);
+    rec_end  = b0_crypto_q && b0_a_t1_q != b0_a_t0_q && t_last == 5'd16;
+    pkt_fail = DECRYPT && rec_end && (bs.tbad || tmis);
 
     // H powers for an install.
     hp_new = '0;
@@ -304,7 +329,9 @@ module tlsnic_tx_back #(
     end else if (b0_del_q) begin
       bs_nx = '0;
     end else if (b0_crypto_q) begin
+      bs_nx.tbad = DECRYPT && !rec_end && (bs.tbad || tmis);
       if (b0_b_start_q) begin
+        bs_nx.tbad = 1'b0;
         bs_nx.acc  = acc_b;
         bs_nx.part = part_b;
         bs_nx.ks   = (k_b != '0) ? ks_b : bs.ks;
@@ -356,6 +383,7 @@ module tlsnic_tx_back #(
   // B2: beat assembly, checksum, output buffer interface.
   logic [W-1:0]  asm_q, merged, own;
   logic [31:0]   csum_acc_q, beat_sum, sum_all;
+  logic          pf_q;
   logic [15:0]   folded;
   always_comb begin
     own    = byte_range(b0_s_q, b0_e_q);
@@ -386,6 +414,10 @@ module tlsnic_tx_back #(
       ob_csum_o      <= '0;
       ob_csum_beat_o <= '0;
       ob_csum_lane_o <= '0;
+      ob_raw_o       <= '0;
+      ob_tagfail_o   <= 1'b0;
+      ob_user_o      <= '0;
+      pf_q           <= 1'b0;
     end else begin
       // Write strobes are single-cycle pulses (the output buffer always has room: see free_o).
       ob_wr_o  <= item && b0_beat_last_q && b0_wr_q;
@@ -398,6 +430,10 @@ module tlsnic_tx_back #(
         ob_csum_o      <= folded;
         ob_csum_beat_o <= b0_csum_beat_q;
         ob_csum_lane_o <= b0_csum_lane_q;
+        ob_raw_o       <= b0_data_q;
+        ob_user_o      <= b0_user_q;
+        ob_tagfail_o   <= pf_q || pkt_fail;
+        pf_q           <= b0_fr_last_q ? 1'b0 : (pf_q || pkt_fail);
         asm_q <= b0_beat_last_q ? '0 : merged;
         if (b0_beat_last_q) csum_acc_q <= b0_fr_last_q ? 32'd0 : csum_acc_q + beat_sum;
       end

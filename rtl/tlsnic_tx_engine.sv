@@ -156,6 +156,8 @@ module tlsnic_tx_engine #(
   logic [15:0]       ob_csum;
   logic [13:0]       ob_csum_beat;
   logic [PB-1:0]     ob_csum_lane;
+  logic [W-1:0]      ob_raw_unused;    // decrypt-variant outputs of the shared back end
+  logic              ob_tagfail_unused, ob_user_unused;
 
   tlsnic_tx_back #(.W(W), .N_CTX(N_CTX)) u_back (
     .clk_i, .rst_ni,
@@ -194,6 +196,7 @@ module tlsnic_tx_engine #(
     .it_aad_i       (x_aad),
     .it_lenblk_i    (x_lenblk),
     .aes_i          (x_blocks),
+    .it_user_i      (1'b0),
     .ob_wr_o        (ob_wr),
     .ob_data_o      (ob_data),
     .ob_keep_o      (ob_keep),
@@ -202,7 +205,10 @@ module tlsnic_tx_engine #(
     .ob_fix_o       (ob_fix),
     .ob_csum_o      (ob_csum),
     .ob_csum_beat_o (ob_csum_beat),
-    .ob_csum_lane_o (ob_csum_lane)
+    .ob_csum_lane_o (ob_csum_lane),
+    .ob_raw_o       (ob_raw_unused),
+    .ob_tagfail_o   (ob_tagfail_unused),
+    .ob_user_o      (ob_user_unused)
   );
 
   tlsnic_tx_outbuf #(.W(W), .DEPTH(OB_DEPTH)) u_outbuf (
@@ -221,6 +227,6 @@ module tlsnic_tx_engine #(
   );
 
   logic unused;
-  assign unused = x_fr_first;
+  assign unused = ^{x_fr_first, ob_raw_unused, ob_tagfail_unused, ob_user_unused};
 
 endmodule

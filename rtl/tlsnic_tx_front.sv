@@ -348,23 +348,18 @@ module tlsnic_tx_front #(
   logic [PB-1:0] ps, pe, s_t;
   tlsnic_tx_pkg::fctx_t tst;    // tracker state at item start (resync: fresh)
 
-  // beat byte at a variable position
-  function automatic logic [7:0] bb(input logic [W-1:0] d, input logic [PB-1:0] p);
-    bb = (p < BeatB) ? d[8*p +: 8] : 8'h0;
-  endfunction
 
-  logic [14:0] off, rlen, hl, rlen_a, body_a, body_b, rlen_b, q_a, mx, pay_rem, tag_done;
-  logic [14:0] avail, h_a, avail2, n_a, avail3, t_cnt, avail_b;
-  logic        len_now_a, bad_a, bad_b, start_a, hdr_inc, fin_a, end_a;
-  logic        b_part, b_hdr_only, b_start, cut, trk_err;
-  logic [103:0] hb;             // header bytes of record A (state + beat)
-  logic [103:0] hbb;            // header bytes of record B (beat)
+  logic        trk_err, cut, end_a, start_a, fin_a, b_start, bad_a_unused;
   logic [PB-1:0] p_a0, p_a1, t_a0, t_a1, e_pos, p_b0, ie;
-  logic [95:0] nonce_a, nonce_b, nonce_cur;
-  logic [63:0] rseq_b;
-  logic [KW-1:0] k_a, k_b;
-  logic [14:0] b_a0;
-  logic [14:0] min_body;
+  logic [3:0]  a_qm, a_u;
+  logic [KW-1:0] k_a;
+  logic [127:0] aad, lenblk;
+  logic [LA*128-1:0] blocks;
+  logic [14:0] nx_off, nx_rlen;
+  logic [103:0] nx_hdr;
+  logic [63:0] nx_rseq;
+  logic [95:0] nx_nonce;
+  logic        trk_bad;
 
   always_comb begin
     // Where the tracker's bytes are in this beat.
@@ -388,123 +383,57 @@ module tlsnic_tx_front #(
       tst.hdr  = '0;
       tst.rseq = rs_rseq;
     end
+  end
 
-    off  = tst.off;
-    rlen = tst.rlen;
-    hl   = tst.ver13 ? 15'd5 : 15'd13;
-    min_body = tst.ver13 ? 15'd16 : 15'd24;
-    avail = {{(15-PB){1'b0}}, pe - s_t};
+  tlsnic_rec_track #(.W(W)) u_track (
+    .data_i   (fp_data_q),
+    .s_i      (s_t),
+    .pe_i     (pe),
+    .ver13_i  (tst.ver13),
+    .iv_i     (tst.iv),
+    .off_i    (tst.off),
+    .rlen_i   (tst.rlen),
+    .hdr_i    (tst.hdr),
+    .rseq_i   (tst.rseq),
+    .nonce_i  (tst.nonce),
+    .off_o    (nx_off),
+    .rlen_o   (nx_rlen),
+    .hdr_o    (nx_hdr),
+    .rseq_o   (nx_rseq),
+    .nonce_o  (nx_nonce),
+    .err_o    (trk_bad),
+    .bad_a_o  (bad_a_unused),
+    .cut_o    (cut),
+    .end_a_o  (end_a),
+    .e_pos_o  (e_pos),
+    .a_p0_o   (p_a0),
+    .a_p1_o   (p_a1),
+    .a_qm_o   (a_qm),
+    .a_k_o    (k_a),
+    .a_start_o(start_a),
+    .a_fin_o  (fin_a),
+    .a_t0_o   (t_a0),
+    .a_t1_o   (t_a1),
+    .a_u_o    (a_u),
+    .b_start_o(b_start),
+    .b_p0_o   (p_b0),
+    .aad_o    (aad),
+    .lenblk_o (lenblk),
+    .blocks_o (blocks)
+  );
 
-    // Slot A header.
-    h_a = (off < hl) ? ((hl - off < avail) ? hl - off : avail) : 15'd0;
-    for (int i = 0; i < 13; i++) begin
-      logic [14:0] ii;
-      ii = i[14:0];
-      if (ii < off) hb[8*i +: 8] = tst.hdr[8*i +: 8];
-      else hb[8*i +: 8] = bb(fp_data_q, s_t + PB'(ii - off));
-    end
-    len_now_a = off < 15'd5 && off + h_a >= 15'd5;
-    body_a = {hb[8*3 +: 7], hb[8*4 +: 8]};
-    bad_a  = len_now_a && (hb[8*3 + 7] || body_a < min_body || body_a > 15'(tlsnic_tx_pkg::MaxRecordBody));
-    rlen_a = (rlen != '0) ? rlen : (len_now_a ? body_a + 15'd5 : 15'd0);
-    hdr_inc = off + h_a < hl;
-    start_a = off < hl && !hdr_inc && !bad_a;
-
-    // Slot A payload and tag.
-    mx       = (off > hl) ? off : hl;
-    q_a      = mx - hl;
-    pay_rem  = (rlen_a - 15'd16 > mx) ? rlen_a - 15'd16 - mx : 15'd0;
-    tag_done = (mx > rlen_a - 15'd16) ? mx - (rlen_a - 15'd16) : 15'd0;
-    avail2   = avail - h_a;
-    n_a      = hdr_inc || bad_a ? 15'd0 : ((pay_rem < avail2) ? pay_rem : avail2);
-    avail3   = avail2 - n_a;
-    t_cnt    = (!hdr_inc && !bad_a && n_a == pay_rem) ?
-               (((15'd16 - tag_done) < avail3) ? 15'd16 - tag_done : avail3) : 15'd0;
-    fin_a    = t_cnt != '0 && tag_done == '0;
-    end_a    = !hdr_inc && !bad_a && n_a == pay_rem && t_cnt == 15'd16 - tag_done;
-    p_a0     = s_t + PB'(h_a);
-    p_a1     = p_a0 + PB'(n_a);
-    t_a0     = p_a1;
-    t_a1     = t_a0 + PB'(t_cnt);
-    e_pos    = t_a1;
-    k_a      = KW'(((q_a + n_a + 15'd15) >> 4) - ((q_a + 15'd15) >> 4));
-    b_a0     = (q_a + 15'd15) >> 4;
-
-    // Slot B: the next record, when record A ends inside the beat.
-    avail_b = {{(15-PB){1'b0}}, pe - e_pos};
-    b_part  = end_a && e_pos < pe;
-    for (int i = 0; i < 13; i++) hbb[8*i +: 8] = bb(fp_data_q, e_pos + PB'(i));
-    body_b  = {hbb[8*3 +: 7], hbb[8*4 +: 8]};
-    bad_b   = b_part && avail_b >= 15'd5 && (hbb[8*3 + 7] || body_b < min_body || body_b > 15'(tlsnic_tx_pkg::MaxRecordBody));
-    rlen_b  = body_b + 15'd5;
-    b_hdr_only = b_part && !bad_b && avail_b < hl;
-    cut     = b_part && !bad_b && !b_hdr_only && (start_a || {{(20-PB){1'b0}}, e_pos} + {5'b0, rlen_b} - 20'd16 < {{(20-PB){1'b0}}, pe});
-    b_start = b_part && !bad_b && !b_hdr_only && !cut;
-    p_b0    = e_pos + PB'(hl);
-    k_b     = b_start ? KW'(({{(15-PB){1'b0}}, pe - p_b0} + 15'd15) >> 4) : '0;
-    trk_err = trk_on && (bad_a || bad_b);
-
-    rseq_b  = tst.rseq + 64'd1;
-    nonce_a = tst.ver13 ? (tst.iv ^ {32'b0, tst.rseq}) : {tst.iv[95:64], hb[8*5 +: 8], hb[8*6 +: 8], hb[8*7 +: 8],
-              hb[8*8 +: 8], hb[8*9 +: 8], hb[8*10 +: 8], hb[8*11 +: 8], hb[8*12 +: 8]};
-    nonce_b = tst.ver13 ? (tst.iv ^ {32'b0, rseq_b}) : {tst.iv[95:64], hbb[8*5 +: 8], hbb[8*6 +: 8], hbb[8*7 +: 8],
-              hbb[8*8 +: 8], hbb[8*9 +: 8], hbb[8*10 +: 8], hbb[8*11 +: 8], hbb[8*12 +: 8]};
-    nonce_cur = start_a ? nonce_a : tst.nonce;
-
+  always_comb begin
+    trk_err = trk_on && trk_bad;
     // Item end: the whole beat, or the record boundary when cut.
     ie = (trk_on && cut) ? e_pos : BeatB;
-
     // Next context state.
     st_nx = tst;
     if (trk_on && !trk_err) begin
-      if (end_a) begin
-        st_nx.rseq = rseq_b;
-        st_nx.off  = '0;
-        st_nx.rlen = '0;
-        st_nx.hdr  = '0;
-        if (b_part && !cut) begin
-          st_nx.off = avail_b;
-          for (int i = 0; i < 13; i++) begin
-            if (i[14:0] < avail_b) st_nx.hdr[8*i +: 8] = hbb[8*i +: 8];
-          end
-          st_nx.rlen = (avail_b >= 15'd5) ? rlen_b : 15'd0;
-          if (b_start) st_nx.nonce = nonce_b;
-        end
-      end else begin
-        st_nx.off  = off + avail;
-        st_nx.rlen = rlen_a;
-        for (int i = 0; i < 13; i++) begin
-          if (i[14:0] < off + h_a) st_nx.hdr[8*i +: 8] = hb[8*i +: 8];
-        end
-        if (start_a) st_nx.nonce = nonce_a;
-      end
-    end
-  end
-
-  // AAD and length blocks, AES counter blocks.
-  logic [127:0] aad, lenblk;
-  logic [LA*128-1:0] blocks;
-  logic [14:0] ptlen_a, ptlen_b;
-  always_comb begin
-    ptlen_a = rlen_a - hl - 15'd16;
-    ptlen_b = rlen_b - hl - 15'd16;
-    if (start_a) begin
-      aad = tst.ver13 ? {hb[7:0], hb[15:8], hb[23:16], hb[31:24], hb[39:32], 88'h0}
-                      : {tst.rseq, hb[7:0], hb[15:8], hb[23:16], 1'b0, ptlen_a, 24'h0};
-    end else begin
-      aad = tst.ver13 ? {hbb[7:0], hbb[15:8], hbb[23:16], hbb[31:24], hbb[39:32], 88'h0}
-                      : {rseq_b, hbb[7:0], hbb[15:8], hbb[23:16], 1'b0, ptlen_b, 24'h0};
-    end
-    lenblk = {32'h0, tst.ver13 ? 32'd40 : 32'd104, 29'h0, ptlen_a, 3'b0, 17'h0};
-    lenblk = {32'h0, tst.ver13 ? 32'd40 : 32'd104, 32'h0, 14'h0, ptlen_a, 3'b0};
-    for (int l = 0; l < LA; l++) begin
-      logic [KW-1:0] lk;
-      lk = l[KW-1:0];
-      if (lk < k_a)                               blocks[l*128 +: 128] = {nonce_cur, 17'h0, b_a0 + 15'(l) + 15'd2};
-      else if (lk == k_a && (start_a || b_start)) blocks[l*128 +: 128] = {start_a ? nonce_a : nonce_b, 32'd1};
-      else if (b_start && lk > k_a && lk - k_a - 1'b1 < k_b)
-                                                  blocks[l*128 +: 128] = {nonce_b, 32'(l) - {{(32-KW){1'b0}}, k_a} + 32'd1};
-      else                                        blocks[l*128 +: 128] = '0;
+      st_nx.off   = nx_off;
+      st_nx.rlen  = nx_rlen;
+      st_nx.hdr   = nx_hdr;
+      st_nx.rseq  = nx_rseq;
+      st_nx.nonce = nx_nonce;
     end
   end
 
@@ -848,13 +777,13 @@ module tlsnic_tx_front #(
       it_del_o       <= fr_kind_q == tlsnic_tx_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
       it_a_p0_o      <= trk_on ? p_a0 : '0;
       it_a_p1_o      <= trk_on ? p_a1 : '0;
-      it_a_qm_o      <= q_a[3:0];
+      it_a_qm_o      <= a_qm;
       it_a_k_o       <= trk_on ? k_a : '0;
       it_a_start_o   <= trk_on && start_a;
       it_a_fin_o     <= trk_on && fin_a;
       it_a_t0_o      <= trk_on ? t_a0 : '0;
       it_a_t1_o      <= trk_on ? t_a1 : '0;
-      it_a_u_o       <= tag_done[3:0];
+      it_a_u_o       <= a_u;
       it_b_start_o   <= trk_on && b_start;
       it_b_p0_o      <= p_b0;
       it_b_p1_o      <= pe;
@@ -868,7 +797,7 @@ module tlsnic_tx_front #(
 
   // Parser outputs the TX front end does not need (the RX engine does).
   logic unused_parse;
-  assign unused_parse = ^{pv_view[HW*8-1:60*8], pv_l3};
+  assign unused_parse = ^{pv_view[HW*8-1:60*8], pv_l3, bad_a_unused};
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;
 

@@ -7,6 +7,8 @@
 //     bits (bits [127:120] of a block), the way FIPS-197 and SP 800-38D write them.
 // bswap128 converts a 16-byte group between the two.
 package tlsnic_tx_pkg;
+  // Shared with the RX engine (record tracker, back end), which uses only part of it.
+  /* verilator lint_off UNUSEDPARAM */
 
   // Frame kinds (s_tuser_i[1:0]).
   localparam logic [1:0] KindPacket  = 2'd0;
@@ -38,6 +40,7 @@ package tlsnic_tx_pkg;
   localparam int unsigned CntFrameErr     = 14;
   localparam int unsigned CntPlainPkts    = 15;
   localparam int unsigned NumCounters     = 16;
+  /* verilator lint_on UNUSEDPARAM */
 
   // Per-connection state of the front end (sequence tracking and record tracker).
   typedef struct packed {

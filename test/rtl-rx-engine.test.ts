@@ -4,11 +4,16 @@
 // resync answers included), replayed into the RTL and into a fresh model with the same config.
 // Context ids are renumbered densely so the builds can use a 16-entry context table.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx-compare.ts';
-import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, type RxScenarioConfig } from '../harness/rx-scenario.ts';
+import { compactCtxIds, compareRxRun, runRxModel, rxThroughput } from '../harness/rx-compare.ts';
+import {
+  addRxFlow, buildRxScenario, createRxScenario, DEFAULT_RX_SCENARIO, generateRxScenario, pushInstall, pushSegment, pushSegments,
+  recordOffset, runRxScenario, type RxScenario, type RxScenarioConfig,
+} from '../harness/rx-scenario.ts';
+import { createPrng } from '../models/prng.ts';
 import { buildRxEngineSim, runRxEngine, type RxWidth } from '../harness/rx-sim.ts';
 import type { NicRxConfig } from '../models/nic-rx.ts';
 import { RxInKind, rxDeleteFrame, rxPacketFrame, rxResyncFrame, type RxFrame } from '../models/rx-frames.ts';
+import { isParseError, parseTcpPacket } from '../models/packet.ts';
 
 const N_CTX = 16;
 const NIC: NicRxConfig = { nCtx: N_CTX, buckets: 8, ways: 2 };
@@ -22,7 +27,11 @@ beforeAll(async () => {
 
 /** Closed-loop model run (engine ⇄ kernel), then the consumed frames with dense context ids. */
 function scenarioInputs(cfg: RxScenarioConfig, latency: number): RxFrame[] {
-  const run = runRxScenario(generateRxScenario(cfg), { nic: { ...NIC, nCtx: 65536 }, latency });
+  return builtInputs(generateRxScenario(cfg), latency);
+}
+
+function builtInputs(sc: RxScenario, latency: number): RxFrame[] {
+  const run = runRxScenario(sc, { nic: { ...NIC, nCtx: 65536 }, latency });
   return compactCtxIds(run.inputs, N_CTX);
 }
 
@@ -117,6 +126,71 @@ describe.each(WIDTHS)('RX engine RTL W=%i', (w) => {
     const c = model.counters;
     expect([c.rx_ctrl_err, c.rx_frame_err, c.rx_oversize_packets, c.rx_tls_ctx_evict]).toEqual([6, 2, 2, 1]);
     expect(c.rx_tls_resync_res_skip).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+describe.each(WIDTHS)('RX engine RTL W=%i: throughput and directed classes', (w) => {
+  test('throughput: records ≥ 1 KB in order, no gaps or stalls → one input beat per cycle; same seed, same cycles', async () => {
+    // Four connections, records of 1..16 KB (all ≥ 1 KB), 1460-byte segments interleaved.
+    const b = createRxScenario(41);
+    const p = createPrng(41);
+    const flows = [0, 1, 2, 3].map((i) => addRxFlow(b, { version: i % 2 ? '1.3' : '1.2', ipVersion: i < 2 ? 4 : 6, preOffload: 0,
+      recordSizes: Array.from({ length: 12 }, () => p.int(1024, 16384)) }));
+    for (const f of flows) pushInstall(b, f);
+    const ends = flows.map((f) => f.stream.length);
+    const pos = flows.map(() => 0);
+    while (pos.some((x, i) => x < ends[i])) {
+      flows.forEach((f, i) => {
+        if (pos[i] >= ends[i]) return;
+        const n = Math.min(1460, ends[i] - pos[i]);
+        pushSegment(b, f, pos[i], n);
+        pos[i] += n;
+      });
+    }
+    const frames = builtInputs(buildRxScenario(b), 0);
+    await expectMatch(w, frames, 'throughput (with input gaps and output stalls)', 41);
+    const s0 = { seed: 5, gapPermille: 0, stallPermille: 0 };
+    const a = await runRxEngine(bins.get(w)!, frames, s0);
+    expect(compareRxRun(runRxModel(frames, NIC), a)?.message ?? null).toBeNull();
+    const tp = rxThroughput(frames, a);
+    console.log(`rtl-rx throughput W=${w}: ${tp.inBeats} beats in ${tp.cycles} cycles (${tp.beatsPerCycle.toFixed(4)} beats/cycle), ` +
+      `idle after control frames ${tp.controlIdle}, other idle ${tp.dataIdle}`);
+    expect(tp.dataIdle, `W=${w} input bubbles ${JSON.stringify(tp.bubbles.slice(0, 6))}`).toBeLessThanOrEqual(4);
+    expect(tp.controlIdle).toBeLessThanOrEqual(8 * frames.filter((f) => f.user.kind === RxInKind.CONTROL).length);
+    expect(tp.decryptedBytes).toBe(flows.reduce((n, f) => n + f.stream.length, 0));
+    expect(a.frameAccept[0].first).toBeLessThanOrEqual(Math.max(N_CTX, NIC.buckets) + 64);
+    const again = await runRxEngine(bins.get(w)!, frames, s0);
+    expect(again.cycles).toBe(a.cycles);
+    expect(again.outputs.map((o) => o.lastCycle)).toEqual(a.outputs.map((o) => o.lastCycle));
+  }, 300_000);
+
+  test('corrupted tags (tags split across packets, whole records per packet, jumbo segments): never a decrypted mark for the packet ending such a record', async () => {
+    for (const [seed, seg, version] of [[51, 90, '1.2'], [52, 1000, '1.3'], [53, 9000, '1.2'], [54, 333, '1.3']] as const) {
+      const b = createRxScenario(seed);
+      const f = addRxFlow(b, { version, recordSizes: [1500, 700, 3000, 40, 2500, 1200, 16384, 900], badTags: [1, 3, 6], preOffload: 50 });
+      pushSegment(b, f, 0, 50);
+      pushInstall(b, f);
+      pushSegments(b, f, 50, f.stream.length, seg);
+      const frames = builtInputs(buildRxScenario(b), 0);
+      const { model, rtl } = await expectMatch(w, frames, `bad tags seed ${seed}`, seed);
+      // Every output packet whose payload holds the last byte of a corrupted record is unmarked.
+      const badEnds = [1, 3, 6].map((r) => (f.isn + recordOffset(f, r + 1) - 1) >>> 0);
+      let checked = 0;
+      for (const o of rtl.outputs) {
+        if (o.kind !== 0) continue;
+        const t = parseTcpPacket(o.data);
+        if (isParseError(t) || t.payloadLength === 0) continue;
+        for (const e of badEnds) {
+          if (((e - t.seq) >>> 0) < t.payloadLength) {
+            expect(o.decrypted, `seed ${seed}: packet at seq ${t.seq} holds a corrupted record's end`).toBe(false);
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(3);
+      expect(model.counters.rx_tls_err).toBeGreaterThanOrEqual(1); // once per packet: two ends may share one
+      expect(model.counters.rx_tls_decrypted_packets).toBeGreaterThan(0);
+    }
   }, 300_000);
 });
 

@@ -1,0 +1,194 @@
+// tlsnic_rx_outbuf: store-and-forward output buffer of the RX engine, holding two versions of
+// every packet beat: as received and with the record payloads decrypted.
+//
+// Beats are written as the back end produces them; a packet becomes visible on the AXI-Stream
+// output only at its end, when the engine knows whether it is marked decrypted (every record
+// ending in it authenticated, checksums good): the decrypted version leaves when marked, the
+// received one otherwise. An event frame (resync request, install result) given with a frame's end
+// leaves immediately before that frame's beats; a control frame's end carries only its event.
+// Nothing is ever dropped: every input packet leaves exactly once, in input order.
+//
+// A frame longer than MAX_BEATS beats (only an oversize packet, which is never modified) is
+// released as it goes: once it passes MAX_BEATS its beats so far, and from then on each beat,
+// leave untouched without waiting for its end, so the buffer never has to hold it whole.
+//
+// Storage: DEPTH beats of 2W + W/8 bits (a RAM with a synchronous read) and a descriptor FIFO of
+// DEPTH entries. free_o counts the beats (or descriptors, whichever is fewer) still free; the
+// engine stops its pipeline while free_o is below the number of beats it may have in flight.
+// Latency: a frame's first output beat (its event, if any) appears on m_tvalid_o 3 cycles after
+// its end is written; beats then stream at one per cycle while m_tready_i is high.
+// Output tuser (every beat of a frame): [1:0] kind (0 packet, 1 event), [2] decrypted.
+module tlsnic_rx_outbuf #(
+  parameter int unsigned W         = 512,
+  parameter int unsigned DEPTH     = 512,             // beats, a power of two
+  parameter int unsigned MAX_BEATS = 150,             // beats of the longest frame held whole
+  localparam int unsigned B  = W / 8,
+  localparam int unsigned AW = $clog2(DEPTH)
+) (
+  input  logic          clk_i,
+  input  logic          rst_ni,
+  // write side
+  input  logic          wr_i,
+  input  logic [W-1:0]  wr_raw_i,       // the beat as received
+  input  logic [W-1:0]  wr_dec_i,       // the beat with record payloads decrypted
+  input  logic [B-1:0]  wr_keep_i,
+  input  logic          end_i,          // frame end (with its last beat, or alone for a control frame)
+  input  logic          end_pkt_i,      // the frame has beats (a packet)
+  input  logic          end_mark_i,     // send the decrypted version
+  input  logic          end_ev_i,       // an event frame precedes the frame
+  input  logic [127:0]  end_evdata_i,   // its 16 bytes, byte 0 in [7:0]
+  output logic [AW:0]   free_o,
+  // output stream
+  output logic          m_tvalid_o,
+  input  logic          m_tready_i,
+  output logic [W-1:0]  m_tdata_o,
+  output logic [B-1:0]  m_tkeep_o,
+  output logic          m_tlast_o,
+  output logic [2:0]    m_tuser_o
+);
+
+  localparam int unsigned DW = 2 * W + B;
+  localparam int unsigned MW = AW + 1 + 3 + 128;     // end address, last, mark, ev, event bytes
+
+  logic [DW-1:0] mem_q [DEPTH];
+  logic [MW-1:0] meta_q [DEPTH];
+  logic [AW:0]   wr_ptr_q, rd_ptr_q, meta_wr_q, meta_rd_q;
+  logic [13:0]   fr_beats_q;                        // beats of the frame being written
+  logic          ovf_q;                             // ... which is being released as it goes
+
+  // Descriptor push: a frame end, or an overflowing frame's beat.
+  logic          push, ovf_beat;
+  logic [AW:0]   push_end;
+  logic [MW-1:0] push_meta;
+  always_comb begin
+    ovf_beat  = wr_i && (ovf_q || {18'b0, fr_beats_q} >= 32'(MAX_BEATS));
+    push_end  = wr_ptr_q + {{AW{1'b0}}, wr_i};
+    if (ovf_beat) begin
+      push      = 1'b1;
+      push_meta = {push_end, end_i, 1'b0, 1'b0, 128'h0};
+    end else begin
+      push      = end_i && (end_pkt_i || end_ev_i);
+      push_meta = {push_end, 1'b1, end_mark_i && end_pkt_i, end_ev_i, end_evdata_i};
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (wr_i) mem_q[wr_ptr_q[AW-1:0]] <= {wr_keep_i, wr_dec_i, wr_raw_i};
+    if (push) meta_q[meta_wr_q[AW-1:0]] <= push_meta;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_ptr_q    <= '0;
+      meta_wr_q   <= '0;
+      fr_beats_q  <= '0;
+      ovf_q       <= 1'b0;
+    end else begin
+      if (wr_i) wr_ptr_q <= wr_ptr_q + 1'b1;
+      if (push) meta_wr_q <= meta_wr_q + 1'b1;
+      if (end_i) begin
+        fr_beats_q  <= '0;
+        ovf_q       <= 1'b0;
+      end else if (wr_i) begin
+        fr_beats_q <= (fr_beats_q == 14'h3fff) ? fr_beats_q : fr_beats_q + 1'b1;
+        if (ovf_beat) begin
+          ovf_q       <= 1'b1;
+        end
+      end
+    end
+  end
+
+  logic [AW:0] beats_used, metas_used;
+  assign beats_used = wr_ptr_q - rd_ptr_q;
+  assign metas_used = meta_wr_q - meta_rd_q;
+  assign free_o = (beats_used > metas_used) ? (AW+1)'(DEPTH) - beats_used : (AW+1)'(DEPTH) - metas_used;
+
+  // Read side: fetch (RAM read or event) into R, then the output register O.
+  logic          r_valid_q, r_ev_q, r_mark_q, r_last_q, o_valid_q;
+  logic [DW-1:0] r_data_q;
+  logic [127:0]  r_evdata_q;
+  logic          ev_sent_q;     // the head descriptor's event has left
+  logic [MW-1:0] cur;
+  logic [AW:0]   cur_end;
+  logic          cur_last, cur_mark, cur_ev;
+  logic [127:0]  cur_evdata;
+  logic          have, ev_now, fetch, move, beat_is_last;
+
+  assign cur = meta_q[meta_rd_q[AW-1:0]];
+  assign {cur_end, cur_last, cur_mark, cur_ev, cur_evdata} = cur;
+  assign have   = meta_rd_q != meta_wr_q;
+  assign ev_now = cur_ev && !ev_sent_q;
+  assign move   = r_valid_q && (!o_valid_q || m_tready_i);
+  assign fetch  = have && (!r_valid_q || move);
+  assign beat_is_last = rd_ptr_q + 1'b1 == cur_end;
+
+  always_ff @(posedge clk_i) begin
+    if (fetch && !ev_now) r_data_q <= mem_q[rd_ptr_q[AW-1:0]];
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rd_ptr_q   <= '0;
+      meta_rd_q  <= '0;
+      ev_sent_q  <= 1'b0;
+      r_valid_q  <= 1'b0;
+      r_ev_q     <= 1'b0;
+      r_mark_q   <= 1'b0;
+      r_last_q   <= 1'b0;
+      r_evdata_q <= '0;
+    end else begin
+      if (fetch) begin
+        r_valid_q <= 1'b1;
+        r_mark_q  <= cur_mark;
+        if (ev_now) begin
+          r_ev_q     <= 1'b1;
+          r_last_q   <= 1'b1;
+          r_evdata_q <= cur_evdata;
+          if (rd_ptr_q == cur_end) begin   // an event alone (control frame)
+            meta_rd_q <= meta_rd_q + 1'b1;
+          end else begin
+            ev_sent_q <= 1'b1;
+          end
+        end else begin
+          r_ev_q   <= 1'b0;
+          r_last_q <= beat_is_last && cur_last;
+          rd_ptr_q <= rd_ptr_q + 1'b1;
+          if (beat_is_last) begin
+            meta_rd_q <= meta_rd_q + 1'b1;
+            ev_sent_q <= 1'b0;
+          end
+        end
+      end else if (move) begin
+        r_valid_q <= 1'b0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      o_valid_q <= 1'b0;
+      m_tdata_o <= '0;
+      m_tkeep_o <= '0;
+      m_tlast_o <= 1'b0;
+      m_tuser_o <= '0;
+    end else if (move) begin
+      o_valid_q <= 1'b1;
+      if (r_ev_q) begin
+        m_tdata_o <= {{(W-128){1'b0}}, r_evdata_q};
+        m_tkeep_o <= {{(B-16){1'b0}}, 16'hffff};
+        m_tlast_o <= 1'b1;
+        m_tuser_o <= 3'b001;
+      end else begin
+        m_tdata_o <= r_mark_q ? r_data_q[W +: W] : r_data_q[W-1:0];
+        m_tkeep_o <= r_data_q[2*W +: B];
+        m_tlast_o <= r_last_q;
+        m_tuser_o <= {r_mark_q, 2'b00};
+      end
+    end else if (m_tready_i) begin
+      o_valid_q <= 1'b0;
+    end
+  end
+  assign m_tvalid_o = o_valid_q;
+
+
+endmodule

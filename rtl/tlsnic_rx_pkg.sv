@@ -1,0 +1,118 @@
+// tlsnic_rx_pkg: constants, the per-connection state layout and small functions of the RX offload
+// engine (tlsnic_rx_engine and its blocks). Pure definitions, no logic. Behaviour reference:
+// docs/rx-engine-model.md (the golden model models/nic-rx.ts); byte order conventions as in
+// tlsnic_tx_pkg.
+package tlsnic_rx_pkg;
+
+  // Input frame kinds (s_tuser_i[1:0]); 2 and 3 are reserved (dropped, rx_frame_err).
+  localparam logic [1:0] KindPacket  = 2'd0;
+  localparam logic [1:0] KindControl = 2'd1;
+
+  // Control opcodes (byte 0 of a control frame).
+  localparam logic [7:0] OpInstall = 8'd1;
+  localparam logic [7:0] OpDelete  = 8'd2;
+  localparam logic [7:0] OpResync  = 8'd3;
+
+  // Event codes and install statuses (output event frame bytes 0 and 1).
+  localparam logic [1:0] EvResyncRequest = 2'd1;
+  localparam logic [1:0] EvInstallResult = 2'd2;
+  localparam logic [1:0] StOk = 2'd0, StBucketFull = 2'd1, StBadFrame = 2'd2;
+
+  // Per-context sequence machine modes (docs/rx-engine-model.md section 4).
+  localparam logic [2:0] ModeSync = 3'd0;
+  localparam logic [2:0] ModeSkip = 3'd1;
+  localparam logic [2:0] ModeWait = 3'd2;
+  localparam logic [2:0] ModeScan = 3'd3;
+  localparam logic [2:0] ModeLock = 3'd4;
+
+  // The longest record on the wire: 5 + 2^14 + 256.
+  localparam logic [31:0] MaxRecordLen = 32'd16645;
+
+  // Counter indices (cnt_sel_i): RX_COUNTER_NAMES in models/nic-rx.ts.
+  localparam int unsigned CDecPkts = 0,  CDecBytes = 1,  CCtx = 2,       CDel = 3,       CReqPkt = 4,
+                          CReqStart = 5, CReqEnd = 6,    CReqSkip = 7,   CResOk = 8,     CResSkip = 9,
+                          CErr = 10,     CPass = 11,     COld = 12,      CGap = 13,      CLost = 14,
+                          CCsum = 15,    CInstFail = 16, CEvict = 17,    CCtrlErr = 18,  CFrameErr = 19,
+                          COversize = 20, CNotTcp = 21,  CPlain = 22;
+  localparam int unsigned NumCounters = 23;
+
+  // Per-connection state of the front end: crypto parameters, flow-table position, the sequence
+  // machine and the record tracker (the GCM state lives in the back end, tlsnic_tx_back).
+  typedef struct packed {
+    logic         valid;      // installed
+    logic         ver13;      // 1 = TLS 1.3, 0 = TLS 1.2
+    logic         k256;       // 1 = AES-256
+    logic         scan;       // stream scan enabled (install flag NO_SCAN clear)
+    logic [255:0] key;        // AES-128 key in [255:128]
+    logic [95:0]  iv;         // TLS 1.3 static iv; TLS 1.2 salt in [95:64]
+    logic [19:0]  slot;       // flow-table entry: bucket * WAYS + way
+    logic [2:0]   mode;       // Mode*
+    logic [31:0]  exp_sn;     // expSeq: TCP sequence number of the next new byte
+    logic [14:0]  off;        // tracker (sync): bytes of the current record consumed
+    logic [14:0]  rlen;       //   its length incl. header, 0 = not known yet
+    logic [103:0] hdr;        //   header (+ TLS 1.2 explicit nonce) bytes seen, byte i at [8i +: 8]
+    logic [63:0]  rseq;       //   its record sequence number
+    logic [95:0]  nonce;      //   its GCM nonce (once the header is complete)
+    logic [31:0]  rec_end;    // skip: where record next_rseq starts · lock: predicted header start
+    logic [63:0]  next_rseq;  // skip: record number of the record at rec_end
+    logic [31:0]  scan_from;  // wait: first sequence number the scan examines
+    logic [31:0]  hist;       // scan/lock: the last up to 4 stream bytes, newest in [7:0]
+    logic [2:0]   hist_len;
+    logic [31:0]  lock_seq;   // lock: the candidate header's first byte
+    logic [31:0]  lock_cnt;   // lock: headers followed since the candidate
+    logic         req;        // lock: the resync request for lock_seq has been emitted
+  } rctx_t;
+
+  // Verdict of a frame, carried from its last work item through the crypto pipeline to the
+  // output buffer and the mark-dependent counters (74 bits).
+  typedef struct packed {
+    logic        ev;         // an event frame precedes the frame's output (or replaces it)
+    logic [1:0]  ev_code;    // Ev*
+    logic [1:0]  ev_status;  // St* (install results)
+    logic [15:0] ev_ctx;
+    logic [31:0] ev_seq;     // resync request: TCP sequence number of the candidate header
+    logic        walked;     // packet reached rule 7 and committed
+    logic        markable;   // every payload byte new and walked in sync, no header error
+    logic        old;        // rule 6 (counts rx_tls_pass_packets)
+    logic        hdrerr;     // impossible header length met (counts rx_tls_err)
+    logic [16:0] len;        // TCP payload length
+  } rx_user_t;
+
+  function automatic logic seq_lt(input logic [31:0] a, input logic [31:0] b);
+    seq_lt = (a - b) > 32'h7fff_ffff;
+  endfunction
+
+  function automatic logic seq_leq(input logic [31:0] a, input logic [31:0] b);
+    seq_leq = seq_lt(a, b) || (a == b);
+  endfunction
+
+  // The header pattern (headerPlausible): h0..h4 the five candidate header bytes.
+  function automatic logic plausible(input logic ver13, input logic [7:0] h0, input logic [7:0] h1,
+                                     input logic [7:0] h2, input logic [7:0] h3, input logic [7:0] h4);
+    logic [15:0] len;
+    logic type_ok;
+    len = {h3, h4};
+    type_ok = ver13 ? (h0 == 8'd23) : (h0 >= 8'd20 && h0 <= 8'd23);
+    plausible = type_ok && h1 == 8'h03 && h2 == 8'h03
+                && len >= (ver13 ? 16'd16 : 16'd24) && len <= 16'd16640;
+  endfunction
+
+  // CRC-32 (zlib: reflected 0xEDB88320, init and final XOR all ones) of the 37-byte flow key,
+  // key byte k in [8k +: 8]. A fixed XOR network in hardware.
+  function automatic logic [31:0] crc32_key(input logic [295:0] k);
+    logic [31:0] c;
+    c = 32'hffff_ffff;
+    for (int i = 0; i < 37; i++) begin
+      c = c ^ {24'h0, k[8*i +: 8]};
+      for (int j = 0; j < 8; j++) c = c[0] ? ((c >> 1) ^ 32'hedb8_8320) : (c >> 1);
+    end
+    crc32_key = ~c;
+  endfunction
+
+  function automatic logic [31:0] fold16(input logic [31:0] s);
+    logic [31:0] t;
+    t = {16'h0, s[15:0]} + {16'h0, s[31:16]};
+    fold16 = {16'h0, t[15:0]} + {16'h0, t[31:16]};
+  endfunction
+
+endpackage
