@@ -9,24 +9,80 @@ import { readPcap } from '../models/pcap.ts';
 const cli = (args: string[]) => execa('node', ['bin/tlsnic.mjs', ...args], { reject: false });
 
 describe('tlsnic CLI', () => {
-  test('run: small scenario passes, writes pcaps and summary', async () => {
+  test('run: small scenario passes, writes pcaps and summary (TX and RX)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tlsnic-run-'));
-    const r = await cli(['run', '--seed', '5', '--flows', '3', '--bytes', '5000', '--loss', '0.1', '--out', out]);
+    const r = await cli(['run', '--seed', '5', '--flows', '3', '--bytes', '5000', '--loss', '0.1', '--rx-flows', '2', '--rx-bytes', '8000', '--out', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASS$/m);
     expect(r.stdout).toMatch(/seed 5/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.result).toBe('PASS');
+    expect(summary.direction).toBe('both');
     expect(summary.records).toBe(summary.recordsVerified);
     expect(readPcap(readFileSync(join(out, 'output.pcap'))).length).toBe(summary.packetsOut);
     expect(readPcap(readFileSync(join(out, 'input.pcap'))).length).toBe(summary.packetsIn);
+    // RX: the same seed, its own pcaps, the RTL compared with the model.
+    const rx = summary.rx;
+    expect(rx.result).toBe('PASS');
+    expect(rx.connections).toBe(4);
+    expect(rx.rtl.mismatch).toBeNull();
+    expect(rx.packetsOut).toBe(rx.packetsIn);
+    expect(readPcap(readFileSync(join(out, 'rx-input.pcap'))).length).toBe(rx.packetsIn);
+    expect(readPcap(readFileSync(join(out, 'rx-output.pcap'))).length).toBe(rx.packetsOut);
+    expect(rx.counters.rx_tls_decrypted_packets).toBe(rx.packetsMarked);
+    expect(r.stdout).toMatch(/RX RTL engine \(compared with the golden model\)/);
+    expect(r.stdout).toMatch(/^ {2}rx_tls_resync_res_ok +\d+$/m);
   });
 
-  test('run is deterministic for a seed', async () => {
+  test('run is deterministic for a seed (TX and RX)', async () => {
     const [a, b] = [mkdtempSync(join(tmpdir(), 'tlsnic-a-')), mkdtempSync(join(tmpdir(), 'tlsnic-b-'))];
-    await cli(['run', '--seed', '11', '--flows', '2', '--bytes', '3000', '--out', a]);
-    await cli(['run', '--seed', '11', '--flows', '2', '--bytes', '3000', '--out', b]);
-    expect(readFileSync(join(a, 'output.pcap')).equals(readFileSync(join(b, 'output.pcap')))).toBe(true);
+    const args = ['run', '--seed', '11', '--flows', '2', '--bytes', '3000', '--rx-flows', '1', '--rx-bytes', '5000', '--width', '128'];
+    await cli([...args, '--out', a]);
+    await cli([...args, '--out', b]);
+    for (const f of ['output.pcap', 'rx-input.pcap', 'rx-output.pcap']) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+  });
+
+  test('run --direction rx: loss, reordering, a scan resync the kernel confirms and a corrupted tag all happen; throughput printed', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tlsnic-rx-'));
+    const r = await cli(['run', '--direction', 'rx', '--seed', '3', '--rx-flows', '3', '--rx-bytes', '30000', '--loss', '0.05', '--width', '128', '--gap', '50', '--stall', '100', '--out', out]);
+    expect(r.exitCode, r.stdout.slice(-3000)).toBe(0);
+    expect(existsSync(join(out, 'output.pcap'))).toBe(false);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s.result).toBe('PASS');
+    const c = s.rx.counters;
+    expect(c.rx_tls_gap_packets).toBeGreaterThan(0); // loss and reordering
+    expect(c.rx_tls_sync_lost).toBeGreaterThan(0); // a header was lost
+    expect(c.rx_tls_resync_req_start).toBeGreaterThan(0); // the scan locked
+    expect(c.rx_tls_resync_req_pkt).toBeGreaterThan(0); // and asked
+    expect(c.rx_tls_resync_res_ok).toBeGreaterThan(0); // and the kernel confirmed
+    expect(s.rx.kernel.confirms).toBeGreaterThan(0);
+    expect(c.rx_tls_err).toBeGreaterThan(0); // the corrupted tag
+    expect(s.rx.corruptedRecords).toBe(1);
+    expect(s.rx.recordsVerified).toBeLessThan(s.rx.records);
+    expect(s.rx.rtl.throughput.beatsPerCycle).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/input beats \/ cycle +\d\.\d{3}/);
+    expect(r.stdout).toMatch(/decrypted bytes \/ cycle +[\d.]+ \([\d.]+ Gb\/s at 250 MHz\)/);
+  });
+
+  test('run --direction tx: no RX part', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tlsnic-tx-'));
+    const r = await cli(['run', '--direction', 'tx', '--seed', '4', '--flows', '2', '--bytes', '3000', '--out', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'rx-output.pcap'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).rx).toBeNull();
+  });
+
+  test('run: an RX RTL/model difference is reported with the frame, context and byte, exit 1', async () => {
+    // Harness self-test hook: the RX RTL's output frame 12 gets its last byte flipped before the comparison.
+    const out = mkdtempSync(join(tmpdir(), 'tlsnic-rxmm-'));
+    const r = await execa('node', ['bin/tlsnic.mjs', 'run', '--direction', 'rx', '--seed', '2', '--rx-flows', '1', '--rx-bytes', '5000', '--width', '128', '--out', out], {
+      reject: false,
+      env: { TLSNIC_RX_CORRUPT_OUTPUT: '12' },
+    });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL: RX RTL vs golden model: first mismatch at input frame \d+, (context \d+ \(scenario ctx \d+, flow \d+\)|no context[^,]*), output 12; at frame byte \d+.*: expected [0-9a-f]+, got [0-9a-f]+$/m);
+    expect(r.stdout).toMatch(/output 12 \(from input frame \d+, verdict \w+\): expected .* got .*first difference at byte \d+/);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).result).toBe('FAIL');
   });
 
   test.each([
@@ -35,6 +91,8 @@ describe('tlsnic CLI', () => {
     [['run', '--flows', 'x']],
     [['run', '--record-size', '0']],
     [['run', '--no-such-option']],
+    [['run', '--direction', 'sideways']],
+    [['run', '--rx-flows', '0']],
   ])('bad usage %j: message and exit 2', async (args) => {
     const out = mkdtempSync(join(tmpdir(), 'tlsnic-bad-'));
     const r = await cli([...args, '--out', out]);
@@ -77,6 +135,8 @@ describe('tlsnic CLI', () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/tlsnic run/);
+    expect(r.stdout).toMatch(/--direction tx\|rx\|both/);
+    expect(r.stdout).toMatch(/--rx-flows N/);
     expect(r.stdout).toMatch(/Examples:/);
   });
 });

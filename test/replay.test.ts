@@ -4,8 +4,12 @@
 // sizes, with retransmissions (exact, coalesced, re-cut), pure ACKs, FINs, zero and partial TCP
 // checksums, and non-TCP frames. The replay must reproduce every packet (TCP checksums aside, which
 // must become right), and tshark — which checks GCM tags — must decrypt tx.pcap with the session's
-// key log to exactly the plaintext the real TLS sockets delivered. Then: a connection without keys
-// (skipped, copied), a gap and a truncated capture, corrupted captures (must fail), bad inputs.
+// key log to exactly the plaintext the real TLS sockets delivered. The RX side (the same capture
+// fed to the RX engine as the receiving host) must hand every packet over in capture order, mark
+// nearly all application-record packets decrypted, and the records rebuilt from rx.pcap's marked
+// packets alone must be the plaintext the sockets delivered. Then: a connection without keys
+// (skipped, copied), a gap and a truncated capture, lost originals (reordering for RX), corrupted
+// captures and RX engines that decrypt wrongly (must fail), bad inputs.
 //
 // Seeds: TLSNIC_SEED=<n> reruns with another base seed; each test prints the seed it used. The TLS
 // sessions themselves are real and so differ per run; the seed fixes traffic sizes and segmentation.
@@ -36,6 +40,8 @@ import {
 } from '../harness/capture-gen.ts';
 import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/tls-peer.ts';
 import { compareToCapture, goldenTxEngine, parseCapture, planReplay, runReplay, type DirectionReport, type TxEngine } from '../harness/replay.ts';
+import { goldenRxEngine, runRxReplay, rxReplayTable, type RxReplayEngine } from '../harness/replay-rx.ts';
+import { RX_COUNTER_NAMES } from '../models/nic-rx.ts';
 import { parseKeylog } from '../models/keylog.ts';
 
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 7150);
@@ -112,8 +118,18 @@ function buildCapture(prng: Prng, recs: RecordedSession[], keylogText: string): 
   return { dir, pcap, keylog, bytes, conns, stats };
 }
 
+interface RxSummary {
+  packets: number;
+  packetsDecrypted: number;
+  bytesDecrypted: number;
+  counters: Record<string, number>;
+  modelMismatch: string | null;
+  result: string;
+}
+
 interface Summary {
   result: string;
+  rx: RxSummary | null;
   packets: number;
   packetsSent: number;
   offloadedPackets: number;
@@ -162,6 +178,114 @@ function expectEqualExceptChecksums(txBytes: Uint8Array, capBytes: Uint8Array): 
     if (!tcpChecksumOk(b)) fixed++;
   }
   return { fixed };
+}
+
+/** Index of `needle` in `hay` at or after `from`, or -1. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength), from);
+}
+
+/**
+ * rx.pcap and rx-decrypted.json against the capture and the plaintext the TLS sockets delivered,
+ * without the harness's keylog path: every capture packet in order with its timestamp; unmarked
+ * ones as captured but for the TCP checksum, which must be right; marked ones as captured outside
+ * the TCP payload (checksum field aside). Per direction, the TLS records are delineated on the
+ * captured stream and those lying wholly in marked first copies are decoded from rx.pcap: their
+ * application data must be the sockets' plaintext, contiguous, to its end. At most one record (the
+ * first application record, which may share a segment with the handshake) may be missing at the
+ * start. Returns the number of marked packets.
+ */
+function checkRxPcap(out: string, capBytes: Uint8Array, conns: readonly { clientPort: number; serverPort: number; plaintext: { c2s: Uint8Array; s2c: Uint8Array } }[], version: '1.2' | '1.3'): number {
+  const rxBytes = readFileSync(join(out, 'rx.pcap'));
+  const rx = readPcap(rxBytes);
+  const cap = readPcap(capBytes);
+  const marks = JSON.parse(readFileSync(join(out, 'rx-decrypted.json'), 'utf8')) as boolean[];
+  expect(bytesEqual(rxBytes.subarray(0, 24), capBytes.subarray(0, 24)), 'rx.pcap global header').toBe(true);
+  expect(rx.length).toBe(cap.length);
+  expect(marks.length).toBe(cap.length);
+  for (let i = 0; i < cap.length; i++) {
+    const a = rx[i].data;
+    const b = cap[i].data;
+    expect(rx[i].timestampNs).toBe(cap[i].timestampNs);
+    expect(a.length, `rx frame ${i + 1} length`).toBe(b.length);
+    const t = parseTcpPacket(b);
+    if (isParseError(t)) {
+      expect(marks[i]).toBe(false);
+      expect(bytesEqual(a, b), `rx frame ${i + 1} (not TCP) copied`).toBe(true);
+      continue;
+    }
+    const ck = t.l4Offset + 16;
+    const e = t.payloadOffset + t.payloadLength;
+    for (let k = 0; k < b.length; k++) {
+      if (k === ck || k === ck + 1 || a[k] === b[k]) continue;
+      if (!marks[i] || k < t.payloadOffset || k >= e) throw new Error(`rx frame ${i + 1}: byte ${k} differs from the capture (marked ${marks[i]})`);
+    }
+    if (!marks[i]) expect(tcpChecksumOk(a), `rx frame ${i + 1}: unmarked, TCP checksum right`).toBe(true);
+    else expect(t.payloadLength).toBeGreaterThan(0);
+  }
+  const ps = version === '1.2' ? 13 : 5;
+  for (const c of conns) {
+    for (const [dir, port] of [['c2s', c.clientPort], ['s2c', c.serverPort]] as const) {
+      const idx = cap.flatMap((p, i) => {
+        const t = parseTcpPacket(p.data);
+        return !isParseError(t) && t.tuple.srcPort === port ? [i] : [];
+      });
+      const syn = parseTcpPacket(cap[idx[0]].data);
+      if (isParseError(syn) || !(syn.tcp.flags & TcpFlag.SYN)) throw new Error(`${dir}: first packet is not the SYN`);
+      const isn1 = (syn.seq + 1) >>> 0;
+      let extent = 0;
+      for (const i of idx) {
+        const t = parseTcpPacket(cap[i].data);
+        if (!isParseError(t) && t.payloadLength > 0) extent = Math.max(extent, seqDiff(t.seq, isn1) + t.payloadLength);
+      }
+      const wire = new Uint8Array(extent);
+      const plain = new Uint8Array(extent);
+      const have = new Uint8Array(extent);
+      const marked = new Uint8Array(extent);
+      for (const i of idx) {
+        const t = parseTcpPacket(cap[i].data);
+        if (isParseError(t)) continue;
+        const off = seqDiff(t.seq, isn1);
+        for (let k = 0; k < t.payloadLength; k++) {
+          if (have[off + k]) continue;
+          have[off + k] = 1;
+          wire[off + k] = cap[i].data[t.payloadOffset + k];
+          plain[off + k] = rx[i].data[t.payloadOffset + k];
+          marked[off + k] = marks[i] ? 1 : 0;
+        }
+      }
+      const sent = c.plaintext[dir];
+      let at = -1;
+      let skippedApp = 0;
+      for (let a = 0; a + 5 <= extent; ) {
+        const len = 5 + ((wire[a + 3] << 8) | wire[a + 4]);
+        const whole = !marked.subarray(a, a + len).includes(0);
+        if (whole && a + len <= extent) {
+          const body = plain.subarray(a + ps, a + len - 16);
+          let type = wire[a];
+          let content = body;
+          if (version === '1.3') {
+            let e = body.length;
+            while (e > 0 && body[e - 1] === 0) e--;
+            type = body[e - 1];
+            content = body.subarray(0, e - 1);
+          }
+          if (type === 23) {
+            const pos = indexOfBytes(sent, content, Math.max(at, 0));
+            expect(pos, `${dir} port ${port}: a record rebuilt from rx.pcap is not the sockets' plaintext`).toBeGreaterThanOrEqual(0);
+            if (at >= 0) expect(pos, `${dir} port ${port}: records rebuilt from rx.pcap are contiguous`).toBe(at);
+            else skippedApp = pos;
+            at = pos + content.length;
+          }
+        } else if (at >= 0) throw new Error(`${dir} port ${port}: record at stream offset ${a} not wholly in marked packets`);
+        a += len;
+      }
+      expect(at, `${dir} port ${port}: rebuilt to the end of the plaintext`).toBe(sent.length);
+      // Only the first application record may be missing (it may share a segment with the handshake).
+      expect(skippedApp, `${dir} port ${port}`).toBeLessThanOrEqual(16384);
+    }
+  }
+  return marks.filter((m) => m).length;
 }
 
 async function tshark(args: string[]): Promise<string> {
@@ -259,12 +383,28 @@ describe.each(SUITES.map(([key, suite], i) => ({ key, suite, i })))('replay of r
       expect(d.firstRecordSeq).toBe(suite.version === '1.2' ? '1' : '0');
     }
     expect(s.resyncs).toBeGreaterThan(0);
+    expect(s.rx?.result).toBe('PASS');
+    for (const d of s.directions) expect(d.rx?.result, `${d.direction} rx: ${d.rx?.reason}`).toBe('PASS');
+    expect(s.rx?.counters.rx_tls_ctx).toBe(4);
+    expect(s.rx?.counters.rx_tls_del).toBe(4);
+    for (const n of ['rx_tls_err', 'rx_tls_csum_err', 'rx_ctrl_err', 'rx_frame_err', 'rx_tls_install_fail']) expect(s.rx?.counters[n], n).toBe(0);
+    expect(Object.keys(s.rx?.counters ?? {})).toEqual([...RX_COUNTER_NAMES]);
     expect(s.counters.tx_tls_encrypted_packets).toBe(s.offloadedPackets);
     expect(s.counters.tx_tls_ctx).toBe(4);
     expect(s.counters.tx_tls_del).toBe(4);
     for (const n of TX_COUNTER_NAMES.filter((n) => n.includes('drop') || n.endsWith('_err') || n === 'tx_tls_resync_bad')) {
       expect(s.counters[n], n).toBe(0);
     }
+  });
+
+  test('RX: rx.pcap holds every packet, the marked ones decrypt to the plaintext the sockets delivered', () => {
+    const marked = checkRxPcap(out, cap.bytes, cap.conns.map((c) => ({ ...c, plaintext: c.rec.plaintext })), suite.version);
+    const s = readSummary(out);
+    expect(marked).toBe(s.rx?.packetsDecrypted);
+    expect(marked).toBe(s.rx?.counters.rx_tls_decrypted_packets);
+    // Nearly every packet with new application-record bytes is marked: all but retransmissions.
+    expect(marked).toBeGreaterThan(s.offloadedPackets * 0.7);
+    expect(run.stdout).toMatch(/^ {4}rx: install ok, decrypted \d+ of \d+ packets .* PASS$/m);
   });
 
   test('tx.pcap equals the capture except TCP checksums, which are all correct', () => {
@@ -341,6 +481,12 @@ describe('replay of captures the kernel made (dumpcap on loopback)', () => {
     const s = readSummary(out);
     expect(s.directions.map((d) => `${d.direction} ${d.result} ${d.cipher}`)).toEqual([`c2s PASS ${suite.name}`, `s2c PASS ${suite.name}`]);
     expect(s.offloadedPackets).toBeGreaterThan(20);
+    // RX: loopback checksums are partial; the receiver gets them right, as on the wire.
+    expect(s.directions.map((d) => d.rx?.result)).toEqual(['PASS', 'PASS']);
+    expect(s.rx?.packetsDecrypted).toBeGreaterThan(20);
+    const synFrame = readPcap(readFileSync(pcap)).map((p) => parseTcpPacket(p.data)).find((t) => !isParseError(t) && t.tcp.flags === TcpFlag.SYN);
+    if (!synFrame || isParseError(synFrame)) throw new Error('loopback capture without a SYN');
+    checkRxPcap(out, readFileSync(pcap), [{ clientPort: synFrame.tuple.srcPort, serverPort: lo.serverPort, plaintext: lo.plaintext }], suite.version);
     const { fixed } = expectEqualExceptChecksums(readFileSync(join(out, 'tx.pcap')), readFileSync(pcap));
     expect(fixed).toBeGreaterThan(0); // loopback carries partial checksums
     const d = await tsharkFollowTls(join(out, 'tx.pcap'), keylog, '0', lo.serverPort);
@@ -456,6 +602,98 @@ describe('replay: connections it cannot or must not reproduce', () => {
     expect(from(s.directions, 40001).result).toBe('PASS');
   });
 
+  test('RX: originals lost, only later retransmissions captured: reordering for the receiver; every decrypted byte still the keylog\'s', async () => {
+    // Drop original c2s data segments of connection 1 that a later packet covers completely.
+    const view = tcpView(cap.bytes);
+    const drops = new Set<number>();
+    view.forEach((v, i) => {
+      const t = v.t;
+      if (drops.size >= 4 || isParseError(t) || t.tuple.srcPort !== 40001 || t.payloadLength === 0) return;
+      if (seqDiff(t.seq, from(clean.directions, 40001).startOffloadTcpSn as number) <= 0) return;
+      const covered = view.some((w, j) => {
+        const u = w.t;
+        return j > i && !isParseError(u) && u.tuple.srcPort === 40001 && seqDiff(t.seq, u.seq) >= 0 && seqDiff((u.seq + u.payloadLength) >>> 0, (t.seq + t.payloadLength) >>> 0) >= 0;
+      });
+      if (covered && !drops.has(i - 1)) drops.add(i);
+    });
+    expect(drops.size).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-reorder-'));
+    writeFileSync(join(dir, 'reorder.pcap'), rewrite(cap.bytes, (i) => !drops.has(i)));
+    const r = await cli(['replay', join(dir, 'reorder.pcap'), '--keylog', cap.keylog, '--out', join(dir, 'out'), '--direction', 'rx']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const s = readSummary(join(dir, 'out'));
+    const c2s = from(s.directions, 40001);
+    expect(c2s.rx?.result, c2s.rx?.reason ?? '').toBe('PASS');
+    expect(s.rx?.counters.rx_tls_gap_packets).toBeGreaterThan(0);
+    expect(s.rx?.packetsDecrypted).toBeLessThan(clean.rx?.packetsDecrypted ?? 0);
+    expect(c2s.rx?.records).toBe(c2s.records); // the host still recovers every record
+    expect(existsSync(join(dir, 'out', 'tx.pcap'))).toBe(false);
+  });
+
+  test('RX: an engine that decrypts a byte wrongly, marks what it did not decrypt, or changes an unmarked packet fails', async () => {
+    const packets = parseCapture(cap.bytes).packets;
+    const keys = parseKeylog(readFileSync(cap.keylog, 'utf8'));
+    const table = rxReplayTable(planReplay(packets, keys).nCtx);
+    const golden = goldenRxEngine(table);
+    const tamper = (edit: (o: { kind: number; decrypted: boolean; data: Uint8Array }[]) => void): RxReplayEngine => async (frames) => {
+      const run = await golden(frames);
+      const outputs = run.outputs.map((o) => ({ ...o, data: o.data.slice() }));
+      edit(outputs);
+      return { ...run, outputs };
+    };
+    const good = await runRxReplay(packets, planReplay(packets, keys), golden, table);
+    expect(good.ok).toBe(true);
+    const payloadAt = (d: Uint8Array) => {
+      const t = parseTcpPacket(d);
+      if (isParseError(t)) throw new Error('not TCP');
+      return t;
+    };
+    const cases: [string, RxReplayEngine, RegExp][] = [
+      ['wrong plaintext byte', tamper((o) => {
+        const m = o.find((x) => x.decrypted && payloadAt(x.data).payloadLength > 40 && payloadAt(x.data).tuple.srcPort === 40001) as { data: Uint8Array };
+        m.data[payloadAt(m.data).payloadOffset + 30] ^= 0x04;
+      }), /the keylog decrypts 0x/],
+      ['ciphertext marked decrypted', tamper((o) => {
+        // A retransmission (old data, left untouched) of an offloaded direction, marked anyway.
+        const pk = o.filter((x) => x.kind === 0);
+        const i = pk.findIndex((x, k) => !x.decrypted && good.decrypted.slice(0, k).some((d) => d) && payloadAt(x.data).payloadLength > 40 && payloadAt(x.data).tuple.srcPort === 40001);
+        pk[i].decrypted = true;
+      }), /the keylog decrypts 0x|not application-record data/],
+      ['unmarked packet changed', tamper((o) => {
+        const m = o.find((x) => x.decrypted && payloadAt(x.data).tuple.srcPort === 40001) as { decrypted: boolean };
+        m.decrypted = false;
+      }), /not marked decrypted, but not handed over as received/],
+    ];
+    for (const [name, engine, msg] of cases) {
+      const plan = planReplay(packets, keys);
+      const bad = await runRxReplay(packets, plan, engine, table);
+      expect(bad.ok, name).toBe(false);
+      // The keylog check finds it on its own, and the comparison with the model sees it too.
+      expect(plan.directions.flatMap((d) => d.rx?.problems ?? []).join('\n'), name).toMatch(msg);
+      expect(from(plan.directions, 40001).rx?.result, name).toBe('FAIL');
+      expect(bad.modelMismatch, name).not.toBeNull();
+    }
+  });
+
+  test('--direction rx writes rx.pcap and rx-decrypted.json only; --direction tx only tx.pcap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-replay-dir-'));
+    const rx = await cli(['replay', cap.pcap, '--keylog', cap.keylog, '--out', join(dir, 'rx'), '--direction', 'rx', '--engine', 'model']);
+    expect(rx.exitCode, rx.stdout).toBe(0);
+    expect(existsSync(join(dir, 'rx', 'rx.pcap'))).toBe(true);
+    expect(existsSync(join(dir, 'rx', 'rx-decrypted.json'))).toBe(true);
+    expect(existsSync(join(dir, 'rx', 'tx.pcap'))).toBe(false);
+    expect(rx.stdout).toMatch(/^PASS: RX decrypted \d+ of \d+ packet/m);
+    const tx = await cli(['replay', cap.pcap, '--keylog', cap.keylog, '--out', join(dir, 'tx'), '--direction', 'tx', '--engine', 'model']);
+    expect(tx.exitCode, tx.stdout).toBe(0);
+    expect(existsSync(join(dir, 'tx', 'tx.pcap'))).toBe(true);
+    expect(existsSync(join(dir, 'tx', 'rx.pcap'))).toBe(false);
+    expect(readSummary(join(dir, 'tx')).rx).toBeNull();
+    // The skipped connections are not offloaded on the receiving side either, and pass untouched.
+    const s = readSummary(join(dir, 'rx'));
+    expect(s.directions.filter((d) => d.ctxId === null).every((d) => d.rx === null)).toBe(true);
+    expect(s.rx?.packetsDecrypted).toBe(clean.rx?.packetsDecrypted);
+  });
+
   test('an engine that does not encrypt fails the offloaded packets (the engine is handed plaintext)', async () => {
     const packets = parseCapture(cap.bytes).packets;
     const plan = planReplay(packets, parseKeylog(readFileSync(cap.keylog, 'utf8')));
@@ -560,6 +798,8 @@ describe('replay: bad input and usage', () => {
     const r = await cli(['replay', goodPcap, '--keylog', goodKeylog, '--out', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(readFileSync(join(out, 'tx.pcap')).equals(readFileSync(goodPcap))).toBe(true);
+    expect(readFileSync(join(out, 'rx.pcap')).equals(readFileSync(goodPcap))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'rx-decrypted.json'), 'utf8'))).toEqual([false, false]);
   });
 
   const cases: [string, () => Promise<{ capture: string; keylog: string }>, RegExp][] = [
@@ -601,6 +841,7 @@ describe('replay: bad input and usage', () => {
     [['replay', 'a.pcap'], /needs --keylog/],
     [['replay', 'a.pcap', '--keylog', 'k', '--width', '100'], /--width must be one of 128, 256, 512/],
     [['replay', 'a.pcap', '--keylog', 'k', '--engine', 'fpga'], /unknown engine 'fpga'/],
+    [['replay', 'a.pcap', '--keylog', 'k', '--direction', 'up'], /--direction must be tx, rx or both/],
   ])('usage %j: message, exit 2', async (args, msg) => {
     const r = await cli(args);
     expect(r.exitCode).toBe(2);
