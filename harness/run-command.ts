@@ -60,8 +60,8 @@ export const RUN_DEFAULTS: RunOptions = {
   stallPermille: 0,
   clockMhz: 250,
   direction: 'both',
-  rxFlows: 6,
-  rxBytesPerFlow: 40_000,
+  rxFlows: 8,
+  rxBytesPerFlow: 300_000,
 };
 
 /** Flow-table size the run's engine is built with: a power of two ≥ 16 that holds every flow. */
