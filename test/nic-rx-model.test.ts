@@ -4,32 +4,29 @@
 // of untouched packets, the kernel's recovered plaintext). Directed cases cover each class of the
 // document (reorder of a non-header segment, loss of a header segment with stream-scan resync,
 // false lock, host-driven resync, duplicates, corrupted tags, bad checksums, full buckets, deletes);
-// seeded random scenarios cover the rest. Every random case names its seed.
+// their builders live in harness/rx-directed.ts, which the RTL suite replays too. Seeded random
+// scenarios cover the rest. Every random case names its seed.
 import { describe, expect, test } from 'vitest';
 import { checkRxRun } from '../harness/rx-check.ts';
 import {
-  addRxFlow,
-  buildRxScenario,
-  createRxScenario,
+  badChecksums, confirmHalfHeader, controlErrors, corruptedTag, deleteMidStream, directedRunOptions, duplicates, falseLock, fullBucket,
+  hostResync, impossibleLength, installReplace, lateHints, lostHeader, oversizeFrames, reorderNonHeader, rxDirectedCases, type RxDirectedRun,
+} from '../harness/rx-directed.ts';
+import {
   DEFAULT_RX_SCENARIO,
   generateRxScenario,
-  pushDelete,
-  pushInstall,
-  pushSegment,
   recordOffset,
   runRxScenario,
   type RxFlowSpec,
   type RxRun,
-  type RxRunOptions,
   type RxScenario,
-  type RxScenarioBuilder,
   type RxScenarioConfig,
 } from '../harness/rx-scenario.ts';
 import { bytesEqual } from '../models/bytes.ts';
 import { flowHash, tupleKey } from '../models/flow-hash.ts';
 import { nextHintOnEncrypted, type NextHintState } from '../models/kernel-rx.ts';
-import { createNicRx, MAX_RECORD_LEN, nicRxStep, type NicRxConfig, type RxVerdict } from '../models/nic-rx.ts';
-import { buildTcpPacket, isParseError, parseTcpPacket, TcpFlag, type FlowTuple } from '../models/packet.ts';
+import { createNicRx, DEFAULT_RX_MAX_FRAME_BYTES, MAX_RECORD_LEN, nicRxStep, type NicRxConfig, type RxVerdict } from '../models/nic-rx.ts';
+import { isParseError, parseTcpPacket, type FlowTuple } from '../models/packet.ts';
 import { createPrng } from '../models/prng.ts';
 import {
   decodeRxControl,
@@ -40,16 +37,15 @@ import {
   rxEventFrame,
   rxInstallFrame,
   RxOutKind,
-  rxPacketFrame,
   rxResyncFrame,
   type RxFrame,
 } from '../models/rx-frames.ts';
-import type { TlsVersion } from '../models/tls-record.ts';
 
 const NIC: NicRxConfig = { nCtx: 65536, buckets: 256, ways: 4 };
 
-function runChecked(sc: RxScenario, o: Partial<RxRunOptions> = {}) {
-  const run = runRxScenario(sc, { nic: NIC, latency: 0, ...o });
+/** Closed loop over NIC with the case's overrides (table size, frame limit, latency), then the oracle. */
+function runChecked(sc: RxScenario, o: RxDirectedRun = { latency: 0 }) {
+  const run = runRxScenario(sc, directedRunOptions(o, NIC));
   const check = checkRxRun(sc, run);
   return { run, check };
 }
@@ -91,26 +87,6 @@ function expectRequestBalance(run: RxRun): void {
   const c = run.nic.counters;
   const held = [...run.nic.contexts.values()].filter((x) => x.mode === 'lock').length;
   expect(c.rx_tls_resync_req_start).toBe(c.rx_tls_resync_req_end + c.rx_tls_resync_req_skip + held);
-}
-
-/** A one-flow directed scenario: handshake segment, install, then the caller's segments. */
-function directed(seed: number, version: TlsVersion, recordSizes: number[], extra: Partial<Parameters<typeof addRxFlow>[1]> = {}) {
-  const b = createRxScenario(seed);
-  const f = addRxFlow(b, { version, recordSizes, preOffload: 100, ipVersion: seed % 2 ? 6 : 4, vlan: seed % 3 === 0, ...extra });
-  pushSegment(b, f, 0, 100);
-  pushInstall(b, f);
-  return { b, f };
-}
-
-/** Cuts [from, to) into segments of `seg` bytes: [offset, length] pairs. */
-function cuts(from: number, to: number, seg: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let a = from; a < to; a += seg) out.push([a, Math.min(seg, to - a)]);
-  return out;
-}
-
-function push(b: RxScenarioBuilder, f: RxFlowSpec, s: [number, number]): void {
-  pushSegment(b, f, s[0], s[1]);
 }
 
 describe('RX frames and flow hash', () => {
@@ -213,16 +189,12 @@ describe('RX: in-order traffic', () => {
 describe('RX: reorder classes of tls-offload.rst', () => {
   for (const version of ['1.2', '1.3'] as const) {
     test(`reorder of a non-header segment keeps sync (${version})`, () => {
-      const { b, f } = directed(11, version, [3000, 3000, 3000]);
-      const s = cuts(100, f.stream.length, 1200);
+      const { scenario: sc, run: o, facts: { f, s } } = reorderNonHeader(version);
       const r1 = recordOffset(f, 1);
       // Segment 1 carries no header; segment 2 holds the end of record 0 and the start of record 1.
       expect(s[1][0] > 100 && s[1][0] + s[1][1] <= r1).toBe(true);
       expect(s[2][0] < r1 && r1 < s[2][0] + s[2][1]).toBe(true);
-      for (const [i, seg] of s.entries()) if (i !== 1) push(b, f, seg);
-      push(b, f, s[1]); // arrives last, behind everything
-      const sc = buildRxScenario(b);
-      const { run, check } = runChecked(sc);
+      const { run, check } = runChecked(sc, o);
       expect(check.problems).toEqual([]);
       const v = packetVerdicts(run);
       expect(v).toEqual(['plain', 'decrypted', 'pass', ...new Array(s.length - 3).fill('decrypted'), 'old']);
@@ -233,16 +205,9 @@ describe('RX: reorder classes of tls-offload.rst', () => {
     });
 
     test(`lost header segment: wait, scan, request, confirm, resume (${version})`, () => {
-      const { b, f } = directed(12, version, new Array(12).fill(4000));
-      const s = cuts(100, f.stream.length, 1000);
-      const r1 = recordOffset(f, 1);
-      const lost = s.findIndex(([a, n]) => a <= r1 && r1 + 5 <= a + n);
+      const { scenario: sc, run: o, facts: { f, s, lost } } = lostHeader(version);
       expect(lost).toBeGreaterThan(0);
-      const order = [...s.keys()].filter((i) => i !== lost);
-      order.splice(order.indexOf(lost + 5), 0, lost); // retransmitted five segments later
-      for (const i of order) push(b, f, s[i]);
-      const sc = buildRxScenario(b);
-      const { run, check } = runChecked(sc);
+      const { run, check } = runChecked(sc, o);
       expect(check.problems).toEqual([]);
       const c = run.nic.counters;
       // The scan starts MAX_RECORD_LEN past the first missing byte; the first header at or after it is the candidate.
@@ -263,26 +228,13 @@ describe('RX: reorder classes of tls-offload.rst', () => {
     });
 
     test(`false lock on a planted header pattern is dropped at the predicted header (${version})`, () => {
-      // Plan the loss first (same layout as above), then plant 17 03 03 00 64 in the ciphertext
-      // just past where the scan starts, 50 bytes before a segment boundary, so the predicted
-      // header (105 bytes on) is checked in the next packet.
-      const sizes = new Array(12).fill(4000);
-      const probe = directed(13, version, sizes).f;
-      const s = cuts(100, probe.stream.length, 1000);
-      const r1 = recordOffset(probe, 1);
-      const lost = s.findIndex(([a, n]) => a <= r1 && r1 + 5 <= a + n);
-      const scanFrom = s[lost][0] + MAX_RECORD_LEN;
-      const boundary = s.find(([a]) => a >= scanFrom + 60)![0];
-      const falseAt = boundary - 50;
-      const rec = probe.records.findIndex((_, i) => recordOffset(probe, i) <= falseAt && falseAt < recordOffset(probe, i + 1));
-      expect(recordOffset(probe, rec)).toBeLessThan(scanFrom); // no true header between the scan start and the plant
-      const { b, f } = directed(13, version, sizes, { plants: [{ record: rec, offset: falseAt - recordOffset(probe, rec), bytes: Uint8Array.of(0x17, 3, 3, 0, 100) }] });
+      // Same loss as above, with 17 03 03 00 64 planted in the ciphertext just past where the scan
+      // starts, 50 bytes before a segment boundary, so the predicted header (105 bytes on) is
+      // checked in the next packet.
+      const { scenario: sc, run: o, facts: { f, rec, falseAt, scanFrom } } = falseLock(version);
+      expect(recordOffset(f, rec)).toBeLessThan(scanFrom); // no true header between the scan start and the plant
       expect(bytesEqual(f.stream.subarray(falseAt, falseAt + 5), Uint8Array.of(0x17, 3, 3, 0, 100))).toBe(true);
-      const order = [...s.keys()].filter((i) => i !== lost);
-      order.splice(order.indexOf(lost + 5), 0, lost);
-      for (const i of order) push(b, f, s[i]);
-      const sc = buildRxScenario(b);
-      const { run, check } = runChecked(sc);
+      const { run, check } = runChecked(sc, o);
       expect(check.problems).toEqual([]);
       const c = run.nic.counters;
       expect(requestEvents(run)).toEqual([(f.isn + falseAt) >>> 0, f.records[rec + 1].tcpSeq]);
@@ -293,50 +245,32 @@ describe('RX: reorder classes of tls-offload.rst', () => {
       expectRequestBalance(run);
     });
 
-    test(`confirmation while the next header is half received: the held header bytes start the record (${version})`, () => {
-      // Layout as above, but the candidate (first header past the scan start) is a short record,
-      // and one packet carries its header and ends 2 bytes into the next header. The host confirms
-      // right after that packet, so the engine resumes with 2 header bytes already seen, and the
-      // very next packet (the rest of that record) is decrypted and marked.
-      const sizes = new Array(12).fill(4000);
-      const probe = directed(16, version, sizes).f;
-      const s0 = cuts(100, probe.stream.length, 1000);
-      const r1 = recordOffset(probe, 1);
-      const lost = s0.findIndex(([a, n]) => a <= r1 && r1 + 5 <= a + n);
-      const scanFrom = s0[lost][0] + MAX_RECORD_LEN;
-      const cand = probe.records.findIndex((_, i) => recordOffset(probe, i) >= scanFrom);
-      sizes[cand] = 1000;
-      const { b, f } = directed(16, version, sizes);
-      const H = recordOffset(f, cand);
-      const next = recordOffset(f, cand + 1);
-      const s: [number, number][] = [...cuts(100, H - 100, 1000), [H - 100, next + 2 - (H - 100)], ...cuts(next + 2, f.stream.length, 1000)];
-      const order = [...s.keys()].filter((i) => i !== lost);
-      order.splice(order.indexOf(lost + 5), 0, lost);
-      for (const i of order) push(b, f, s[i]);
-      const sc = buildRxScenario(b);
-      const { run, check } = runChecked(sc);
-      expect(check.problems).toEqual([]);
-      expect(requestEvents(run)).toEqual([f.records[cand].tcpSeq]);
-      expect(run.nic.counters.rx_tls_resync_res_ok).toBe(1);
-      const v = packetVerdicts(run);
-      for (const p of flowPackets(sc, f)) {
-        if (p.off < H - 100) continue;
-        expect(v[p.idx], `packet at stream offset ${p.off}`).toBe(p.off >= next ? 'decrypted' : 'pass');
-      }
-      // Its first 2 header bytes rode in an unmarked packet: mixed for the kernel; the next is the device's alone.
-      expect(run.conns[0].records.slice(cand + 1, cand + 3).map((r) => r.path)).toEqual(['mixed', 'device']);
-    });
+    for (const held of [1, 2, 3, 4]) {
+      test(`confirmation while the next header is half received (${held} bytes held): they start the record (${version})`, () => {
+        // Layout as above, but the candidate (first header past the scan start) is a short record,
+        // and one packet carries its header and ends `held` bytes into the next header. The host
+        // confirms right after that packet, so the engine resumes with those header bytes already
+        // seen, and the very next packet (the rest of that record) is decrypted and marked.
+        const { scenario: sc, run: o, facts: { f, s, lost, cand, H, next } } = confirmHalfHeader(version, held);
+        expect(s[lost][0] + MAX_RECORD_LEN).toBeLessThanOrEqual(H);
+        expect(s.some(([a, n]) => a === H - 100 && a + n === next + held)).toBe(true);
+        const { run, check } = runChecked(sc, o);
+        expect(check.problems).toEqual([]);
+        expect(requestEvents(run)).toEqual([f.records[cand].tcpSeq]);
+        expect(run.nic.counters.rx_tls_resync_res_ok).toBe(1);
+        const v = packetVerdicts(run);
+        for (const p of flowPackets(sc, f)) {
+          if (p.off < H - 100) continue;
+          expect(v[p.idx], `packet at stream offset ${p.off}`).toBe(p.off >= next ? 'decrypted' : 'pass');
+        }
+        // Its first header bytes rode in an unmarked packet: mixed for the kernel; the next is the device's alone.
+        expect(run.conns[0].records.slice(cand + 1, cand + 3).map((r) => r.path)).toEqual(['mixed', 'device']);
+      });
+    }
 
     test(`host-driven resync after fully encrypted records (${version})`, () => {
-      const { b, f } = directed(14, version, new Array(12).fill(4000), { mode: 'host' });
-      const s = cuts(100, f.stream.length, 1000);
-      const r1 = recordOffset(f, 1);
-      const lost = s.findIndex(([a, n]) => a <= r1 && r1 + 5 <= a + n);
-      const order = [...s.keys()].filter((i) => i !== lost);
-      order.splice(order.indexOf(lost + 5), 0, lost);
-      for (const i of order) push(b, f, s[i]);
-      const sc = buildRxScenario(b);
-      const { run, check } = runChecked(sc);
+      const { scenario: sc, run: o, facts: { f } } = hostResync(version);
+      const { run, check } = runChecked(sc, o);
       expect(check.problems).toEqual([]);
       const c = run.nic.counters;
       const k = run.conns[0];
@@ -358,15 +292,9 @@ describe('RX: reorder classes of tls-offload.rst', () => {
   }
 
   test('host-driven hints that arrive too late are skipped; the host backs off and data stays right', () => {
-    const { b, f } = directed(15, '1.3', new Array(40).fill(2000), { mode: 'host' });
-    const s = cuts(100, f.stream.length, 700);
-    const r1 = recordOffset(f, 1);
-    const lost = s.findIndex(([a, n]) => a <= r1 && r1 + 5 <= a + n);
-    const order = [...s.keys()].filter((i) => i !== lost);
-    order.splice(order.indexOf(lost + 3), 0, lost);
-    for (const i of order) push(b, f, s[i]);
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc, { latency: 40, minLatency: 40 });
+    const { scenario: sc, run: o } = lateHints();
+    expect([o.latency, o.minLatency]).toEqual([40, 40]);
+    const { run, check } = runChecked(sc, o);
     expect(check.problems).toEqual([]);
     const c = run.nic.counters;
     const k = run.conns[0];
@@ -391,20 +319,8 @@ describe('RX: reorder classes of tls-offload.rst', () => {
 
 describe('RX: duplicates, errors, table', () => {
   test('duplicates and old segments pass untouched without a state change; an overlapping one is tracked', () => {
-    const { b, f } = directed(21, '1.2', [2000, 2000, 2000, 2000, 2000]);
-    const s = cuts(100, f.stream.length, 700);
-    push(b, f, s[0]);
-    push(b, f, s[1]);
-    push(b, f, s[2]);
-    push(b, f, s[1]); // exact duplicate
-    push(b, f, s[3]);
-    pushSegment(b, f, s[3][0] + 300, s[3][1] - 300 + s[4][1]); // old bytes + all of segment 4
-    push(b, f, s[5]);
-    push(b, f, s[0]); // old duplicate
-    pushSegment(b, f, 50, 100); // straddles the install point, wholly old
-    for (const seg of s.slice(6)) push(b, f, seg);
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc);
+    const { scenario: sc, run: o } = duplicates();
+    const { run, check } = runChecked(sc, o);
     expect(check.problems).toEqual([]);
     const v = packetVerdicts(run);
     expect(v.slice(0, 10)).toEqual(['plain', 'decrypted', 'decrypted', 'decrypted', 'old', 'decrypted', 'pass', 'decrypted', 'old', 'old']);
@@ -414,11 +330,8 @@ describe('RX: duplicates, errors, table', () => {
   });
 
   test('a corrupted tag: that packet is never marked, rx_tls_err, the next record continues', () => {
-    const { b, f } = directed(22, '1.3', new Array(6).fill(1500), { badTags: [2] });
-    const s = cuts(100, f.stream.length, 1000);
-    for (const seg of s) push(b, f, seg);
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc);
+    const { scenario: sc, run: o, facts: { f } } = corruptedTag();
+    const { run, check } = runChecked(sc, o);
     expect(check.problems).toEqual([]); // incl. the kernel reporting record 2's authentication failure
     const end2 = recordOffset(f, 3) - 1;
     const v = packetVerdicts(run);
@@ -433,17 +346,8 @@ describe('RX: duplicates, errors, table', () => {
   });
 
   test('bad checksums: untouched, counted, no state change (not even for a future segment)', () => {
-    const { b, f } = directed(23, '1.2', [3000, 3000, 3000, 3000]);
-    const s = cuts(100, f.stream.length, 1000);
-    for (const [i, seg] of s.entries()) {
-      if (i === 3) {
-        pushSegment(b, f, seg[0], seg[1], { badChecksum: true });
-        pushSegment(b, f, s[5][0], s[5][1], { badChecksum: true });
-      }
-      push(b, f, seg);
-    }
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc);
+    const { scenario: sc, run: o, facts: { s } } = badChecksums();
+    const { run, check } = runChecked(sc, o);
     expect(check.problems).toEqual([]);
     const v = packetVerdicts(run);
     expect(countOf(v, 'csum_err')).toBe(2);
@@ -454,13 +358,8 @@ describe('RX: duplicates, errors, table', () => {
   });
 
   test('an impossible record length in sync: rx_tls_err, sync lost, packets untouched', () => {
-    const { b, f } = directed(24, '1.3', [1000, 1000, 1000, 1000]);
-    const r2 = recordOffset(f, 2);
-    f.stream[r2 + 3] = 0xff; // length 0xff.. > 2^14 + 256
-    const s = cuts(100, f.stream.length, 700);
-    for (const seg of s) push(b, f, seg);
-    const sc = buildRxScenario(b);
-    const run = runRxScenario(sc, { nic: NIC, latency: 0 });
+    const { scenario: sc, run: o, facts: { f, r2 } } = impossibleLength();
+    const run = runRxScenario(sc, directedRunOptions(o, NIC));
     const v = packetVerdicts(run);
     const c = run.nic.counters;
     expect([c.rx_tls_err, c.rx_tls_sync_lost]).toEqual([1, 1]);
@@ -476,49 +375,43 @@ describe('RX: duplicates, errors, table', () => {
     expect(run.conns[0].error).toMatch(/impossible length/);
   });
 
-  test('oversize frames pass untouched and leave the context as it was', () => {
-    const { b, f } = directed(25, '1.3', [3000, 3000]);
-    pushSegment(b, f, 100, 500);
-    pushSegment(b, f, 600, 1200); // over the 1000-byte limit below
-    pushSegment(b, f, 1800, 500); // the engine sees a gap inside record 0: skips to record 1
-    pushSegment(b, f, 2300, f.stream.length - 2300 > 900 ? 900 : f.stream.length - 2300);
-    for (let a = 3200; a < f.stream.length; a += 900) pushSegment(b, f, a, Math.min(900, f.stream.length - a));
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc, { nic: { ...NIC, maxFrameBytes: 1000 } });
-    expect(check.problems).toEqual([]);
-    const v = packetVerdicts(run);
-    expect(v.slice(0, 4)).toEqual(['plain', 'decrypted', 'oversize', 'pass']);
-    expect(run.nic.counters.rx_oversize_packets).toBe(1);
-    expect(run.nic.counters.rx_tls_sync_lost).toBe(0);
-    expect(v[v.length - 1]).toBe('decrypted');
-  });
+  // 1000 bytes: a limit set below the default; 9600: the default, as the RTL builds use.
+  for (const limit of [1000, DEFAULT_RX_MAX_FRAME_BYTES]) {
+    test(`oversize frames pass untouched and leave the context as it was (limit ${limit})`, () => {
+      const { scenario: sc, run: o } = oversizeFrames(limit);
+      expect(o.nic?.maxFrameBytes).toBe(limit);
+      const { run, check } = runChecked(sc, o);
+      expect(check.problems).toEqual([]);
+      const v = packetVerdicts(run);
+      expect(v.slice(0, 4)).toEqual(['plain', 'decrypted', 'oversize', 'pass']);
+      expect(run.nic.counters.rx_oversize_packets).toBe(1);
+      expect(run.nic.counters.rx_tls_sync_lost).toBe(0);
+      expect(v[v.length - 1]).toBe('decrypted');
+    });
+  }
 
-  test('full bucket: the install fails, the flow stays in software, all its packets untouched', () => {
-    const b = createRxScenario(31);
-    const flows = [0, 1, 2].map(() => addRxFlow(b, { recordSizes: [5000, 5000], preOffload: 0 }));
-    for (const f of flows) pushInstall(b, f);
-    for (const f of flows) for (const seg of cuts(0, f.stream.length, 1400)) push(b, f, seg);
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc, { nic: { nCtx: 65536, buckets: 1, ways: 2 } });
-    expect(check.problems).toEqual([]);
-    const results = run.outputs.filter((o) => o.user.kind === RxOutKind.EVENT).map((o) => decodeRxEvent(o));
-    expect(results).toEqual(flows.map((f, i) => ({ code: 'install_result', ctxId: f.ctxId, status: i < 2 ? 'ok' : 'bucket_full' })));
-    const c = run.nic.counters;
-    expect([c.rx_tls_ctx, c.rx_tls_install_fail]).toEqual([2, 1]);
-    const v = packetVerdicts(run);
-    for (const [i, f] of flows.entries()) for (const p of flowPackets(sc, f)) expect(v[p.idx]).toBe(i < 2 ? 'decrypted' : 'plain');
-    expect(run.conns[2].offload).toBe('off');
-    expect(run.conns[2].stats.records.software).toBe(2);
-  });
+  // 1 × 2: any three tuples collide; 8 × 2: the RTL builds' table, tuples chosen to collide.
+  for (const [buckets, ways] of [[1, 2], [8, 2], [4, 3]] as const) {
+    test(`full bucket (${buckets} × ${ways}): the install fails, the flow stays in software, all its packets untouched`, () => {
+      const { scenario: sc, run: o, facts: { flows } } = fullBucket(buckets, ways);
+      expect(flows.length).toBe(ways + 1);
+      const { run, check } = runChecked(sc, o);
+      expect(run.nic.config).toMatchObject({ buckets, ways });
+      expect(check.problems).toEqual([]);
+      const results = run.outputs.filter((o) => o.user.kind === RxOutKind.EVENT).map((o) => decodeRxEvent(o));
+      expect(results).toEqual(flows.map((f, i) => ({ code: 'install_result', ctxId: f.ctxId, status: i < ways ? 'ok' : 'bucket_full' })));
+      const c = run.nic.counters;
+      expect([c.rx_tls_ctx, c.rx_tls_install_fail]).toEqual([ways, 1]);
+      const v = packetVerdicts(run);
+      for (const [i, f] of flows.entries()) for (const p of flowPackets(sc, f)) expect(v[p.idx]).toBe(i < ways ? 'decrypted' : 'plain');
+      expect(run.conns[ways].offload).toBe('off');
+      expect(run.conns[ways].stats.records.software).toBe(2);
+    });
+  }
 
   test('delete: later packets of the connection pass untouched; the kernel finishes in software', () => {
-    const { b, f } = directed(32, '1.2', [3000, 3000, 3000]);
-    const s = cuts(100, f.stream.length, 1000);
-    s.slice(0, 4).forEach((seg) => push(b, f, seg));
-    pushDelete(b, f);
-    s.slice(4).forEach((seg) => push(b, f, seg));
-    const sc = buildRxScenario(b);
-    const { run, check } = runChecked(sc);
+    const { scenario: sc, run: o, facts: { s } } = deleteMidStream();
+    const { run, check } = runChecked(sc, o);
     expect(check.problems).toEqual([]);
     expect(packetVerdicts(run)).toEqual(['plain', 'decrypted', 'decrypted', 'decrypted', 'decrypted', ...new Array(s.length - 4).fill('plain')]);
     expect(run.nic.counters.rx_tls_del).toBe(1);
@@ -526,35 +419,72 @@ describe('RX: duplicates, errors, table', () => {
     expect(run.nic.table.entries.every((e) => e === null)).toBe(true);
   });
 
-  test('install replaces: same tuple under a new id evicts the old context; reused id drops its old tuple', () => {
-    const nic = createNicRx({ nCtx: 64, buckets: 4, ways: 2 });
-    const p = createPrng(33);
-    const tuple = (port: number): FlowTuple => ({ ipVersion: 4, srcAddr: Uint8Array.of(10, 0, 0, 1), dstAddr: Uint8Array.of(10, 0, 0, 2), srcPort: 443, dstPort: port });
-    const inst = (ctxId: number, t: FlowTuple): RxFrame => rxInstallFrame({ ctxId, tuple: t, version: '1.3', key: p.bytes(16), iv: p.bytes(12), recordSeq: 0n, startTcpSn: 1000, scan: true });
-    const pkt = (t: FlowTuple) =>
-      rxPacketFrame(buildTcpPacket({
-        eth: { dst: new Uint8Array(6), src: new Uint8Array(6) },
-        ip: { version: 4, src: t.srcAddr, dst: t.dstAddr, dscpEcn: 0, id: 0, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-        tcp: { srcPort: t.srcPort, dstPort: t.dstPort, seq: 1000, ack: 0, flags: TcpFlag.ACK, window: 1, urgent: 0, options: new Uint8Array(0) },
-        payload: new Uint8Array(0),
-      }));
-    expect(nicRxStep(nic, inst(5, tuple(1))).verdict).toBe('installed');
-    expect(nicRxStep(nic, inst(9, tuple(1))).verdict).toBe('installed');
-    expect(nic.counters.rx_tls_ctx_evict).toBe(1);
-    expect(nicRxStep(nic, pkt(tuple(1))).ctxId).toBe(9);
-    expect(nicRxStep(nic, rxDeleteFrame(5)).verdict).toBe('control_error');
-    expect(nicRxStep(nic, inst(9, tuple(2))).verdict).toBe('installed'); // id 9 reused for another tuple
-    expect(nic.counters.rx_tls_ctx_evict).toBe(2);
-    expect(nicRxStep(nic, pkt(tuple(1))).verdict).toBe('plain');
-    expect(nicRxStep(nic, pkt(tuple(2))).ctxId).toBe(9);
-    // Rejected frames: id beyond N_CTX (answered bad_frame), reserved kind, resync for nobody.
-    const r = nicRxStep(nic, inst(64, tuple(3)));
-    expect(r.verdict).toBe('control_error');
-    expect(decodeRxEvent(r.out[0])).toEqual({ code: 'install_result', ctxId: 64, status: 'bad_frame' });
-    expect(nicRxStep(nic, { user: { kind: RxInKind.RESERVED2, ctxId: 0 }, data: new Uint8Array(4) }).out).toEqual([]);
-    expect(nicRxStep(nic, rxResyncFrame({ ctxId: 3, tcpSn: 0, recordSeq: 0n, hostDriven: true })).verdict).toBe('resync_skip');
-    expect([nic.counters.rx_ctrl_err, nic.counters.rx_frame_err, nic.counters.rx_tls_resync_res_skip]).toEqual([2, 1, 1]);
+  // N_CTX 64 / 4 × 2, and the RTL builds' 16 / 8 × 2.
+  for (const cfg of [{ nCtx: 64, buckets: 4, ways: 2 }, { nCtx: 16, buckets: 8, ways: 2 }]) {
+    test(`install replaces: same tuple under a new id evicts the old context; reused id drops its old tuple (N_CTX ${cfg.nCtx})`, () => {
+      const { frames, nic: nicCfg, facts: x } = installReplace(cfg);
+      const nic = createNicRx(nicCfg);
+      const step = (f: RxFrame, i: number) => {
+        expect(frames[i]).toBe(f); // the facts name the frames in order
+        return nicRxStep(nic, f);
+      };
+      expect(step(x.install5t1, 0).verdict).toBe('installed');
+      expect(step(x.install9t1, 1).verdict).toBe('installed');
+      expect(nic.counters.rx_tls_ctx_evict).toBe(1);
+      expect(step(x.packet1, 2).ctxId).toBe(9);
+      expect(step(x.delete5, 3).verdict).toBe('control_error');
+      expect(step(x.install9t2, 4).verdict).toBe('installed'); // id 9 reused for another tuple
+      expect(nic.counters.rx_tls_ctx_evict).toBe(2);
+      expect(step(x.packet1After, 5).verdict).toBe('plain');
+      expect(step(x.packet2, 6).ctxId).toBe(9);
+      // Rejected frames: id beyond N_CTX (answered bad_frame), reserved kind, resync for nobody.
+      const r = step(x.installBeyond, 7);
+      expect(r.verdict).toBe('control_error');
+      expect(decodeRxEvent(r.out[0])).toEqual({ code: 'install_result', ctxId: cfg.nCtx, status: 'bad_frame' });
+      expect(step(x.reserved, 8).out).toEqual([]);
+      expect(step(x.resyncNobody, 9).verdict).toBe('resync_skip');
+      expect(frames.length).toBe(10);
+      expect([nic.counters.rx_ctrl_err, nic.counters.rx_frame_err, nic.counters.rx_tls_resync_res_skip]).toEqual([2, 1, 1]);
+    });
+  }
+
+  test('malformed control frames are rejected and change nothing; a good install and resync after them work', () => {
+    const cfg = { nCtx: 16, buckets: 8, ways: 2 };
+    const { frames, facts } = controlErrors(cfg);
+    const nic = createNicRx(cfg);
+    const r = frames.map((f) => nicRxStep(nic, f));
+    expect(r.map((x) => x.verdict)).toEqual([...new Array(facts.rejected).fill('control_error'), 'installed', 'resync_ok']);
+    expect(nic.counters.rx_ctrl_err).toBe(facts.rejected);
+    expect(nic.counters.rx_tls_ctx).toBe(1);
   });
+});
+
+describe('RX: the directed catalogue the RTL suite replays (harness/rx-directed.ts)', () => {
+  // Sized as test/rtl-rx-engine.test.ts builds the RTL: 16 ids, 8 buckets × 2 ways, 9600-byte frames.
+  const target = { nCtx: 16, buckets: 8, ways: 2, maxFrameBytes: DEFAULT_RX_MAX_FRAME_BYTES };
+  const cases = rxDirectedCases(target);
+
+  test('every class is there once, named uniquely', () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+    expect(cases.length).toBe(2 * (3 + 4 + 1) + 10);
+  });
+
+  for (const c of cases) {
+    if (c.kind !== 'scenario') continue;
+    test(`${c.name}: clean under the oracle at the RTL's table size`, () => {
+      const nic = { ...NIC, buckets: target.buckets, ways: target.ways };
+      const { run, check } = runChecked(c.scenario, { ...c.run, nic: { ...nic, ...c.run.nic } });
+      expect(run.nic.config).toMatchObject({ buckets: 8, ways: 2 });
+      expect(run.nic.config.maxFrameBytes ?? DEFAULT_RX_MAX_FRAME_BYTES).toBe(DEFAULT_RX_MAX_FRAME_BYTES);
+      // The impossible length is the one case where the kernel rightly stops with an error.
+      if (c.name.startsWith('impossible')) {
+        expect(check.problems.length).toBeGreaterThan(0);
+        expect(check.problems.every((p) => /impossible length/.test(p))).toBe(true);
+      }
+      else expect(check.problems).toEqual([]);
+      expect(run.nic.counters.rx_tls_ctx).toBeGreaterThan(0);
+    });
+  }
 });
 
 describe('RX: seeded random scenarios with loss, reordering, duplicates, corruption', () => {
@@ -571,7 +501,7 @@ describe('RX: seeded random scenarios with loss, reordering, duplicates, corrupt
     test(`seed ${seed}: oracle, kernel plaintext, counter identities`, () => {
       const cfg: RxScenarioConfig = { ...DEFAULT_RX_SCENARIO, seed, flows: 6, bytesPerFlow: 100_000, loss: 0.04, spurious: 0.02, badChecksum: 0.01, installLag: 0.3, ...extra };
       const sc = generateRxScenario(cfg);
-      const { run, check } = runChecked(sc, { nic: { ...NIC, ...nic }, latency });
+      const { run, check } = runChecked(sc, { nic, latency });
       expect(check.problems, `seed ${seed}`).toEqual([]);
       const c = run.nic.counters;
       const v = packetVerdicts(run);
