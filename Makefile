@@ -46,6 +46,11 @@ bench-gcm:
 bench: setup
 	node bin/tlsnic.mjs bench $(BENCH_ARGS)
 
+# The RX engine throughput table (bench/rx-bench.ts, out/bench-rx/); BENCH_ARGS=--quick for a short run.
+.PHONY: bench-rx
+bench-rx: setup
+	npx tsx bench/rx-bench.ts $(BENCH_ARGS)
+
 # FPGA handoff (docs/fpga-handoff.md): build/synth/<target>/ with file list, wrapper, SDC/XDC,
 # report.md/json. `synth`: the reduced configuration (W = 128, N_CTX = 16), generic Yosys flow,
 # checks and post-synthesis netlist simulation (what npm test runs). `synth-full`: the design
