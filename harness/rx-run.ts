@@ -79,10 +79,18 @@ export function rxThroughput(frames: readonly RxFrame[], rtl: RxEngineRun): RxTh
   };
 }
 
-/** Harness self-test: with env TLSNIC_RX_CORRUPT_OUTPUT=<n>, the RTL's output frame n gets its last byte flipped before the comparison. */
+/**
+ * Harness self-test: with env TLSNIC_RX_CORRUPT_OUTPUT=<n>, the RTL's output frame n gets its last
+ * byte flipped before the comparison (no waveform is written then: the RTL did nothing wrong).
+ */
+function selfTestCorruption(): boolean {
+  const v = process.env.TLSNIC_RX_CORRUPT_OUTPUT;
+  return v !== undefined && v !== '';
+}
+
 function corruptForSelfTest(rtl: RxEngineRun): RxEngineRun {
   const v = process.env.TLSNIC_RX_CORRUPT_OUTPUT;
-  if (v === undefined || v === '') return rtl;
+  if (!selfTestCorruption() || v === undefined) return rtl;
   const n = Number(v);
   const outputs = rtl.outputs.map((o, i): RxOutRtlFrame => (i === n && o.data.length > 0 ? { ...o, data: o.data.map((b, k) => (k === o.data.length - 1 ? b ^ 0x01 : b)) } : o));
   return { ...rtl, outputs };
@@ -179,6 +187,19 @@ export async function runRxPart(o: RxPartOptions): Promise<RxPartResult> {
         : `first mismatch: ${mismatch.kind}`;
       const diff = mismatch.outputIndex !== undefined ? firstDifference(model, rtl, mismatch.outputIndex) : null;
       problems.push(`RX RTL vs golden model: ${where}${diff ? `; at ${diff}` : ''}\n  ${mismatch.message.replace(/\n/g, '\n  ')}`);
+      if (!selfTestCorruption()) {
+        // A waveform of the cycles around the first differing output (or the end).
+        const fst = join(o.out, 'rx-mismatch.fst');
+        const at = mismatch.outputIndex !== undefined ? (rtl.outputs[mismatch.outputIndex]?.firstCycle ?? rtl.cycles) : rtl.cycles;
+        const from = Math.max(0, at - 300);
+        try {
+          const traced = await buildRxEngineSim({ width: o.width, ...table, trace: true });
+          await runRxEngine(traced, frames, { seed: o.seed, gapPermille: o.gapPermille, stallPermille: o.stallPermille }, { fst: { path: fst, from, to: at + 100 } });
+          problems.push(`RX waveform of cycles ${from}..${at + 100}: ${fst}`);
+        } catch (e) {
+          problems.push(`could not write the RX waveform: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
     }
     const gbps = (bpc: number) => ((bpc * 8 * o.clockMhz) / 1000).toFixed(1);
     rtlSummary = { cycles: rtl.cycles, simSeconds: rtl.simSeconds, cyclesPerSecond: Math.round(rtl.cycles / Math.max(rtl.simSeconds, 1e-9)), throughput: tp, clockMhz: o.clockMhz, mismatch };
