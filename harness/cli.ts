@@ -44,7 +44,7 @@ Options of run (defaults in brackets):
   --stall PERMILLE          cycles with the RTL output not ready, per mille [${RUN_DEFAULTS.stallPermille}]
   --clock-mhz F             clock assumed for Gb/s figures [${RUN_DEFAULTS.clockMhz}]
   --out DIR                 write input.pcap, output.pcap (TX), rx-input.pcap, rx-output.pcap (RX),
-                            summary.json (and mismatch.fst) there [${RUN_DEFAULTS.out}]
+                            summary.json (and mismatch.fst, rx-mismatch.fst) there [${RUN_DEFAULTS.out}]
   Exit 0 when both RTL engines equal the golden model, every TX record decrypts and the RX oracle
   accepts the model's run, 1 otherwise (the first mismatch printed), 2 bad usage.
 
