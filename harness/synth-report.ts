@@ -8,7 +8,7 @@ export interface ResourceSummary {
   /** Generic flow: flip-flops, logic gates, RAM cells and RAM bits. */
   generic?: { ffs: number; gates: number; rams: number; ramBits: number; romsAsLogic: number };
   /** Xilinx flow: the usual utilization columns. */
-  xilinx?: { luts: number; ffs: number; bram36: number; ramb36: number; ramb18: number; uram: number; dsp: number; lutram: number; srl: number; carry8: number; muxf: number };
+  xilinx?: { luts: number; inv: number; ffs: number; bram36: number; ramb36: number; ramb18: number; uram: number; dsp: number; lutram: number; srl: number; carry: number; muxf: number };
 }
 
 const sum = (cells: Record<string, number>, re: RegExp) => Object.entries(cells).filter(([t]) => re.test(t)).reduce((n, [, k]) => n + k, 0);
@@ -27,6 +27,8 @@ export function summarizeResources(f: FlowResult): ResourceSummary {
   return {
     xilinx: {
       luts: sum(c, /^LUT[1-6]$/),
+      // INV cells: Vivado implements them as LUT1s (or folds them into neighbours).
+      inv: c.INV ?? 0,
       ffs: sum(c, /^FD[CPRS]E$/),
       bram36: ramb36 + ramb18 / 2,
       ramb36,
@@ -35,7 +37,8 @@ export function summarizeResources(f: FlowResult): ResourceSummary {
       dsp: sum(c, /^DSP48E2$/),
       lutram: sum(c, /^RAM(32|64|128|256|512)/),
       srl: sum(c, /^SRL/),
-      carry8: sum(c, /^CARRY8$/),
+      // Yosys 0.23 maps adders to CARRY4 even for UltraScale+ (whose slice has CARRY8).
+      carry: sum(c, /^CARRY[48]$/),
       muxf: sum(c, /^MUXF[789]$/),
     },
   };
@@ -57,11 +60,23 @@ function flowSection(f: FlowResult): string {
   }
   if (r.xilinx) {
     const x = r.xilinx;
-    L.push('| LUT | FF | BRAM (36 Kb eq.) | RAMB36E2 | RAMB18E2 | URAM288 | DSP48E2 | LUTRAM | SRL | CARRY8 | MUXF7/8 |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      `| ${x.luts} | ${x.ffs} | ${x.bram36} | ${x.ramb36} | ${x.ramb18} | ${x.uram} | ${x.dsp} | ${x.lutram} | ${x.srl} | ${x.carry8} | ${x.muxf} |`, '');
+    L.push('| LUT (LUT1–6) | INV | FF | BRAM (36 Kb eq.) | RAMB36E2 | RAMB18E2 | URAM288 | DSP48E2 | LUTRAM | SRL | CARRY4/8 | MUXF7/8 |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| ${x.luts} | ${x.inv} | ${x.ffs} | ${x.bram36} | ${x.ramb36} | ${x.ramb18} | ${x.uram} | ${x.dsp} | ${x.lutram} | ${x.srl} | ${x.carry} | ${x.muxf} |`, '');
   }
   L.push(`Longest logic path: **${f.longestPath ?? 'n/a'} levels** (flip-flops, RAMs and ports as start/end points)${f.longestPathEnds ? `, from \`${f.longestPathEnds[0]}\` to \`${f.longestPathEnds[1]}\`` : ''}.`, '');
+  if (f.flow === 'xilinx') {
+    // Per module: own cells of one instance, and the design total (times the instance count).
+    L.push('Per module (own cells of one instance; "total" = times the instance count):', '',
+      '| module | instances | LUT | FF | MUXF7/8 | CARRY | SRL | RAM cells | LUT total | FF total |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const m of [...f.modules].sort((a, b) => b.cells * (f.instances[b.name] ?? 0) - a.cells * (f.instances[a.name] ?? 0))) {
+      const n = f.instances[m.name] ?? 0;
+      const c = m.cellsByType;
+      const lut = sum(c, /^LUT[1-6]$/), ff = sum(c, /^FD[CPRS]E$/);
+      L.push(`| ${m.name} | ${n} | ${lut} | ${ff} | ${sum(c, /^MUXF[789]$/)} | ${sum(c, /^CARRY[48]$/)} | ${sum(c, /^SRL/)} | ${sum(c, /^(RAMB|URAM|RAM(32|64|128|256|512))/)} | ${lut * n} | ${ff * n} |`);
+    }
+    L.push('');
+  }
   L.push('Cells per module (own cells, one instance; instance count in the design):', '', '| module | instances | cells |', '| --- | ---: | ---: |');
   for (const m of [...f.modules].sort((a, b) => b.cells - a.cells)) L.push(`| ${m.name} | ${f.instances[m.name] ?? 0} | ${m.cells} |`);
   L.push('');
@@ -102,6 +117,7 @@ export function reportMarkdown(r: SynthReport): string {
     const s = r.resim;
     L.push('### Post-synthesis simulation (generic netlist, Verilator, tb/tb_tx_engine.cpp)', '',
       `Scenario: seed ${s.plan.seed}, ${s.plan.flows} connections x ${s.plan.bytesPerFlow} bytes, loss ${s.plan.loss}, faults ${s.plan.faults ? 'on' : 'off'}, input gaps ${s.plan.gapPermille}‰, output stalls ${s.plan.stallPermille}‰: ${s.frames} frames, ${s.packets} packets, ${s.cycles} cycles.`, '',
+      `- S-box: ${s.sboxProof.detail}; simulated file: \`${s.simulatedNetlist.split('/').pop()}\`${s.sboxProof.ok ? ' (the netlist with that proven module as a ROM, every other gate as Yosys wrote it)' : ' (the netlist as written)'}`,
       `- netlist vs golden model: ${s.netlistVsModel ?? 'equal'}`,
       `- netlist vs RTL (cycle stamps, counters): ${s.netlistVsRtl ?? 'equal'}`,
       `- RTL vs golden model: ${s.rtlVsModel ?? 'equal'}`,

@@ -3,8 +3,10 @@
 // (tb/tb_tx_engine.cpp; the netlist's top keeps the engine's port names and widths), run on a
 // seeded scenario with faults, loss, input gaps and output stalls. It must equal the golden
 // model packet for packet and counter for counter, and the RTL simulation cycle for cycle.
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildSim } from './build-sim.ts';
+import { proveSboxModule, withRomSbox, type SboxProof } from './synth-sbox.ts';
 import { compareTxRun, runTxModel } from './tx-compare.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario } from './tx-scenario.ts';
 import { buildTxEngineSim, runTxEngine, type TxEngineRun } from './tx-sim.ts';
@@ -25,6 +27,13 @@ export interface ResimResult {
   frames: number;
   packets: number;
   cycles: number;
+  /**
+   * The netlist's gate-level S-box module proven equal to the AES S-box (synth-sbox.ts); when it
+   * holds, the simulation uses the netlist with that module as a ROM, otherwise the netlist as is.
+   */
+  sboxProof: SboxProof;
+  /** The Verilog file simulated (netlist.v, or netlist-sim.v with the proven S-box as a ROM). */
+  simulatedNetlist: string;
   /** Wall time to build the netlist simulator (0 when cached). */
   buildSeconds: number;
   netlistSimSeconds: number;
@@ -61,16 +70,28 @@ export function compareRuns(a: TxEngineRun, b: TxEngineRun): string | null {
 export async function runNetlistResim(bundle: Bundle, netlist: string, plan: ResimPlan, log: (s: string) => void = () => {}): Promise<ResimResult> {
   const { W, N_CTX, MAX_FRAME } = bundle.parameters;
   const tbDefines = `-DTB_W=${W} -DTB_N_CTX=${N_CTX} -DTB_MAX_FRAME=${MAX_FRAME}`;
+  // The S-box split (synth-sbox.ts): prove the gate-level S-box, then simulate the netlist with
+  // the proven module as a ROM. The simulated file sits next to netlist.v (the cache entry), so
+  // its path and contents depend only on the netlist and the simulator build is reused.
+  const netText = readFileSync(netlist, 'utf8');
+  const sboxProof = await proveSboxModule(netText, join(bundle.dir, 'resim-sbox'));
+  log(`post-synthesis simulation: ${sboxProof.detail}`);
+  let simulated = netlist;
+  if (sboxProof.ok) {
+    simulated = join(dirname(netlist), 'netlist-sim.v');
+    const text = withRomSbox(netText);
+    if (!existsSync(simulated) || readFileSync(simulated, 'utf8') !== text) writeFileSync(simulated, text);
+  }
   const t0 = Date.now();
   // The netlist has no parameters (the wrapper fixed them), so the bench gets its TB_* defines
-  // directly. A gate-level model is hundreds of thousands of statements: compiling it at -O0/-O1
+  // directly. A gate-level model is hundreds of thousands of statements: compiling it at -O0
   // takes a fraction of the -O2 time, and the few hundred frames simulated do not need the speed.
   const netBin = await buildSim({
     name: `synth-${bundle.target.name}-w${W}`,
     top: SYNTH_TOP,
-    sources: [netlist],
+    sources: [simulated],
     cppMain: BENCH,
-    extraFlags: ['-CFLAGS', tbDefines, '-MAKEFLAGS', 'OPT_FAST=-O1 OPT_SLOW=-O0'],
+    extraFlags: ['-CFLAGS', tbDefines, '-MAKEFLAGS', 'OPT_FAST=-O0 OPT_SLOW=-O0'],
   });
   const buildSeconds = (Date.now() - t0) / 1000;
   log(`post-synthesis simulation: netlist simulator ready (${buildSeconds.toFixed(0)} s)`);
@@ -107,6 +128,8 @@ export async function runNetlistResim(bundle: Bundle, netlist: string, plan: Res
     frames: frames.length,
     packets: net.packets.length,
     cycles: net.cycles,
+    sboxProof,
+    simulatedNetlist: simulated,
     buildSeconds,
     netlistSimSeconds: net.simSeconds,
     rtlSimSeconds: rtl.simSeconds,

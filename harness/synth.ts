@@ -38,6 +38,8 @@ export interface SynthTarget {
   flows: readonly SynthFlow[];
   /** Post-synthesis simulation of the generic netlist; null skips it. */
   resim: ResimPlan | null;
+  /** Wall-time bound of one Yosys flow: a run past it is stopped and reported as failed. */
+  yosysTimeoutMinutes: number;
 }
 
 /** Yosys results by content hash (see the header). */
@@ -56,6 +58,7 @@ export const SYNTH_TARGETS: Readonly<Record<'reduced' | 'full', SynthTarget>> = 
     clockMhz: 250,
     flows: ['generic'],
     resim: { seed: 7, flows: 4, bytesPerFlow: 30_000, faults: true, loss: 0.05, gapPermille: 100, stallPermille: 200 },
+    yosysTimeoutMinutes: 30,
   },
   // The design point: 512-bit AXI-Stream (100G class at >= 200 MHz), 65,536 connections.
   full: {
@@ -66,6 +69,7 @@ export const SYNTH_TARGETS: Readonly<Record<'reduced' | 'full', SynthTarget>> = 
     clockMhz: 250,
     flows: ['xilinx'],
     resim: null,
+    yosysTimeoutMinutes: 120,
   },
 };
 
@@ -216,11 +220,18 @@ export async function runYosysFlow(bundle: Bundle, flow: SynthFlow, log: (s: str
     mkdirSync(dest, { recursive: true });
     writeFileSync(join(dest, 'script.ys'), script);
     const t0 = Date.now();
+    const timeoutMin = bundle.target.yosysTimeoutMinutes;
     const r = await execa('yosys', ['-q', '-l', `${outName}/yosys.log`, '-s', `${outName}/script.ys`], {
-      cwd: bundle.dir, reject: false, all: true, maxBuffer: 1 << 28,
+      cwd: bundle.dir, reject: false, all: true, maxBuffer: 1 << 28, timeout: timeoutMin * 60_000,
     });
     const seconds = (Date.now() - t0) / 1000;
-    writeFileSync(join(dest, 'done.json'), JSON.stringify({ exitCode: r.exitCode, seconds, output: String(r.all ?? '').slice(-20000) }, null, 2));
+    const output = String(r.all ?? '').slice(-20000);
+    if (r.timedOut) {
+      // Not cached: a slower machine or a busier hour is not a property of the design.
+      writeFileSync(join(dest, 'done.json'), JSON.stringify({ exitCode: -1, seconds, output: `ERROR: stopped after the ${timeoutMin}-minute bound (yosysTimeoutMinutes)\n${output}` }, null, 2));
+      return parseFlowResult(flow, dest, key);
+    }
+    writeFileSync(join(dest, 'done.json'), JSON.stringify({ exitCode: r.exitCode, seconds, output }, null, 2));
     mkdirSync(cacheRoot, { recursive: true });
     const tmp = `${cached}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
@@ -279,6 +290,7 @@ export async function runSynth(target: SynthTarget, opts: SynthOptions = {}): Pr
       // The cache entry's copy: its path depends only on the netlist's inputs, so the simulator
       // build (keyed by source paths and contents) is reused by every bundle of the same design.
       resim = await runNetlistResim(bundle, join(SYNTH_CACHE_DIR, generic.cacheKey, 'netlist.v'), target.resim, log);
+      checks.push({ name: 'resim-sbox-equivalence', flow: 'generic', ok: resim.sboxProof.ok, detail: resim.sboxProof.detail });
       checks.push({ name: 'resim-netlist-vs-model', flow: 'generic', ok: resim.netlistVsModel === null, detail: resim.netlistVsModel ?? `${resim.packets} packets and 16 counters equal the golden model` });
       checks.push({ name: 'resim-netlist-vs-rtl', flow: 'generic', ok: resim.netlistVsRtl === null, detail: resim.netlistVsRtl ?? 'same packets at the same cycles as the RTL simulation' });
     } else {

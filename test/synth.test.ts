@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileList, REPO_ROOT } from '../harness/build-sim.ts';
 import { checkFlow } from '../harness/synth-checks.ts';
 import { parseFlowResult } from '../harness/synth-parse.ts';
+import { aesSbox, proveSboxModule, sboxRomVerilog, withRomSbox } from '../harness/synth-sbox.ts';
 import { scanYosysSubset } from '../harness/synth-subset.ts';
 import { flowScript, runSynth, SYNTH_TARGETS, SYNTH_TOP, type Bundle, type SynthReport } from '../harness/synth.ts';
 import { TX_ENGINE_FILE_LIST } from '../harness/tx-sim.ts';
@@ -30,6 +31,7 @@ const EXPECTED_CHECKS = [
   'generic:check-clean',
   'generic:memories-inferred',
   'generic:netlist-ports',
+  'resim-sbox-equivalence',
   'resim-netlist-vs-model',
   'resim-netlist-vs-rtl',
 ];
@@ -117,6 +119,27 @@ endmodule
     expect(by('no-undriven')?.detail).toMatch(/z/);
     expect(by('no-combinational-loops')?.ok).toBe(false);
     expect(by('memories-inferred')?.ok).toBe(false);
+  });
+
+  it('the S-box proof accepts an equal S-box module and rejects one wrong entry', async () => {
+    const sbox = aesSbox();
+    // FIPS-197 figure 7 spot values; the table is computed, not copied.
+    expect([sbox[0x00], sbox[0x01], sbox[0x53], sbox[0xff]]).toEqual([0x63, 0x7c, 0xed, 0x16]);
+    expect(new Set(sbox).size).toBe(256);
+    const dir = join(REPO_ROOT, 'build', 'synth-selftest-sbox');
+    rmSync(dir, { recursive: true, force: true });
+    const netlist = (table: Uint8Array) => `module top(input [7:0] a, output [7:0] b);\n  tlsnic_aes_sbox u (.x_i(a), .y_o(b));\nendmodule\n${sboxRomVerilog('tlsnic_aes_sbox', table)}`;
+    const good = await proveSboxModule(netlist(sbox), join(dir, 'good'));
+    expect(good.ok, good.detail).toBe(true);
+    const wrong = Uint8Array.from(sbox);
+    wrong[0xa7] ^= 0x10;
+    const bad = await proveSboxModule(netlist(wrong), join(dir, 'bad'));
+    expect(bad.ok).toBe(false);
+    expect(bad.detail).toMatch(/differs/);
+    // The substitution replaces exactly that module and keeps the rest of the netlist.
+    const swapped = withRomSbox(netlist(wrong));
+    expect(swapped.startsWith('module top(')).toBe(true);
+    expect(swapped).toContain(`8'ha7: y_o = 8'h${sbox[0xa7].toString(16).padStart(2, '0')};`);
   });
 
   it('the subset scan names every construct Yosys rejects, with file and line', () => {
