@@ -133,6 +133,12 @@ module tlsnic_rx_front #(
     vbyte = ({23'b0, idx} < HW) ? v[8*idx +: 8] : 8'h0;
   endfunction
 
+  // Byte k of the IP header: the IP header starts at 14, or 18 behind an 802.1Q tag, so two
+  // fixed positions and a 2:1 mux (k is a constant) instead of a shifter over the whole view.
+  function automatic logic [7:0] ipbyte(input logic [HW*8-1:0] v, input logic vlan, input int unsigned k);
+    ipbyte = vlan ? v[8*(18+k) +: 8] : v[8*(14+k) +: 8];
+  endfunction
+
   // ---------------------------------------------------------------------------------------
   // Stage handshakes (one global enable; each stage moves when the next one takes or is empty).
   logic fa_valid_q, fk_valid_q, fb_valid_q, fp_valid_q;
@@ -161,6 +167,11 @@ module tlsnic_rx_front #(
   logic [13:0]       fa_bidx_q;
   logic [17:0]       fa_nbytes_q;
 
+  // Beat index of the next beat (saturating; a new frame starts from 0 whatever the last reached).
+  logic [13:0] in_bidx_cur, in_bidx_nx;
+  assign in_bidx_cur = in_first_q ? 14'd0 : in_bidx_q;
+  assign in_bidx_nx  = in_bidx_cur + ((in_bidx_cur == 14'h3fff) ? 14'd0 : 14'd1);
+
   logic [17:0] in_nbytes;
   assign in_nbytes = (in_first_q ? 18'd0 : in_bytes_q) +
                      (s_tlast_i ? {{(18-PB){1'b0}}, keep_count(s_tkeep_i)} : {{(18-PB){1'b0}}, BeatB});
@@ -186,11 +197,11 @@ module tlsnic_rx_front #(
         fa_data_q   <= s_tdata_i;
         fa_keep_q   <= s_tlast_i ? s_tkeep_i : '1;
         fa_user_q   <= in_first_q ? s_tuser_i : fa_user_q;
-        fa_bidx_q   <= in_first_q ? 14'd0 : in_bidx_q;
+        fa_bidx_q   <= in_bidx_cur;
         fa_nbytes_q <= (in_nbytes[17] ? 18'h1ffff : in_nbytes);
         in_first_q  <= s_tlast_i;
         in_bytes_q  <= in_nbytes[17] ? 18'h1ffff : in_nbytes;
-        in_bidx_q   <= (in_first_q ? 14'd0 : in_bidx_q) + ((in_bidx_q == 14'h3fff) ? 14'd0 : 14'd1);
+        in_bidx_q   <= in_bidx_nx;
       end else if (fk_take) begin
         fa_valid_q <= 1'b0;
       end
@@ -230,19 +241,20 @@ module tlsnic_rx_front #(
   logic [295:0] pv_key;
   logic         pv_v6;
   always_comb begin
-    logic [8:0] l3, l4;
-    l3 = {1'b0, pv_l3};
+    logic [8:0] l4;
+    logic vlan;
+    vlan = pv_l3 == 8'd18;
     l4 = {1'b0, pv_l4};
-    pv_v6 = vbyte(pv_view, l3) >> 4 == 8'd6;
+    pv_v6 = ipbyte(pv_view, vlan, 0) >> 4 == 8'd6;
     pv_key = '0;
     pv_key[7:0] = pv_v6 ? 8'd6 : 8'd4;
     for (int j = 0; j < 16; j++) begin
       if (pv_v6) begin
-        pv_key[8*(1+j) +: 8]  = vbyte(pv_view, l3 + 9'd8 + 9'(j));
-        pv_key[8*(17+j) +: 8] = vbyte(pv_view, l3 + 9'd24 + 9'(j));
+        pv_key[8*(1+j) +: 8]  = ipbyte(pv_view, vlan, 8 + j);
+        pv_key[8*(17+j) +: 8] = ipbyte(pv_view, vlan, 24 + j);
       end else if (j >= 12) begin
-        pv_key[8*(1+j) +: 8]  = vbyte(pv_view, l3 + 9'(j));
-        pv_key[8*(17+j) +: 8] = vbyte(pv_view, l3 + 9'd4 + 9'(j));
+        pv_key[8*(1+j) +: 8]  = ipbyte(pv_view, vlan, j);
+        pv_key[8*(17+j) +: 8] = ipbyte(pv_view, vlan, 4 + j);
       end
     end
     for (int j = 0; j < 4; j++) pv_key[8*(33+j) +: 8] = vbyte(pv_view, l4 + 9'(j));
@@ -378,7 +390,6 @@ module tlsnic_rx_front #(
   logic              fr_unmark_q, fr_hdrerr_q;
   logic              fr_gap_q;
   logic [15:0]       fr_lost_q, fr_rstart_q, fr_rskip_q;
-  logic              fr_loaded_q;   // the working copy holds this packet's context
 
   logic [15:0]       wk_ctx_q;
   logic              wk_has_q;
@@ -693,27 +704,29 @@ module tlsnic_rx_front #(
   logic        ip_ok, tcp_ok;
   always_comb begin
     logic [31:0] s;
-    logic [8:0]  l3, l4;
+    logic [8:0]  l4;
     logic [7:0]  ihl;
+    logic [HW*8-1:0] vw;
+    logic        vl;
     beat_sum = '0;
     for (int j = 0; j < B / 2; j++) begin
       beat_sum = beat_sum + {16'h0, fp_q.csum_mask[2*j] ? fp_q.data[16*j +: 8] : 8'h0,
                                     fp_q.csum_mask[2*j+1] ? fp_q.data[16*j+8 +: 8] : 8'h0};
     end
     csum_all = (fp_q.first ? 32'd0 : csum_q) + beat_sum;
-    l3  = {1'b0, fp_q.l3};
+    vw  = {{(HW-VW)*8{1'b0}}, fp_q.view};
+    vl  = fp_q.l3 == 8'd18;
     l4  = {1'b0, fp_q.l4};
-    ihl = vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l3);
+    ihl = ipbyte(vw, vl, 0);
     s = '0;
     for (int k = 0; k < 30; k++) begin
       if (k != 5 && 9'(2 * k) < {3'b0, ihl[3:0], 2'b0})
-        s = s + {16'h0, vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l3 + 9'(2 * k)), vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l3 + 9'(2 * k + 1))};
+        s = s + {16'h0, ipbyte(vw, vl, 2 * k), ipbyte(vw, vl, 2 * k + 1)};
     end
     s = tlsnic_rx_pkg::fold16(s);
-    ip_ok = (ihl >> 4) == 8'd6 ||
-            (~s[15:0]) == {vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l3 + 9'd10), vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l3 + 9'd11)};
+    ip_ok = (ihl >> 4) == 8'd6 || (~s[15:0]) == {ipbyte(vw, vl, 10), ipbyte(vw, vl, 11)};
     s = tlsnic_rx_pkg::fold16(csum_all + 32'd6 + {15'h0, fp_q.tcp_len}
-          + {16'h0, vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l4 + 9'd16), vbyte({{(HW-VW)*8{1'b0}}, fp_q.view}, l4 + 9'd17)});
+          + {16'h0, vbyte(vw, l4 + 9'd16), vbyte(vw, l4 + 9'd17)});
     tcp_ok = s[15:0] == 16'hffff;
   end
 
@@ -732,7 +745,8 @@ module tlsnic_rx_front #(
     c_op = cvb(fp_q.view, 0);
     c_fl = cvb(fp_q.view, 1);
     c_ctx_ok = {16'b0, fr_uctx} < 32'(N_CTX);
-    c_err = (c_op != tlsnic_rx_pkg::OpInstall && c_op != tlsnic_rx_pkg::OpDelete && c_op != tlsnic_rx_pkg::OpResync)
+    c_err = fp_q.nbytes == 18'd0   // a frame of one beat with tkeep = 0
+         || (c_op != tlsnic_rx_pkg::OpInstall && c_op != tlsnic_rx_pkg::OpDelete && c_op != tlsnic_rx_pkg::OpResync)
          || (c_op == tlsnic_rx_pkg::OpInstall && (fp_q.nbytes < 18'd96 || c_fl[7:4] != 4'd0))
          || (c_op == tlsnic_rx_pkg::OpResync && (fp_q.nbytes < 18'd16 || c_fl[7:1] != 7'd0))
          || !c_ctx_ok
@@ -992,7 +1006,6 @@ module tlsnic_rx_front #(
       fr_lost_q    <= '0;
       fr_rstart_q  <= '0;
       fr_rskip_q   <= '0;
-      fr_loaded_q  <= 1'b0;
       wk_q         <= '0;
       snap_q       <= '0;
       wk_ctx_q     <= '0;
@@ -1031,7 +1044,6 @@ module tlsnic_rx_front #(
           fr_cid_q     <= fp_cid_q;
           fr_gap_q     <= d_gap;
           if (dec_val == DecWalk) begin
-            fr_loaded_q <= 1'b1;
             snap_q      <= ld_st;
             wk_ctx_q    <= fp_cid_q;
             wk_has_q    <= 1'b1;
@@ -1053,8 +1065,7 @@ module tlsnic_rx_front #(
           fr_lost_q    <= '0;
           fr_rstart_q  <= '0;
           fr_rskip_q   <= '0;
-          fr_loaded_q  <= 1'b0;
-          if (loads) wk_q <= commit ? fin_st : ((dec_now) ? ld_st : snap_q);
+              if (loads) wk_q <= commit ? fin_st : ((dec_now) ? ld_st : snap_q);
         end
       end
 
@@ -1250,7 +1261,7 @@ module tlsnic_rx_front #(
 
   logic unused;
   assign unused = ^{pv_view[HW*8-1:VW*8], fp_q.is_ip, fp_q.l3, end_a, fk_crc[31:BKW], c_crc[31:BKW],
-                    fr_loaded_q, s_tuser_i[2], fk_q.first, fp_q.key, b_x_q, x_st};
+                    s_tuser_i[2], fk_q.first, fp_q.key, b_x_q[15:CW], x_st};
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < NC) ? cnt_q[cnt_sel_i] : 64'd0;
 

@@ -139,6 +139,11 @@ module tlsnic_tx_front #(
     keep_count = c;
   endfunction
 
+  // Beat index of the next beat (saturating; a new frame starts from 0 whatever the last reached).
+  logic [13:0] in_bidx_cur, in_bidx_nx;
+  assign in_bidx_cur = in_first_q ? 14'd0 : in_bidx_q;
+  assign in_bidx_nx  = in_bidx_cur + ((in_bidx_cur == 14'h3fff) ? 14'd0 : 14'd1);
+
   logic [17:0] in_nbytes;
   assign in_nbytes = (in_first_q ? 18'd0 : in_bytes_q) +
                      (s_tlast_i ? {{(18-PB){1'b0}}, keep_count(s_tkeep_i)} : {{(18-PB){1'b0}}, BeatB});
@@ -164,11 +169,11 @@ module tlsnic_tx_front #(
         fa_data_q   <= s_tdata_i;
         fa_keep_q   <= s_tlast_i ? s_tkeep_i : '1;
         fa_user_q   <= in_first_q ? s_tuser_i : fa_user_q;
-        fa_bidx_q   <= in_first_q ? 14'd0 : in_bidx_q;
+        fa_bidx_q   <= in_bidx_cur;
         fa_nbytes_q <= (in_nbytes[17] ? 18'h1ffff : in_nbytes);
         in_first_q  <= s_tlast_i;
         in_bytes_q  <= in_nbytes[17] ? 18'h1ffff : in_nbytes;
-        in_bidx_q   <= (in_first_q ? 14'd0 : in_bidx_q) + ((in_bidx_q == 14'h3fff) ? 14'd0 : 14'd1);
+        in_bidx_q   <= in_bidx_nx;
       end else if (fp_take) begin
         fa_valid_q <= 1'b0;
       end
