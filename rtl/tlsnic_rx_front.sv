@@ -148,8 +148,6 @@ module tlsnic_rx_front #(
   // A control frame in the pipeline blocks the next frame (see header).
   logic ctl_inflight_q;
   logic in_first_q;
-  logic [17:0] in_bytes_q;
-  logic [13:0] in_bidx_q;
   logic in_block;
   assign in_block   = in_first_q && ctl_inflight_q;
   assign fa_take    = en_i && !init_q && s_tvalid_i && !in_block && (!fa_valid_q || fk_take);
@@ -167,47 +165,6 @@ module tlsnic_rx_front #(
   logic [13:0]       fa_bidx_q;
   logic [17:0]       fa_nbytes_q;
 
-  // Beat index of the next beat (saturating; a new frame starts from 0 whatever the last reached).
-  logic [13:0] in_bidx_cur, in_bidx_nx;
-  assign in_bidx_cur = in_first_q ? 14'd0 : in_bidx_q;
-  assign in_bidx_nx  = in_bidx_cur + ((in_bidx_cur == 14'h3fff) ? 14'd0 : 14'd1);
-
-  logic [17:0] in_nbytes;
-  assign in_nbytes = (in_first_q ? 18'd0 : in_bytes_q) +
-                     (s_tlast_i ? {{(18-PB){1'b0}}, keep_count(s_tkeep_i)} : {{(18-PB){1'b0}}, BeatB});
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      fa_valid_q  <= 1'b0;
-      in_first_q  <= 1'b1;
-      in_bytes_q  <= '0;
-      in_bidx_q   <= '0;
-      fa_first_q  <= 1'b0;
-      fa_last_q   <= 1'b0;
-      fa_data_q   <= '0;
-      fa_keep_q   <= '0;
-      fa_user_q   <= '0;
-      fa_bidx_q   <= '0;
-      fa_nbytes_q <= '0;
-    end else begin
-      if (fa_take) begin
-        fa_valid_q  <= 1'b1;
-        fa_first_q  <= in_first_q;
-        fa_last_q   <= s_tlast_i;
-        fa_data_q   <= s_tdata_i;
-        fa_keep_q   <= s_tlast_i ? s_tkeep_i : '1;
-        fa_user_q   <= in_first_q ? s_tuser_i : fa_user_q;
-        fa_bidx_q   <= in_bidx_cur;
-        fa_nbytes_q <= (in_nbytes[17] ? 18'h1ffff : in_nbytes);
-        in_first_q  <= s_tlast_i;
-        in_bytes_q  <= in_nbytes[17] ? 18'h1ffff : in_nbytes;
-        in_bidx_q   <= in_bidx_nx;
-      end else if (fk_take) begin
-        fa_valid_q <= 1'b0;
-      end
-    end
-  end
-
   logic [HW*8-1:0] pv_view;
   logic            pv_hdr_known, pv_is_ip, pv_malformed;
   logic [7:0]      pv_l3, pv_l4;
@@ -216,24 +173,31 @@ module tlsnic_rx_front #(
   logic [31:0]     pv_seq;
   logic [B-1:0]    pv_csum_mask;
 
-  tlsnic_pkt_parse #(.W(W)) u_parse (
+  tlsnic_frame_in #(.W(W)) u_in (
     .clk_i, .rst_ni,
-    .beat_i     (fa_data_q),
-    .bidx_i     (fa_bidx_q),
-    .first_i    (fa_first_q),
-    .adv_i      (fk_take),
-    .nbytes_i   (fa_nbytes_q),
-    .view_o     (pv_view),
-    .hdr_known_o(pv_hdr_known),
-    .is_ip_o    (pv_is_ip),
-    .l3_o       (pv_l3),
-    .l4_o       (pv_l4),
-    .pay_off_o  (pv_pay_off),
-    .ip_end_o   (pv_ip_end),
-    .seq_o      (pv_seq),
-    .csum_mask_o(pv_csum_mask),
-    .tcp_len_o  (pv_tcp_len),
-    .malformed_o(pv_malformed)
+    .s_tdata_i, .s_tkeep_i, .s_tlast_i, .s_tuser_i,
+    .take_i        (fa_take),
+    .leave_i       (fk_take),
+    .in_first_o    (in_first_q),
+    .fa_valid_o    (fa_valid_q),
+    .fa_first_o    (fa_first_q),
+    .fa_last_o     (fa_last_q),
+    .fa_data_o     (fa_data_q),
+    .fa_keep_o     (fa_keep_q),
+    .fa_user_o     (fa_user_q),
+    .fa_bidx_o     (fa_bidx_q),
+    .fa_nbytes_o   (fa_nbytes_q),
+    .pv_view_o     (pv_view),
+    .pv_hdr_known_o(pv_hdr_known),
+    .pv_is_ip_o    (pv_is_ip),
+    .pv_l3_o       (pv_l3),
+    .pv_l4_o       (pv_l4),
+    .pv_pay_off_o  (pv_pay_off),
+    .pv_ip_end_o   (pv_ip_end),
+    .pv_seq_o      (pv_seq),
+    .pv_csum_mask_o(pv_csum_mask),
+    .pv_tcp_len_o  (pv_tcp_len),
+    .pv_malformed_o(pv_malformed)
   );
 
   // Flow key of the packet (models/flow-hash.ts): version, source and destination address
