@@ -54,8 +54,8 @@ bench-rx: setup
 # FPGA handoff (docs/fpga-handoff.md): build/synth/<target>/ with file list, wrapper, SDC/XDC,
 # report.md/json. `synth`: the reduced configuration (W = 128, N_CTX = 16), generic Yosys flow,
 # checks and post-synthesis netlist simulation (what npm test runs). `synth-full`: the design
-# point (W = 512, N_CTX = 65,536) through synth_xilinx for UltraScale+; long (an hour or more)
-# and memory-hungry, opt-in.
+# point (W = 512, N_CTX = 65,536) through synth_xilinx for UltraScale+ (abc -fast LUT mapping);
+# opt-in, about 20 minutes and 7 GB on a 2-core machine, stopped after 120 minutes.
 synth: setup
 	node bin/tlsnic.mjs synth --target reduced
 
