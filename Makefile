@@ -62,5 +62,11 @@ synth: setup
 synth-full: setup
 	node bin/tlsnic.mjs synth --target full
 
+# The RX engine through the same generic Yosys flow with its checks (no netlist re-simulation):
+# build/synth/rx-w<W>/; W, N_CTX, BUCKETS, WAYS from the environment (default 128/16/8/2).
+.PHONY: synth-rx
+synth-rx: setup
+	scripts/synth-rx.sh
+
 clean:
 	rm -rf build out

@@ -3,7 +3,9 @@
 // stimulus is the exact frame sequence a closed-loop model run consumed (run.inputs, kernel
 // resync answers included), replayed into the RTL and into a fresh model with the same config.
 // Context ids are renumbered densely so the builds can use a 16-entry context table.
+import { execa } from 'execa';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { readFileList, REPO_ROOT } from '../harness/build-sim.ts';
 import { compactCtxIds, compareRxRun, runRxModel, rxThroughput } from '../harness/rx-compare.ts';
 import {
   addRxFlow, buildRxScenario, createRxScenario, DEFAULT_RX_SCENARIO, generateRxScenario, pushInstall, pushSegment, pushSegments,
@@ -194,6 +196,14 @@ describe.each(WIDTHS)('RX engine RTL W=%i: throughput and directed classes', (w)
     }
   }, 300_000);
 });
+
+test('Yosys 0.23 takes the RX top: its SystemVerilog subset, hierarchy, processes without latches, check -assert (full flow: make synth-rx)', async () => {
+  const files = readFileList('rtl/tlsnic_rx_engine.f');
+  const script = `read_verilog -sv ${files.join(' ')}; hierarchy -check -top tlsnic_rx_engine; proc; ` +
+    'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr; check -assert';
+  const r = await execa('yosys', ['-q', '-p', script], { cwd: REPO_ROOT, reject: false, all: true, maxBuffer: 1 << 28 });
+  expect(r.exitCode, String(r.all ?? '').slice(-2000)).toBe(0);
+}, 300_000);
 
 test('the comparison catches a single wrong byte, a lost mark and a counter', async () => {
   const frames = scenarioInputs({ ...IN_ORDER, seed: 31, flows: 1, bytesPerFlow: 3_000 }, 0);
