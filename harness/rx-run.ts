@@ -14,28 +14,15 @@ import { writePcap } from '../models/pcap.ts';
 import { RxInKind, RxOutKind, type RxFrame } from '../models/rx-frames.ts';
 import { seqAdd } from '../models/tcp-seq.ts';
 import { progress } from './progress.ts';
+import type { RunOptions } from './run-command.ts';
 import { checkRxRun } from './rx-check.ts';
 import { compactCtxIds, compareRxRun, runRxModel, type RxModelRun } from './rx-compare.ts';
 import { generateRunRxScenario, rxRunFlowCount, rxRunTable, type DirectedRxClass } from './rx-run-scenario.ts';
 import { runRxScenario, type RxRun, type RxScenario } from './rx-scenario.ts';
 import { buildRxEngineSim, runRxEngine, type RxEngineRun, type RxOutRtlFrame, type RxWidth } from './rx-sim.ts';
 
-export interface RxPartOptions {
-  seed: number;
-  /** Random connections; two directed ones come on top. */
-  flows: number;
-  bytesPerFlow: number;
-  loss: number;
-  recordSizes: readonly number[];
-  mss: number;
-  faults: boolean;
-  out: string;
-  width: RxWidth;
-  engine: 'rtl' | 'model';
-  gapPermille: number;
-  stallPermille: number;
-  clockMhz: number;
-}
+/** The run's options as the RX part reads them (flows and bytes per flow are the RX ones). */
+export type RxPartOptions = Omit<RunOptions, 'direction' | 'rxFlows' | 'rxBytesPerFlow'>;
 
 /** Kernel answers reach the engine 0..RX_KERNEL_LATENCY wire packets after the output that caused them. */
 export const RX_KERNEL_LATENCY = 3;

@@ -387,10 +387,10 @@ module tlsnic_rx_front #(
     dec_now  = fp_valid_q && fr_kind == tlsnic_rx_pkg::KindPacket && !fr_decided_q && fp_q.hdr_known;
     d_len    = (fp_q.ip_end > {8'b0, fp_q.pay_off}) ? fp_q.ip_end - {8'b0, fp_q.pay_off} : 17'd0;
     d_end    = fp_q.seq + {15'b0, d_len};
-    d_skip32 = tlsnic_rx_pkg::seq_lt(fp_q.seq, ld_st.exp_sn) ? ld_st.exp_sn - fp_q.seq : 32'd0;
+    d_skip32 = tlsnic_tx_pkg::seq_lt(fp_q.seq, ld_st.exp_sn) ? ld_st.exp_sn - fp_q.seq : 32'd0;
     if (!fp_hit_q || !ld_st.valid) dec_val = DecPlain;
     else if (d_len == 17'd0) dec_val = DecNoPay;
-    else if (tlsnic_rx_pkg::seq_leq(d_end, ld_st.exp_sn)) dec_val = DecOld;
+    else if (tlsnic_tx_pkg::seq_leq(d_end, ld_st.exp_sn)) dec_val = DecOld;
     else dec_val = DecWalk;
     d_gap    = dec_val == DecWalk && d_skip32 == 32'd0 && fp_q.seq != ld_st.exp_sn;
     dec_cur  = dec_now ? dec_val : fr_dec_q;
@@ -419,15 +419,15 @@ module tlsnic_rx_front #(
       case (st.mode)
         tlsnic_rx_pkg::ModeSync: begin
           e = st.exp_sn - {17'b0, st.off} + {17'b0, st.rlen};
-          if (st.rlen != 15'd0 && tlsnic_rx_pkg::seq_leq(fp_q.seq, e)) begin
+          if (st.rlen != 15'd0 && tlsnic_tx_pkg::seq_leq(fp_q.seq, e)) begin
             gst.mode      = tlsnic_rx_pkg::ModeSkip;
             gst.rec_end   = e;
             gst.next_rseq = st.rseq + 64'd1;
           end else lose = 1'b1;
         end
-        tlsnic_rx_pkg::ModeSkip: if (!tlsnic_rx_pkg::seq_leq(fp_q.seq, st.rec_end)) lose = 1'b1;
+        tlsnic_rx_pkg::ModeSkip: if (!tlsnic_tx_pkg::seq_leq(fp_q.seq, st.rec_end)) lose = 1'b1;
         tlsnic_rx_pkg::ModeLock: begin
-          if (tlsnic_rx_pkg::seq_leq(fp_q.seq, st.rec_end)) gst.hist_len = 3'd0;
+          if (tlsnic_tx_pkg::seq_leq(fp_q.seq, st.rec_end)) gst.hist_len = 3'd0;
           else lose = 1'b1;
         end
         tlsnic_rx_pkg::ModeScan: gst.hist_len = 3'd0;
@@ -468,14 +468,14 @@ module tlsnic_rx_front #(
     // scan_from): the item starts in the new mode.
     ist = gst;
     if (wk_on) begin
-      if (gst.mode == tlsnic_rx_pkg::ModeSkip && tlsnic_rx_pkg::seq_leq(gst.rec_end, pos0)) begin
+      if (gst.mode == tlsnic_rx_pkg::ModeSkip && tlsnic_tx_pkg::seq_leq(gst.rec_end, pos0)) begin
         ist.mode = tlsnic_rx_pkg::ModeSync;
         ist.off  = '0;
         ist.rlen = '0;
         ist.hdr  = '0;
         ist.rseq = gst.next_rseq;
       end
-      if (gst.mode == tlsnic_rx_pkg::ModeWait && gst.scan && tlsnic_rx_pkg::seq_leq(gst.scan_from, pos0)) begin
+      if (gst.mode == tlsnic_rx_pkg::ModeWait && gst.scan && tlsnic_tx_pkg::seq_leq(gst.scan_from, pos0)) begin
         ist.mode     = tlsnic_rx_pkg::ModeScan;
         ist.hist_len = 3'd0;
       end
@@ -666,17 +666,13 @@ module tlsnic_rx_front #(
   // Checksums (rule 4), final on the last beat.
   logic [31:0] beat_sum, csum_all;
   logic        ip_ok, tcp_ok;
+  tlsnic_csum_beat #(.W(W)) u_csum (.data_i(fp_q.data), .mask_i(fp_q.csum_mask), .sum_o(beat_sum));
   always_comb begin
     logic [31:0] s;
     logic [8:0]  l4;
     logic [7:0]  ihl;
     logic [HW*8-1:0] vw;
     logic        vl;
-    beat_sum = '0;
-    for (int j = 0; j < B / 2; j++) begin
-      beat_sum = beat_sum + {16'h0, fp_q.csum_mask[2*j] ? fp_q.data[16*j +: 8] : 8'h0,
-                                    fp_q.csum_mask[2*j+1] ? fp_q.data[16*j+8 +: 8] : 8'h0};
-    end
     csum_all = (fp_q.first ? 32'd0 : csum_q) + beat_sum;
     vw  = {{(HW-VW)*8{1'b0}}, fp_q.view};
     vl  = fp_q.l3 == 8'd18;
@@ -687,9 +683,9 @@ module tlsnic_rx_front #(
       if (k != 5 && 9'(2 * k) < {3'b0, ihl[3:0], 2'b0})
         s = s + {16'h0, ipbyte(vw, vl, 2 * k), ipbyte(vw, vl, 2 * k + 1)};
     end
-    s = tlsnic_rx_pkg::fold16(s);
+    s = tlsnic_tx_pkg::fold16(s);
     ip_ok = (ihl >> 4) == 8'd6 || (~s[15:0]) == {ipbyte(vw, vl, 10), ipbyte(vw, vl, 11)};
-    s = tlsnic_rx_pkg::fold16(csum_all + 32'd6 + {15'h0, fp_q.tcp_len}
+    s = tlsnic_tx_pkg::fold16(csum_all + 32'd6 + {15'h0, fp_q.tcp_len}
           + {16'h0, vbyte(vw, l4 + 9'd16), vbyte(vw, l4 + 9'd17)});
     tcp_ok = s[15:0] == 16'hffff;
   end
@@ -774,7 +770,7 @@ module tlsnic_rx_front #(
             end
           end
         end
-      end else if (!tlsnic_rx_pkg::seq_lt(c_sn, ld_st.exp_sn)) begin
+      end else if (!tlsnic_tx_pkg::seq_lt(c_sn, ld_st.exp_sn)) begin
         c_res_ok = 1'b1;
         if (ld_st.mode == tlsnic_rx_pkg::ModeLock) begin
           c_res_rskip = 1'b1;
@@ -830,9 +826,9 @@ module tlsnic_rx_front #(
     c_ins.slot = 20'({c_bucket, cs_way_q});
   end
 
-  logic [15:0] b_x_q;   // the evicted context (CsEvict)
+  logic [CW-1:0] b_x_q;   // the evicted context (CsEvict)
   always_ff @(posedge clk_i) begin
-    if (c_last && en_i && cs_q == CsBucket) b_x_q <= b_x;
+    if (c_last && en_i && cs_q == CsBucket) b_x_q <= b_x[CW-1:0];
   end
 
   tlsnic_rx_pkg::rctx_t x_st;   // the evicted context's state (CsEvict)
@@ -1116,7 +1112,7 @@ module tlsnic_rx_front #(
             CsBucket: ct_we = !b_hit && !b_free;  // bucket full: the id stays uninstalled
             CsEvict: begin                        // step 2: the context holding the tuple goes
               ct_we = 1'b1;
-              ct_wa = b_x_q[CW-1:0];
+              ct_wa = b_x_q;
             end
             default: begin                        // steps 3, 4: entry and context written
               ct_we   = 1'b1;
@@ -1225,7 +1221,7 @@ module tlsnic_rx_front #(
 
   logic unused;
   assign unused = ^{pv_view[HW*8-1:VW*8], fp_q.is_ip, fp_q.l3, end_a, fk_crc[31:BKW], c_crc[31:BKW],
-                    s_tuser_i[2], fk_q.first, fp_q.key, b_x_q[15:CW], x_st};
+                    s_tuser_i[2], fk_q.first, fp_q.key, b_x, x_st};
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < NC) ? cnt_q[cnt_sel_i] : 64'd0;
 

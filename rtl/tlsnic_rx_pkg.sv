@@ -78,13 +78,7 @@ package tlsnic_rx_pkg;
     logic [16:0] len;        // TCP payload length
   } rx_user_t;
 
-  function automatic logic seq_lt(input logic [31:0] a, input logic [31:0] b);
-    seq_lt = (a - b) > 32'h7fff_ffff;
-  endfunction
-
-  function automatic logic seq_leq(input logic [31:0] a, input logic [31:0] b);
-    seq_leq = seq_lt(a, b) || (a == b);
-  endfunction
+  // TCP sequence comparisons: tlsnic_tx_pkg::seq_lt / seq_leq (shared).
 
   // The header pattern (headerPlausible): h0..h4 the five candidate header bytes.
   function automatic logic plausible(input logic ver13, input logic [7:0] h0, input logic [7:0] h1,
@@ -107,12 +101,6 @@ package tlsnic_rx_pkg;
       for (int j = 0; j < 8; j++) c = c[0] ? ((c >> 1) ^ 32'hedb8_8320) : (c >> 1);
     end
     crc32_key = ~c;
-  endfunction
-
-  function automatic logic [31:0] fold16(input logic [31:0] s);
-    logic [31:0] t;
-    t = {16'h0, s[15:0]} + {16'h0, s[31:16]};
-    fold16 = {16'h0, t[15:0]} + {16'h0, t[31:16]};
   endfunction
 
 endpackage

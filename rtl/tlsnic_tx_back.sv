@@ -388,18 +388,12 @@ module tlsnic_tx_back #(
   always_comb begin
     own    = byte_range(b0_s_q, b0_e_q);
     merged = (asm_q & ~own) | (out & own);
-    beat_sum = 32'd0;
-    for (int k = 0; k < B / 2; k++) begin
-      logic [7:0] hi, lo;
-      hi = b0_csum_mask_q[2*k]     ? merged[16*k +: 8]     : 8'h0;
-      lo = b0_csum_mask_q[2*k + 1] ? merged[16*k + 8 +: 8] : 8'h0;
-      beat_sum = beat_sum + {16'h0, hi, lo};
-    end
-    sum_all = csum_acc_q + beat_sum + {15'h0, b0_csum_const_q};
-    sum_all = {16'h0, sum_all[15:0]} + {16'h0, sum_all[31:16]};
-    sum_all = {16'h0, sum_all[15:0]} + {16'h0, sum_all[31:16]};
+    sum_all = tlsnic_tx_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b0_csum_const_q});
     folded  = ~sum_all[15:0];
   end
+  tlsnic_csum_beat #(.W(W)) u_csum (.data_i(merged), .mask_i(b0_csum_mask_q), .sum_o(beat_sum));
+  logic unused_fold;   // a folded sum's upper half is zero
+  assign unused_fold = ^sum_all[31:16];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -7,6 +7,7 @@ rtl/tlsnic_aes_round.sv
 rtl/tlsnic_aes_pipe.sv
 rtl/tlsnic_pkt_parse.sv
 rtl/tlsnic_frame_in.sv
+rtl/tlsnic_csum_beat.sv
 rtl/tlsnic_rec_track.sv
 rtl/tlsnic_tx_front.sv
 rtl/tlsnic_tx_back.sv

@@ -71,6 +71,13 @@ package tlsnic_tx_pkg;
     seq_leq = seq_lt(a, b) || (a == b);
   endfunction
 
+  // One's-complement fold of a 32-bit running sum to 16 bits (in [15:0]).
+  function automatic logic [31:0] fold16(input logic [31:0] s);
+    logic [31:0] t;
+    t = {16'h0, s[15:0]} + {16'h0, s[31:16]};
+    fold16 = {16'h0, t[15:0]} + {16'h0, t[31:16]};
+  endfunction
+
   function automatic logic seq_lt(input logic [31:0] a, input logic [31:0] b);
     seq_lt = (a - b) > 32'h7fff_ffff;
   endfunction
