@@ -8,10 +8,10 @@ import { concatBytes } from '../models/bytes.ts';
 import { createFramerState, frameNext, type TlsRecord } from '../models/framer.ts';
 import { buildTcpPacket, flowKey, TcpFlag, type EthernetHeader, type Ipv4Header, type Ipv6Header } from '../models/packet.ts';
 import { createPrng, type Prng } from '../models/prng.ts';
-import { ackUpTo, appendRecord, createRecordList } from '../models/record-list.ts';
+import { appendRecord, createRecordList } from '../models/record-list.ts';
 import { seqAdd } from '../models/tcp-seq.ts';
 import type { TlsCryptoInfo, TlsVersion } from '../models/tls-record.ts';
-import { driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
+import { driverTxAck, driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
 import { deleteFrame, FrameKind, installFrame, packetFrame, resyncFrame, type TxFrame } from '../models/tx-frames.ts';
 
 export interface TxScenarioConfig {
@@ -219,7 +219,7 @@ function flowStep(g: FlowGen, cfg: TxScenarioConfig, p: Prng): TxFrame[] {
   // Cumulative ACK up to the oldest loss (or everything sent), lagging a little.
   if (g.conn && p.chance(0.2)) {
     const acked = g.lost.length ? Math.min(...g.lost.map((l) => l.off)) : g.next;
-    ackUpTo(g.conn.records, seqAdd(g.spec.isn, Math.max(0, acked - p.int(0, 3000))));
+    driverTxAck(g.conn, seqAdd(g.spec.isn, Math.max(0, acked - p.int(0, 3000))));
   }
   if (g.conn && p.chance(0.02)) out.push(packetFrame(segmentFrame(g, p, g.next, 0, TcpFlag.ACK), true, g.spec.ctxId));
   return out;

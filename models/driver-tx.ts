@@ -6,9 +6,19 @@
 // number, explicit nonce, and the record bytes before the segment's first byte.
 // Segments whose record is gone (acknowledged and freed) go out without a load, and the engine
 // drops them (tx_tls_drop_no_sync_data) — never sends them wrong.
+//
+// Data before start_offload_tcp_sn (the handshake flight) is found the way the kernel finds it:
+// through a start marker that lives at the head of the record list until TCP acknowledges
+// start_offload_tcp_sn (tls_record_is_start_marker). Only while the marker lives is a segment
+// compared with start_offload_tcp_sn at all, so the 2^31-byte window of that modular compare is
+// never stretched (the marker dies within one TCP window of the start). A segment entirely
+// before the start goes to the engine with the offload bit while the engine has not started
+// (it skips it itself and counts tx_tls_skip_no_sync_data), and with the offload bit clear once
+// it has (the engine no longer compares with the start, so the driver marks the frame itself and
+// counts the skip in its own statistics).
 import type { RecordList } from './record-list.ts';
-import { findRecord } from './record-list.ts';
-import { seqAdd, seqLeq, seqLt } from './tcp-seq.ts';
+import { ackUpTo, findRecord } from './record-list.ts';
+import { seqAdd, seqGeq, seqLeq, seqLt } from './tcp-seq.ts';
 import type { TlsVersion } from './tls-record.ts';
 import { TLS_HEADER_LEN } from './tls-record.ts';
 import { installFrame, packetFrame, resyncFrame, type TxContextInstall, type TxFrame } from './tx-frames.ts';
@@ -22,6 +32,15 @@ export interface DriverTxConnection {
   expectedSeq: number;
   /** The socket's records in flight (shared with the host model that frames them). */
   records: RecordList;
+  /** The start marker is still in the record list (start_offload_tcp_sn not yet acknowledged). */
+  startMarker: boolean;
+  /**
+   * The driver has posted a frame that moves the engine past the offload start (an in-order
+   * segment or a resync load). Until then the engine itself skips pre-start data.
+   */
+  started: boolean;
+  /** Pre-start segments the driver sent unencrypted itself (the kernel's tx_tls_skip_no_sync_data, driver side). */
+  skipNoSyncData: number;
 }
 
 /** `tls_dev_add`: the install frame and the driver's state for the socket. */
@@ -33,9 +52,32 @@ export function driverTxAdd(install: TxContextInstall, records: RecordList): { c
       startOffloadTcpSn: install.startOffloadTcpSn,
       expectedSeq: install.startOffloadTcpSn,
       records,
+      startMarker: true,
+      started: false,
+      skipNoSyncData: 0,
     },
     frame: installFrame(install),
   };
+}
+
+/**
+ * A cumulative ACK up to `ackSeq`: frees acknowledged records, and the start marker once the
+ * acknowledgement reaches start_offload_tcp_sn (compared while the marker lives, i.e. within a
+ * TCP window of the start).
+ */
+export function driverTxAck(conn: DriverTxConnection, ackSeq: number): void {
+  ackUpTo(conn.records, ackSeq);
+  if (conn.startMarker && seqGeq(ackSeq, conn.startOffloadTcpSn)) conn.startMarker = false;
+}
+
+/**
+ * The state of a connection that has already sent `bytes` past its offload start, all of it
+ * acknowledged (the start marker freed), with the engine's context not yet moved: the next
+ * segment makes the driver post a resync load at that offset. Used by long-stream proofs.
+ */
+export function driverTxAssumeSent(conn: DriverTxConnection, bytes: number): void {
+  if (bytes <= 0) return;
+  conn.startMarker = false;
 }
 
 /**
@@ -45,17 +87,30 @@ export function driverTxAdd(install: TxContextInstall, records: RecordList): { c
 export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq: number, payloadLength: number): TxFrame[] {
   const packet = packetFrame(frame, true, conn.ctxId);
   const end = seqAdd(seq, payloadLength);
-  if (payloadLength === 0 || seqLeq(end, conn.startOffloadTcpSn)) return [packet];
-  const start = seqLt(seq, conn.startOffloadTcpSn) ? conn.startOffloadTcpSn : seq;
+  if (payloadLength === 0) return [packet];
+  const S = conn.startOffloadTcpSn;
+  if (conn.startMarker && seqLeq(end, S)) {
+    if (!conn.started) return [packet];
+    conn.skipNoSyncData++;
+    return [packetFrame(frame, false)];
+  }
+  // A segment straddling the start is only encryptable while the engine has not started (it
+  // leaves the bytes before the start untouched); afterwards the engine drops it. The kernel
+  // never builds one (skbs of different `decrypted` state are not collapsed).
+  const straddles = conn.startMarker && seqLt(seq, S);
+  const start = straddles ? S : seq;
   if (start === conn.expectedSeq) {
     conn.expectedSeq = end;
+    conn.started = true;
     return [packet];
   }
+  if (straddles) return [packet];
   const found = findRecord(conn.records, start);
   if (!found) return [packet];
   const { record, offset } = found;
   const nonce = conn.version === '1.2' ? record.bytes.slice(TLS_HEADER_LEN, TLS_HEADER_LEN + 8) : new Uint8Array(8);
   conn.expectedSeq = end;
+  conn.started = true;
   return [
     resyncFrame({
       ctxId: conn.ctxId,

@@ -3,21 +3,32 @@
 // stream frame by frame (models/tx-frames.ts) and returns, per frame, the packet it sends or
 // nothing. The RTL must produce the same packets, in the same order, and the same counters.
 //
-// Per packet with the offload bit set (effective start = max(seq, start_offload_tcp_sn)):
+// Per packet with the offload bit set (effective start = max(seq, start_offload_tcp_sn) while the
+// context has not started, else seq):
 //   context id not installed / ≥ N_CTX    → drop, tx_tls_drop_no_ctx
 //   headers unparsable                    → drop, tx_tls_drop_malformed
 //   no TCP payload (pure ACK, SYN, FIN)   → send untouched, no state change
-//   payload entirely before start_sn      → send untouched, tx_tls_skip_no_sync_data, tx_tls_ooo
+//   not started, payload entirely before
+//   start_sn                              → send untouched, tx_tls_skip_no_sync_data, tx_tls_ooo
 //   effective start = expected, in sync   → encrypt, write tags, fix the TCP checksum, send;
-//                                           bytes before start_sn (a straddling packet) untouched
+//                                           bytes before start_sn (a straddling packet, only
+//                                           before the context started) untouched
 //   otherwise                             → drop, tx_tls_ooo and tx_tls_drop_bypass_req when the
 //                                           packet straddles start_sn, else tx_tls_drop_no_sync_data
 //   an impossible record header inside    → drop, tx_tls_drop_bad_record; the context is out of
 //                                           sync until the next resync load
+// "Started": a context starts when its expected sequence first moves past start_offload_tcp_sn
+// (its first encrypted packet, or an accepted resync load), and never un-starts. Only before
+// that is a packet compared with start_offload_tcp_sn: the compare is modular (a 2^31 window), and
+// against a start that never moves it would turn true again 2 GiB later and send a record's
+// plaintext untouched. Before the start the expected sequence IS start_sn, so the window is that
+// of every other TCP compare. After it, data before the start can only reach the engine marked
+// by the driver (offload bit clear; models/driver-tx.ts), and anything else out of sequence drops.
 // A resync context load rewrites the context's tracker to "record R, P bytes in" and its expected
 // sequence to R.start + P, so the packet after it takes the fast path (the document's recommended
-// "continue from this packet's end"). A load that contradicts itself leaves the context as it was
-// and counts tx_tls_resync_bad. Packets without the offload bit pass untouched, in order.
+// "continue from this packet's end"); R.start may lie any distance past the start (the driver
+// only loads records, which all follow it). A load that contradicts itself leaves the context as
+// it was and counts tx_tls_resync_bad. Packets without the offload bit pass untouched, in order.
 // Packet frames longer than maxFrameBytes and frames of the reserved kind: dropped, tx_frame_err.
 import { parseTcpPacket, isParseError, withFixedTcpChecksum } from './packet.ts';
 import { seqAdd, seqDiff, seqLeq, seqLt } from './tcp-seq.ts';
@@ -56,6 +67,8 @@ export interface TxFlowContext {
   expectedSeq: number;
   /** false after an impossible record header: every packet drops until a resync load. */
   inSync: boolean;
+  /** The expected sequence has moved past startOffloadTcpSn (see the file header); never reset. */
+  started: boolean;
   tracker: RecordTracker;
 }
 
@@ -142,12 +155,12 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
   const len = p.payloadLength;
   if (len === 0) return { verdict: 'pass', out: f.data };
   const end = seqAdd(p.seq, len);
-  if (seqLeq(end, ctx.startOffloadTcpSn)) {
+  if (!ctx.started && seqLeq(end, ctx.startOffloadTcpSn)) {
     c.tx_tls_ooo++;
     c.tx_tls_skip_no_sync_data++;
     return { verdict: 'skip', out: f.data };
   }
-  const skip = seqLt(p.seq, ctx.startOffloadTcpSn) ? seqDiff(ctx.startOffloadTcpSn, p.seq) : 0;
+  const skip = !ctx.started && seqLt(p.seq, ctx.startOffloadTcpSn) ? seqDiff(ctx.startOffloadTcpSn, p.seq) : 0;
   const start = seqAdd(p.seq, skip);
   if (!ctx.inSync || start !== ctx.expectedSeq) {
     c.tx_tls_ooo++;
@@ -166,6 +179,7 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
     return { verdict: 'drop_bad_record', out: null };
   }
   ctx.expectedSeq = end;
+  ctx.started = true;
   const frame = new Uint8Array(f.data);
   frame.set(r.out, payloadStart);
   c.tx_tls_encrypted_packets++;
@@ -194,6 +208,7 @@ function control(st: NicTxState, f: TxFrame): TxStepResult {
     startOffloadTcpSn: i.startOffloadTcpSn,
     expectedSeq: i.startOffloadTcpSn,
     inSync: true,
+    started: false,
     tracker: newTracker({ version: i.version, key: i.key, iv: i.iv }, i.recordSeq, 'encrypt'),
   });
   c.tx_tls_ctx++;
@@ -210,7 +225,6 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
   };
   if (!ctx || !d.ok) return bad();
   const load = d.load;
-  if (seqLt(load.recordStartTcpSn, ctx.startOffloadTcpSn)) return bad();
   // The explicit nonce bytes present in the prefix must be the ones the load names.
   if (ctx.crypto.version === '1.2') {
     const have = Math.min(Math.max(load.prefix.length - TLS_HEADER_LEN, 0), 8);
@@ -223,6 +237,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
   ctx.tracker = t;
   ctx.expectedSeq = seqAdd(load.recordStartTcpSn, load.prefix.length);
   ctx.inSync = true;
+  ctx.started = true;
   c.tx_tls_ooo++;
   c.tx_tls_resync_bytes += load.prefix.length;
   return { verdict: 'resync', out: null };

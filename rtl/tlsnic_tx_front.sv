@@ -272,10 +272,13 @@ module tlsnic_tx_front #(
                && !fr_decided_q && pa_hdr_known_q;
     d_len    = (pa_ip_end_q > {8'b0, pa_pay_off_q}) ? pa_ip_end_q - {8'b0, pa_pay_off_q} : 17'd0;
     d_end    = pa_seq_q + {15'b0, d_len};
-    d_skip32 = tlsnic_tx_pkg::seq_lt(pa_seq_q, st.start_sn) ? st.start_sn - pa_seq_q : 32'd0;
+    // start_sn is compared only before the context started: the compare is modular (2^31
+    // window) and start_sn never moves, so 2 GiB later it would call record bytes "before the
+    // start" and send them untouched. Before the start, exp_sn == start_sn.
+    d_skip32 = (!st.started && tlsnic_tx_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
     d_skip   = d_skip32[15:0];
     if (d_len == 17'd0) dec_val = DecPass0;
-    else if (tlsnic_tx_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
+    else if (!st.started && tlsnic_tx_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
     else if (!st.in_sync || (pa_seq_q + d_skip32) != st.exp_sn) dec_val = (d_skip32 != 32'd0) ? DecBypass : DecNoSync;
     else dec_val = DecEnc;
   end
@@ -445,7 +448,7 @@ module tlsnic_tx_front #(
       end
     end
     rs_ok = loads && fp_nbytes_q >= 18'd24 && {2'b0, rs_plen} + 18'd24 == fp_nbytes_q
-            && !tlsnic_tx_pkg::seq_lt(rs_start_sn, st.start_sn) && nonce_ok
+            && nonce_ok
             && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
   end
 
@@ -511,6 +514,7 @@ module tlsnic_tx_front #(
                 pkt_keep = 1'b1;
                 fix_csum = 1'b1;
                 fin_st.exp_sn = end_sn_cur;
+                fin_st.started = 1'b1;
               end
             end
             default: cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;  // header never completed
@@ -538,6 +542,7 @@ module tlsnic_tx_front #(
           commit = 1'b1;
           fin_st.exp_sn  = rs_start_sn + {16'b0, rs_plen};
           fin_st.in_sync = 1'b1;
+          fin_st.started = 1'b1;
         end else begin
           cnt_inc[tlsnic_tx_pkg::CntResyncBad] = 1'b1;
         end

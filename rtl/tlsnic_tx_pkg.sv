@@ -52,6 +52,8 @@ package tlsnic_tx_pkg;
     logic [31:0]  start_sn;  // start_offload_tcp_sn
     logic [31:0]  exp_sn;    // TCP sequence the next in-order packet must start at
     logic         in_sync;   // 0 after an impossible record header, until a resync load
+    logic         started;   // exp_sn has moved past start_sn (first encryption or resync load);
+                             // never cleared: only before it is a packet compared with start_sn
     logic [14:0]  off;       // bytes of the current record consumed (0 = at its header)
     logic [14:0]  rlen;      // current record length incl. header; 0 = not known yet
     logic [103:0] hdr;       // header (+ TLS 1.2 explicit nonce) bytes seen; byte i at [8i +: 8]
