@@ -12,7 +12,12 @@
 //   4-tuple not in the flow table         → untouched, rx_plain_packets
 //   IPv4 header or TCP checksum wrong     → untouched, rx_tls_csum_err, no state change at all
 //   no TCP payload                        → untouched, nothing counted
+//   payload entirely at or before expSeq   → untouched, rx_tls_old_packets (a retransmission)
+//   starting more than RX_MAX_ADVANCE
+//   bytes past expSeq                     → untouched, rx_tls_far_packets, no state change
 //   otherwise the context's sequence state machine (below) walks the payload bytes.
+// Every sequence compare is between the packet and expSeq / recEnd / scanFrom / lockSeq, all of
+// which move with the stream, so all are right across any number of 2^32 wraps.
 // A packet is marked decrypted iff every payload byte was decrypted by the record tracker in
 // sync mode (the packet starts exactly at the expected sequence number or after a gap that ends
 // on a record boundary, and no byte falls in an untracked region), every record ending in it
@@ -57,6 +62,16 @@ import { recordOverhead, TLS_HEADER_LEN, type TlsCryptoInfo, type TlsVersion } f
  */
 export const MAX_RECORD_LEN = TLS_HEADER_LEN + MAX_RECORD_BODY;
 
+/**
+ * The farthest one packet (or a host-driven resync hint) may move a context's expected sequence:
+ * 64 MiB. A packet starting further ahead passes untouched and changes nothing
+ * (rx_tls_far_packets), so a single forged segment with a valid checksum can stall offload for at
+ * most this many stream bytes (the stream catches up with its end), never for 2 GiB. A TCP
+ * receiver accepts nothing beyond its receive window, and 64 MiB is above Linux's default
+ * tcp_rmem maximum (6 MiB) and the bandwidth-delay product of 100 Gb/s at 5 ms.
+ */
+export const RX_MAX_ADVANCE = 0x0400_0000;
+
 export const RX_COUNTER_NAMES = [
   // the kernel's tls-offload.rst names
   'rx_tls_decrypted_packets',
@@ -83,6 +98,7 @@ export const RX_COUNTER_NAMES = [
   'rx_oversize_packets',
   'rx_not_tcp_packets',
   'rx_plain_packets',
+  'rx_tls_far_packets',
 ] as const;
 export type RxCounterName = (typeof RX_COUNTER_NAMES)[number];
 export type RxCounters = Record<RxCounterName, number>;
@@ -141,6 +157,7 @@ export type RxVerdict =
   | 'decrypted'
   | 'pass'
   | 'old'
+  | 'far'
   | 'no_payload'
   | 'csum_err'
   | 'plain'
@@ -241,6 +258,12 @@ function tlsPacket(st: NicRxState, ctxId: number, ctx: RxFlowContext, frame: Uin
     c.rx_tls_old_packets++;
     c.rx_tls_pass_packets++;
     return untouched('old', frame, ctxId);
+  }
+  if (seqDiff(p.seq, ctx.expSeq) > RX_MAX_ADVANCE) {
+    // Beyond any receive window: not trusted to move the context (see RX_MAX_ADVANCE).
+    c.rx_tls_far_packets++;
+    c.rx_tls_pass_packets++;
+    return untouched('far', frame, ctxId);
   }
   // Overlap: bytes before expSeq were seen already; only the new ones are walked.
   const skip = seqLt(p.seq, ctx.expSeq) ? seqDiff(ctx.expSeq, p.seq) : 0;
@@ -546,8 +569,9 @@ function resync(st: NicRxState, r: RxResyncResponse): RxStepResult {
       trackRecords(ctx.crypto, ctx.tracker, Uint8Array.from(ctx.hist.slice(ctx.hist.length - k)), 'decrypt');
     }
   } else {
-    // Host-driven: usable only if S is not behind the stream position.
-    if (seqLt(r.tcpSn, ctx.expSeq)) return skipped();
+    // Host-driven: usable only if S is not behind the stream position, nor further ahead of it
+    // than one packet may move it (RX_MAX_ADVANCE).
+    if (seqLt(r.tcpSn, ctx.expSeq) || seqDiff(r.tcpSn, ctx.expSeq) > RX_MAX_ADVANCE) return skipped();
     if (ctx.mode === 'lock') dropLock(st, ctx);
     ctx.mode = 'skip';
     ctx.recEnd = r.tcpSn;

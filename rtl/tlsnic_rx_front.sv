@@ -344,7 +344,8 @@ module tlsnic_rx_front #(
   logic [PB-1:0]     fp_s_q;        // start of the next item within the beat
   logic [31:0]       csum_q;        // TCP checksum partial sum of the frame's earlier beats
 
-  localparam logic [2:0] DecNone = 3'd0, DecPlain = 3'd1, DecNoPay = 3'd2, DecOld = 3'd3, DecWalk = 3'd4;
+  localparam logic [2:0] DecNone = 3'd0, DecPlain = 3'd1, DecNoPay = 3'd2, DecOld = 3'd3, DecWalk = 3'd4,
+                         DecFar = 3'd5;
   logic              fr_decided_q;
   logic [2:0]        fr_dec_q;
   logic [16:0]       fr_pstart_q, fr_pend_q, fr_len_q;
@@ -391,6 +392,7 @@ module tlsnic_rx_front #(
     if (!fp_hit_q || !ld_st.valid) dec_val = DecPlain;
     else if (d_len == 17'd0) dec_val = DecNoPay;
     else if (tlsnic_tx_pkg::seq_leq(d_end, ld_st.exp_sn)) dec_val = DecOld;
+    else if (tlsnic_rx_pkg::too_far(fp_q.seq, ld_st.exp_sn)) dec_val = DecFar;
     else dec_val = DecWalk;
     d_gap    = dec_val == DecWalk && d_skip32 == 32'd0 && fp_q.seq != ld_st.exp_sn;
     dec_cur  = dec_now ? dec_val : fr_dec_q;
@@ -770,7 +772,7 @@ module tlsnic_rx_front #(
             end
           end
         end
-      end else if (!tlsnic_tx_pkg::seq_lt(c_sn, ld_st.exp_sn)) begin
+      end else if (!tlsnic_tx_pkg::seq_lt(c_sn, ld_st.exp_sn) && !tlsnic_rx_pkg::too_far(c_sn, ld_st.exp_sn)) begin
         c_res_ok = 1'b1;
         if (ld_st.mode == tlsnic_rx_pkg::ModeLock) begin
           c_res_rskip = 1'b1;
@@ -883,6 +885,7 @@ module tlsnic_rx_front #(
         else if (dec_cur == DecPlain) cnt_inc[tlsnic_rx_pkg::CPlain] = 1'b1;
         else if (!ip_ok || !tcp_ok) cnt_inc[tlsnic_rx_pkg::CCsum] = 1'b1;
         else if (dec_cur == DecOld) cnt_inc[tlsnic_rx_pkg::COld] = 1'b1;
+        else if (dec_cur == DecFar) cnt_inc[tlsnic_rx_pkg::CFar] = 1'b1;
         else if (dec_cur == DecWalk) begin
           commit = 1'b1;
           ev     = req_ev;
@@ -1139,7 +1142,7 @@ module tlsnic_rx_front #(
     usr.ev_seq    = (fr_kind == tlsnic_rx_pkg::KindControl) ? 32'd0 : fin_st.lock_seq;
     usr.walked    = fr_kind == tlsnic_rx_pkg::KindPacket && commit;
     usr.markable  = !skip_cur && !fr_unmark_q && !i_unmark && !fr_hdrerr_q && !i_hdrerr;
-    usr.old       = fr_kind == tlsnic_rx_pkg::KindPacket && cnt_inc[tlsnic_rx_pkg::COld];
+    usr.old       = fr_kind == tlsnic_rx_pkg::KindPacket && (cnt_inc[tlsnic_rx_pkg::COld] || cnt_inc[tlsnic_rx_pkg::CFar]);
     usr.hdrerr    = fr_hdrerr_q || i_hdrerr;
     usr.len       = len_cur;
   end

@@ -33,8 +33,19 @@ package tlsnic_rx_pkg;
                           CReqStart = 5, CReqEnd = 6,    CReqSkip = 7,   CResOk = 8,     CResSkip = 9,
                           CErr = 10,     CPass = 11,     COld = 12,      CGap = 13,      CLost = 14,
                           CCsum = 15,    CInstFail = 16, CEvict = 17,    CCtrlErr = 18,  CFrameErr = 19,
-                          COversize = 20, CNotTcp = 21,  CPlain = 22;
-  localparam int unsigned NumCounters = 23;
+                          COversize = 20, CNotTcp = 21,  CPlain = 22,    CFar = 23;
+  localparam int unsigned NumCounters = 24;
+
+  // The farthest one packet or host resync hint may move exp_sn (models/nic-rx.ts RX_MAX_ADVANCE):
+  // a packet starting further ahead passes untouched and changes nothing (rx_tls_far_packets).
+  localparam logic [31:0] MaxAdvance = 32'h0400_0000;
+
+  // a - b (modular) lies in (MaxAdvance, 2^31): a is ahead of b by more than MaxAdvance.
+  function automatic logic too_far(input logic [31:0] a, input logic [31:0] b);
+    logic [31:0] d;
+    d = a - b;
+    too_far = !d[31] && d > MaxAdvance;
+  endfunction
 
   // Per-connection state of the front end: crypto parameters, flow-table position, the sequence
   // machine and the record tracker (the GCM state lives in the back end, tlsnic_tx_back).

@@ -13,14 +13,14 @@
 //                                                    every output frame (packets and events);
 //                                                    kind/decrypted from m_tuser on its first beat
 //   a <frame index> <cycle first beat accepted> <cycle last beat accepted>   every input frame
-//   c <counter index 0..22> <value decimal>         after the engine went idle
+//   c <counter index 0..23> <value decimal>         after the engine went idle
 //   e <cycle> <message ...>                          protocol violations
 //   stat parse_s <s> frames <n> in_bytes <n> drain_idle <n> beat_bytes <W/8>
 //   done <cycles> <wall seconds of the simulation loop>
 //
 // Drain: after the last input beat, the bench runs until the engine is ready for input (s_tready)
 // and m_tvalid has been low for DRAIN cycles in a row (64; env TLSNIC_DRAIN_IDLE overrides): an
-// engine that holds a frame keeps s_tready low. Counter indices 23..31 must read 0. Oversize
+// engine that holds a frame keeps s_tready low. Counter indices 24..31 must read 0. Oversize
 // packets (longer than MAX_FRAME) legitimately leave longer than MAX_FRAME.
 #define TB_ENGINE_RX 1
 #include "tb_engine.h"
