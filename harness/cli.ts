@@ -43,6 +43,10 @@ Options of run (defaults in brackets):
   --gap PERMILLE            cycles with the RTL input held idle, per mille [${RUN_DEFAULTS.gapPermille}]
   --stall PERMILLE          cycles with the RTL output not ready, per mille [${RUN_DEFAULTS.stallPermille}]
   --clock-mhz F             clock assumed for Gb/s figures [${RUN_DEFAULTS.clockMhz}]
+  --stream-offset BYTES     every connection starts as if BYTES had already been sent since its
+                            offload start, any size (e.g. 2147483653 = 2^31 + 5, or beyond 2^32):
+                            TX installs, then the driver posts a resync load at that offset; RX
+                            installs at that offset [${RUN_DEFAULTS.streamOffset}]
   --out DIR                 write input.pcap, output.pcap (TX), rx-input.pcap, rx-output.pcap (RX),
                             summary.json (and mismatch.fst, rx-mismatch.fst) there [${RUN_DEFAULTS.out}]
   Exit 0 when both RTL engines equal the golden model, every TX record decrypts and the RX oracle
@@ -67,6 +71,7 @@ Examples:
   tlsnic run --seed 7 --flows 32 --loss 0.1 --record-size 64,16384 --out out/seed7
   tlsnic run --width 128 --packets 5000 --gap 100 --stall 300 --faults
   tlsnic run --direction rx --rx-flows 12 --rx-bytes 100000 --loss 0.05
+  tlsnic run --stream-offset 12884901895 --flows 4 --bytes 200000 --loss 0.05
   tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
   tlsnic bench --quick --width 512
 `;
@@ -102,6 +107,7 @@ function parseRunOptions(args: string[]): RunOptions {
       direction: { type: 'string' },
       'rx-flows': { type: 'string' },
       'rx-bytes': { type: 'string' },
+      'stream-offset': { type: 'string' },
     },
   });
   const direction = values.direction ?? RUN_DEFAULTS.direction;
@@ -141,6 +147,7 @@ function parseRunOptions(args: string[]): RunOptions {
     direction: direction as RunDirection,
     rxFlows: int('rx-flows', values['rx-flows'], 1, 1022, RUN_DEFAULTS.rxFlows),
     rxBytesPerFlow: int('rx-bytes', values['rx-bytes'], 1, 100_000_000, RUN_DEFAULTS.rxBytesPerFlow),
+    streamOffset: int('stream-offset', values['stream-offset'], 0, Number.MAX_SAFE_INTEGER, RUN_DEFAULTS.streamOffset),
   };
 }
 

@@ -43,6 +43,11 @@ export interface RunOptions {
   /** RX: random connections (two directed ones come on top) and application bytes each. */
   rxFlows: number;
   rxBytesPerFlow: number;
+  /**
+   * Long-stream proofs: every connection starts as if this many bytes had already been sent since
+   * its offload start (TX: install, then a resync load at that offset; RX: install at that offset).
+   */
+  streamOffset: number;
 }
 
 export const RUN_DEFAULTS: RunOptions = {
@@ -62,6 +67,7 @@ export const RUN_DEFAULTS: RunOptions = {
   direction: 'both',
   rxFlows: 8,
   rxBytesPerFlow: 300_000,
+  streamOffset: 0,
 };
 
 /** Flow-table size the run's engine is built with: a power of two ≥ 16 that holds every flow. */
@@ -74,7 +80,7 @@ const line = (k: string, v: string | number) => say(`  ${k.padEnd(30)} ${v}`);
 
 export async function runCommand(o: RunOptions): Promise<number> {
   const dirs = o.direction === 'both' ? 'TX and RX' : o.direction.toUpperCase();
-  say(`tlsnic run: ${dirs}, seed ${o.seed}, loss ${o.loss}, records ≤ ${o.recordSizes.join('/')}, mss ${o.mss}${o.faults ? ', faults' : ''}, engine ${o.engine}${o.engine === 'rtl' ? ` W=${o.width}` : ''}`);
+  say(`tlsnic run: ${dirs}, seed ${o.seed}, loss ${o.loss}, records ≤ ${o.recordSizes.join('/')}, mss ${o.mss}${o.faults ? ', faults' : ''}${o.streamOffset ? `, stream offset ${o.streamOffset}` : ''}, engine ${o.engine}${o.engine === 'rtl' ? ` W=${o.width}` : ''}`);
   mkdirSync(o.out, { recursive: true });
   const tx = o.direction === 'rx' ? null : await runTxPart(o);
   let rx = null;
@@ -145,6 +151,9 @@ async function runTxPart(o: RunOptions): Promise<{ summary: Record<string, unkno
     simMs = performance.now() - ts;
     bar2.done(`${rtl.cycles} cycles in ${rtl.simSeconds.toFixed(2)} s`);
     sent = rtl.packets.map((p) => p.data);
+    // The oracle (decryption, retransmissions, plaintext leaks) on what the RTL sent, too.
+    const rtlOracle = checkTxStreams(scenario, sent);
+    for (const p of rtlOracle.problems) problems.push(`RTL vs oracle: ${p}`);
     const mismatch = compareTxRun(model.outputs, model.counters, rtl);
     const tp = txThroughput(scenario.frames, rtl);
     const lat = summarize(packetLatencies(model.outputs, rtl));
@@ -193,6 +202,8 @@ async function runTxPart(o: RunOptions): Promise<{ summary: Record<string, unkno
     bytesOut: sent.reduce((n, p) => n + p.length, 0),
     records,
     recordsVerified: oracle.recordsVerified,
+    plaintextLeaks: oracle.leaks,
+    streamOffset: o.streamOffset,
     resyncLoads: resyncs,
     counters: model.counters,
     rtl: rtlReport,
@@ -206,6 +217,7 @@ async function runTxPart(o: RunOptions): Promise<{ summary: Record<string, unkno
   line('packets in / out', `${summary.packetsIn} / ${summary.packetsOut}`);
   line('bytes in / out', `${summary.bytesIn} / ${summary.bytesOut}`);
   line('records (all decrypt)', `${records} (${oracle.recordsVerified})`);
+  line('plaintext leaks (must be 0)', oracle.leaks);
   line('resync context loads', resyncs);
   for (const n of TX_COUNTER_NAMES) line(n, model.counters[n]);
   line('golden model time', `${(tModel - tGen).toFixed(0)} ms (scenario ${(tGen - t0).toFixed(0)} ms)`);

@@ -42,6 +42,8 @@ export interface RunRxScenarioConfig {
   /** The flow table the engine is built with (directed tuples avoid full buckets). */
   buckets: number;
   ways: number;
+  /** Random connections start as if this many bytes had already been sent (long-stream proofs). */
+  streamOffset?: number;
 }
 
 /** Directed connections added to every run, by class. */
@@ -177,6 +179,7 @@ export function generateRunRxScenario(cfg: RunRxScenarioConfig): RunRxScenario {
     installLag: 0.25,
     resyncMode: 'mixed',
     deleteAtEnd: 0.5,
+    streamOffset: cfg.streamOffset,
   });
   // The directed part has its own PRNG stream, so --rx-flows does not change it.
   const b = createRxScenario((cfg.seed ^ 0x5eed_0d1e) >>> 0);

@@ -137,6 +137,14 @@ export interface RxFlowOptions {
   plants?: { record: number; offset: number; bytes: Uint8Array }[];
   /** Force the tuple (ports, addresses) instead of random ones. */
   headers?: { srcAddr?: Uint8Array; dstAddr?: Uint8Array; srcPort?: number; dstPort?: number };
+  /**
+   * Long-stream proofs: the connection has already carried this many bytes (any size, across any
+   * number of 2^32 wraps) before the part the scenario sends, so its sequence numbers sit that
+   * far on (mod 2^32) and its records are numbered on as full-size records would have been. The
+   * install happens at that offset. The RX engine keeps no start position, so this is all an
+   * offset changes for it.
+   */
+  streamOffset?: number;
 }
 
 export function addRxFlow(b: RxScenarioBuilder, o: RxFlowOptions): RxFlowSpec {
@@ -144,10 +152,11 @@ export function addRxFlow(b: RxScenarioBuilder, o: RxFlowOptions): RxFlowSpec {
   const version: TlsVersion = o.version ?? (p.chance(0.5) ? '1.3' : '1.2');
   const keyLen = o.keyLen ?? (p.chance(0.5) ? 32 : 16);
   const crypto: TlsCryptoInfo = { version, key: p.bytes(keyLen), iv: p.bytes(version === '1.3' ? 12 : 4) };
-  const isn = o.isn ?? (p.chance(0.2) ? (0x1_0000_0000 - p.int(1, 20_000)) >>> 0 : p.nextU32());
+  const offset = o.streamOffset ?? 0;
+  const isn = seqAdd(o.isn ?? (p.chance(0.2) ? (0x1_0000_0000 - p.int(1, 20_000)) >>> 0 : p.nextU32()), offset % 0x1_0000_0000);
   const preOffload = p.bytes(o.preOffload ?? p.int(0, 600));
   const startSeq = seqAdd(isn, preOffload.length);
-  const firstRecordSeq = version === '1.2' ? BigInt(p.int(1, 5)) : BigInt(p.int(0, 3));
+  const firstRecordSeq = (version === '1.2' ? BigInt(p.int(1, 5)) : BigInt(p.int(0, 3))) + BigInt(Math.floor(offset / (16384 + 22)));
   const framer = createFramerState(
     { version, maxPlaintext: 16384, explicitNonceStart: version === '1.2' ? (BigInt(p.nextU32()) << 32n) | BigInt(p.nextU32()) : undefined },
     { recordSeq: firstRecordSeq, tcpSeq: startSeq },
@@ -314,6 +323,8 @@ export interface RxScenarioConfig {
   /** Probability that a flow is deleted at the end (then a few of its segments arrive again). */
   deleteAtEnd: number;
   versions?: readonly TlsVersion[];
+  /** Every connection is installed as if this many bytes had already been sent (see RxFlowOptions.streamOffset). */
+  streamOffset?: number;
 }
 
 export const DEFAULT_RX_SCENARIO: RxScenarioConfig = {
@@ -400,7 +411,7 @@ export function generateRxScenario(cfg: RxScenarioConfig): RxScenario {
   for (let i = 0; i < cfg.flows; i++) {
     const mode: RxResyncMode = cfg.resyncMode === 'mixed' ? (p.chance(0.5) ? 'device' : 'host') : cfg.resyncMode;
     const version = cfg.versions ? p.pick(cfg.versions) : undefined;
-    const spec = addRxFlow(b, { recordSizes: randomRecordSizes(cfg, p), mode, version });
+    const spec = addRxFlow(b, { recordSizes: randomRecordSizes(cfg, p), mode, version, streamOffset: cfg.streamOffset });
     const pre = spec.preOffload.length;
     const installAt = p.chance(cfg.installLag) ? pre + p.int(1, 3000) : pre;
     gens.push({ spec, next: 0, installAt, installed: false, lost: [] });

@@ -11,7 +11,7 @@ import { createPrng, type Prng } from '../models/prng.ts';
 import { appendRecord, createRecordList } from '../models/record-list.ts';
 import { seqAdd } from '../models/tcp-seq.ts';
 import type { TlsCryptoInfo, TlsVersion } from '../models/tls-record.ts';
-import { driverTxAck, driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
+import { driverTxAck, driverTxAdd, driverTxAssumeSent, driverTxSegment, type DriverTxConnection } from '../models/driver-tx.ts';
 import { deleteFrame, FrameKind, installFrame, packetFrame, resyncFrame, type TxFrame } from '../models/tx-frames.ts';
 
 export interface TxScenarioConfig {
@@ -34,6 +34,13 @@ export interface TxScenarioConfig {
   faults: boolean;
   /** Flow-table size the engine is built with; context ids are drawn below it. */
   nCtx: number;
+  /**
+   * Long-stream proofs: every connection starts as if this many bytes (any size, across any
+   * number of 2^32 wraps) had already been sent and acknowledged since its offload start. The
+   * install names start_offload_tcp_sn as usual; the first record then starts this far past it,
+   * so the driver posts a resync load at that offset. Default 0.
+   */
+  streamOffset?: number;
 }
 
 export const DEFAULT_TX_SCENARIO: TxScenarioConfig = {
@@ -62,6 +69,8 @@ export interface TxFlowSpec {
   preOffload: Uint8Array;
   /** The connection's 4-tuple as models/packet.ts flowKey() spells it. */
   tupleKey: string;
+  /** Bytes sent (and acknowledged) between start_offload_tcp_sn and the first record here. */
+  streamOffset: number;
 }
 
 export interface TxScenario {
@@ -73,8 +82,10 @@ export interface TxScenario {
 interface FlowGen {
   spec: TxFlowSpec;
   conn: DriverTxConnection | null;
-  /** The whole byte stream from isn: preOffload ‖ records. */
+  /** The byte stream the scenario sends: preOffload ‖ records (the streamOffset bytes between them are not sent). */
   stream: Uint8Array;
+  /** streamOffset mod 2^32: added to the sequence number of every stream offset ≥ preOffload.length. */
+  gapSeq: number;
   /** Offset (from isn) of the next new byte to segment. */
   next: number;
   /** Lost segments waiting for retransmission: [offset, length, segments to wait]. */
@@ -108,6 +119,11 @@ function randomHeaders(p: Prng): FlowGen['headers'] {
   return { eth, ip, srcPort: p.int(1024, 65535), dstPort: 443 };
 }
 
+/** TCP sequence number of stream offset `off` (offsets count the bytes the scenario sends). */
+function streamSeq(g: FlowGen, off: number): number {
+  return seqAdd(g.spec.isn, off + (off >= g.spec.preOffload.length ? g.gapSeq : 0));
+}
+
 function segmentFrame(g: FlowGen, p: Prng, off: number, len: number, flags = TcpFlag.ACK | TcpFlag.PSH): Uint8Array {
   const h = g.headers;
   const ip = h.ip.version === 4 ? { ...h.ip, id: (g.ipId++ & 0xffff) } : h.ip;
@@ -115,7 +131,7 @@ function segmentFrame(g: FlowGen, p: Prng, off: number, len: number, flags = Tcp
   return buildTcpPacket({
     eth: h.eth,
     ip,
-    tcp: { srcPort: h.srcPort, dstPort: h.dstPort, seq: seqAdd(g.spec.isn, off), ack: 1, flags, window: 501, urgent: 0, options: tcpOpts },
+    tcp: { srcPort: h.srcPort, dstPort: h.dstPort, seq: streamSeq(g, off), ack: 1, flags, window: 501, urgent: 0, options: tcpOpts },
     payload: g.stream.subarray(off, off + len),
   });
 }
@@ -128,10 +144,13 @@ function makeFlow(cfg: TxScenarioConfig, p: Prng, ctxId: number): FlowGen {
   const isn = p.chance(0.2) ? (0x1_0000_0000 - p.int(1, 20_000)) >>> 0 : p.nextU32();
   const preOffload = p.bytes(p.int(0, 600));
   const startOffloadTcpSn = seqAdd(isn, preOffload.length);
-  const firstRecordSeq = version === '1.2' ? 1n : 0n;
+  const streamOffset = cfg.streamOffset ?? 0;
+  const gapSeq = streamOffset % 0x1_0000_0000;
+  // As many records as full-size records would have taken to carry the skipped bytes.
+  const firstRecordSeq = (version === '1.2' ? 1n : 0n) + BigInt(Math.floor(streamOffset / (16384 + 22)));
   const framer = createFramerState(
     { version, maxPlaintext: 16384, explicitNonceStart: version === '1.2' ? BigInt.asUintN(64, BigInt(p.nextU32()) << 32n | BigInt(p.nextU32())) : undefined },
-    { recordSeq: firstRecordSeq, tcpSeq: startOffloadTcpSn },
+    { recordSeq: firstRecordSeq, tcpSeq: seqAdd(startOffloadTcpSn, gapSeq) },
   );
   const records: TlsRecord[] = [];
   let sent = 0;
@@ -143,12 +162,17 @@ function makeFlow(cfg: TxScenarioConfig, p: Prng, ctxId: number): FlowGen {
     sent += n;
   }
   const stream = concatBytes(preOffload, ...records.map((r) => r.bytes));
+  // Sequence space is 2^32: the records must not wrap onto the pre-offload bytes.
+  if (gapSeq > 0 && 0x1_0000_0000 - gapSeq < stream.length) {
+    throw new Error(`scenario: stream offset ${streamOffset} puts the ${stream.length - preOffload.length} record bytes over the pre-offload bytes in sequence space; use fewer bytes per flow`);
+  }
   const headers = randomHeaders(p);
   const tupleKey = flowKey({ ipVersion: headers.ip.version, srcAddr: headers.ip.src, dstAddr: headers.ip.dst, srcPort: headers.srcPort, dstPort: headers.dstPort });
   return {
-    spec: { ctxId, crypto, startOffloadTcpSn, records, isn, preOffload, tupleKey },
+    spec: { ctxId, crypto, startOffloadTcpSn, records, isn, preOffload, tupleKey, streamOffset },
     conn: null,
     stream,
+    gapSeq,
     next: 0,
     lost: [],
     headers,
@@ -160,7 +184,7 @@ function makeFlow(cfg: TxScenarioConfig, p: Prng, ctxId: number): FlowGen {
 function sendSegment(g: FlowGen, p: Prng, off: number, len: number): TxFrame[] {
   const frame = segmentFrame(g, p, off, len);
   if (!g.conn) return [packetFrame(frame, false)];
-  return driverTxSegment(g.conn, frame, seqAdd(g.spec.isn, off), len);
+  return driverTxSegment(g.conn, frame, streamSeq(g, off), len);
 }
 
 function install(g: FlowGen): TxFrame[] {
@@ -178,7 +202,16 @@ function install(g: FlowGen): TxFrame[] {
     recordList,
   );
   g.conn = conn;
+  driverTxAssumeSent(conn, g.spec.streamOffset);
   return [frame];
+}
+
+/**
+ * The first stream offset TCP may still (re)send once offloaded: after a long stream the
+ * pre-offload bytes were acknowledged long ago (they lie 2^31 and more behind).
+ */
+function minRetransmit(g: FlowGen): number {
+  return g.spec.streamOffset > 0 ? g.spec.preOffload.length : 0;
 }
 
 /** One step of a flow: a lost segment's retransmission when due, else the next new segment. */
@@ -193,7 +226,7 @@ function flowStep(g: FlowGen, cfg: TxScenarioConfig, p: Prng): TxFrame[] {
     let a = l.off - (p.chance(0.3) ? p.int(0, Math.min(l.off, 700)) : 0);
     let b = l.off + l.len + (p.chance(0.3) ? p.int(0, 700) : 0);
     b = Math.min(b, g.next);
-    a = Math.max(0, Math.min(a, b - 1));
+    a = Math.max(minRetransmit(g), Math.min(a, b - 1));
     while (a < b) {
       const n = Math.min(b - a, p.int(1, cfg.mss));
       out.push(...sendSegment(g, p, a, n));
@@ -212,14 +245,15 @@ function flowStep(g: FlowGen, cfg: TxScenarioConfig, p: Prng): TxFrame[] {
     }
     out.push(...sendSegment(g, p, off, len));
   }
-  if (g.conn && g.next > 0 && p.chance(cfg.spurious)) {
-    const a = p.chance(0.3) ? p.int(0, Math.min(g.next, g.spec.preOffload.length + 50) - 1) : p.int(0, g.next - 1);
+  if (g.conn && g.next > minRetransmit(g) && p.chance(cfg.spurious)) {
+    const lo = minRetransmit(g);
+    const a = p.chance(0.3) ? p.int(lo, Math.max(lo, Math.min(g.next, g.spec.preOffload.length + 50) - 1)) : p.int(lo, g.next - 1);
     out.push(...sendSegment(g, p, a, p.int(1, Math.min(cfg.mss, g.next - a))));
   }
   // Cumulative ACK up to the oldest loss (or everything sent), lagging a little.
   if (g.conn && p.chance(0.2)) {
     const acked = g.lost.length ? Math.min(...g.lost.map((l) => l.off)) : g.next;
-    driverTxAck(g.conn, seqAdd(g.spec.isn, Math.max(0, acked - p.int(0, 3000))));
+    driverTxAck(g.conn, streamSeq(g, Math.max(minRetransmit(g), acked - p.int(0, 3000))));
   }
   if (g.conn && p.chance(0.02)) out.push(packetFrame(segmentFrame(g, p, g.next, 0, TcpFlag.ACK), true, g.spec.ctxId));
   return out;
