@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runCommand, RUN_DEFAULTS, RUN_DIRECTIONS, type RunDirection, type RunOptions } from './run-command.ts';
 import { txBenchMain } from './tx-bench.ts';
 import { synthMain, SYNTH_HELP } from './synth-command.ts';
+import { mergeSoak, soakCommand, SoakInputError, SOAK_DEFAULTS, type SoakOptions } from './soak/run.ts';
 import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_DIRECTIONS, REPLAY_WIDTHS, type ReplayDirection, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
@@ -22,7 +23,11 @@ Usage:
                             the TX engine throughput table: packet sizes 64..9000, record sizes
                             64..16384, in order and 1 % / 10 % retransmission, per width; every row
                             checked against the golden model; writes bench.json and bench.md
-${SYNTH_HELP}  tlsnic help               this text
+${SYNTH_HELP}  tlsnic soak [options]     opt-in long soak of the TX engine: streams connections of any length
+                            (generated, simulated and checked in chunks, never held whole)
+                            through the golden model and the RTL; every chunk compared and every
+                            record decrypted by a streaming oracle with a plaintext-leak check
+  tlsnic help               this text
 
 Options of run (defaults in brackets):
   --seed N                  scenario seed (TX and RX) [${RUN_DEFAULTS.seed}]
@@ -66,6 +71,21 @@ Options of replay:
   rx-decrypted.json its decrypted mark per packet. Exit 0 all TX packets match and every RX-decrypted
   byte equals the keylog's decryption, 1 a mismatch, 2 bad input.
 
+Options of soak (defaults in brackets):
+  --flows N                 connections [${SOAK_DEFAULTS.flows}]
+  --gib-per-flow G          stream GiB per connection, fractions allowed [${SOAK_DEFAULTS.gibPerFlow}]
+  --loss P                  segments lost and retransmitted (possibly re-cut) [${SOAK_DEFAULTS.loss}]
+  --reorder P               new segments swapped with the next one [${SOAK_DEFAULTS.reorder}]
+  --stall PERMILLE          cycles with the RTL output not ready and the input idle [${SOAK_DEFAULTS.stallPermille}]
+  --reset-every PACKETS     packets per chunk: one simulator run, the engine reset before it and
+                            every connection re-installed at its original start_offload_tcp_sn
+                            (each chunk starts with resync loads at the current offsets) [${SOAK_DEFAULTS.resetEvery}]
+  --shard i/n               run every n-th connection starting at i [0/1]
+  --seed N, --width 128|256|512, --engine rtl|model, --mss N, --record-size A,B,..
+  --out DIR                 write soak.json (bytes, packets, records, mismatches, leaks, counters) [${SOAK_DEFAULTS.out}]
+  --merge A.json B.json ..  merge shard summaries into DIR/soak.json
+  Exit 0 only when mismatches, plaintext leaks and oracle problems are all 0; 1 otherwise; 2 bad usage.
+
 Examples:
   tlsnic run
   tlsnic run --seed 7 --flows 32 --loss 0.1 --record-size 64,16384 --out out/seed7
@@ -74,6 +94,8 @@ Examples:
   tlsnic run --stream-offset 12884901895 --flows 4 --bytes 200000 --loss 0.05
   tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
   tlsnic bench --quick --width 512
+  tlsnic soak --flows 1 --gib-per-flow 5 --width 512 --out out/soak-5g
+  tlsnic soak --flows 1000 --gib-per-flow 0.001 --loss 0.02 --reorder 0.02 --stall 100 --shard 0/2
 `;
 
 class UsageError extends Error {}
@@ -180,6 +202,70 @@ function parseReplayOptions(args: string[]): ReplayOptions {
   };
 }
 
+function parseSoakOptions(args: string[]): SoakOptions | { merge: string[]; out: string } {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      seed: { type: 'string' },
+      flows: { type: 'string' },
+      'gib-per-flow': { type: 'string' },
+      loss: { type: 'string' },
+      reorder: { type: 'string' },
+      stall: { type: 'string' },
+      'reset-every': { type: 'string' },
+      shard: { type: 'string' },
+      width: { type: 'string' },
+      engine: { type: 'string' },
+      mss: { type: 'string' },
+      'record-size': { type: 'string' },
+      out: { type: 'string' },
+      merge: { type: 'boolean' },
+    },
+  });
+  const out = values.out ?? SOAK_DEFAULTS.out;
+  if (values.merge) {
+    if (positionals.length === 0) throw new UsageError('soak --merge needs the shard summaries (soak.json files) to merge');
+    return { merge: positionals, out };
+  }
+  if (positionals.length > 0) throw new UsageError(`soak takes no positional arguments (got '${positionals[0]}'; --merge merges summaries)`);
+  const prob = (name: string, v: string | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    const x = Number(v);
+    if (!(x >= 0 && x <= 1)) throw new UsageError(`--${name} must be a probability in 0..1, got '${v}'`);
+    return x;
+  };
+  const gib = values['gib-per-flow'] === undefined ? SOAK_DEFAULTS.gibPerFlow : Number(values['gib-per-flow']);
+  if (!(gib > 0 && gib <= 1024)) throw new UsageError(`--gib-per-flow must be a number in (0, 1024], got '${values['gib-per-flow']}'`);
+  let shard = SOAK_DEFAULTS.shard;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard must be i/n with 0 <= i < n, got '${values.shard}'`);
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  const width = int('width', values.width, 128, 512, SOAK_DEFAULTS.width);
+  if (width !== 128 && width !== 256 && width !== 512) throw new UsageError(`--width must be 128, 256 or 512, got '${values.width}'`);
+  const engine = values.engine ?? SOAK_DEFAULTS.engine;
+  if (engine !== 'rtl' && engine !== 'model') throw new UsageError(`--engine must be rtl or model, got '${engine}'`);
+  return {
+    seed: int('seed', values.seed, 0, 2 ** 32 - 1, SOAK_DEFAULTS.seed),
+    flows: int('flows', values.flows, 1, 65536, SOAK_DEFAULTS.flows),
+    gibPerFlow: gib,
+    loss: prob('loss', values.loss, SOAK_DEFAULTS.loss),
+    reorder: prob('reorder', values.reorder, SOAK_DEFAULTS.reorder),
+    stallPermille: int('stall', values.stall, 0, 999, SOAK_DEFAULTS.stallPermille),
+    resetEvery: int('reset-every', values['reset-every'], 100, 10_000_000, SOAK_DEFAULTS.resetEvery),
+    shard,
+    width,
+    engine,
+    mss: int('mss', values.mss, 1, 9000, SOAK_DEFAULTS.mss),
+    recordSizes: values['record-size'] === undefined ? SOAK_DEFAULTS.recordSizes : values['record-size'].split(',').map((x) => int('record-size', x.trim(), 1, 16384, 0)),
+    out,
+    clockMhz: SOAK_DEFAULTS.clockMhz,
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -198,11 +284,15 @@ export async function main(argv: string[]): Promise<number> {
         return await txBenchMain(rest);
       case 'synth':
         return await synthMain(rest);
+      case 'soak': {
+        const s = parseSoakOptions(rest);
+        return 'merge' in s ? mergeSoak(s.merge, s.out) : await soakCommand(s);
+      }
       default:
         throw new UsageError(`unknown command '${cmd}' (try: tlsnic --help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (e instanceof UsageError || e instanceof SoakInputError || (e instanceof Error && e.message.startsWith('scenario: ')) || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`tlsnic: ${e.message}\n`);
       return 2;
     }

@@ -41,6 +41,14 @@ export interface DriverTxConnection {
   started: boolean;
   /** Pre-start segments the driver sent unencrypted itself (the kernel's tx_tls_skip_no_sync_data, driver side). */
   skipNoSyncData: number;
+  /**
+   * The engine's context still describes start_offload_tcp_sn but the stream has moved on
+   * (driverTxAssumeSent): the next segment must come with a resync load, even one whose sequence
+   * number equals the start modulo 2^32.
+   */
+  mustResync: boolean;
+  /** Segments the driver dropped itself (no record to load while mustResync). */
+  dropNoSyncData: number;
 }
 
 /** `tls_dev_add`: the install frame and the driver's state for the socket. */
@@ -55,6 +63,8 @@ export function driverTxAdd(install: TxContextInstall, records: RecordList): { c
       startMarker: true,
       started: false,
       skipNoSyncData: 0,
+      mustResync: false,
+      dropNoSyncData: 0,
     },
     frame: installFrame(install),
   };
@@ -78,6 +88,7 @@ export function driverTxAck(conn: DriverTxConnection, ackSeq: number): void {
 export function driverTxAssumeSent(conn: DriverTxConnection, bytes: number): void {
   if (bytes <= 0) return;
   conn.startMarker = false;
+  conn.mustResync = true;
 }
 
 /**
@@ -99,18 +110,24 @@ export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq
   // never builds one (skbs of different `decrypted` state are not collapsed).
   const straddles = conn.startMarker && seqLt(seq, S);
   const start = straddles ? S : seq;
-  if (start === conn.expectedSeq) {
+  if (start === conn.expectedSeq && !conn.mustResync) {
     conn.expectedSeq = end;
     conn.started = true;
     return [packet];
   }
   if (straddles) return [packet];
   const found = findRecord(conn.records, start);
-  if (!found) return [packet];
+  if (!found) {
+    if (!conn.mustResync) return [packet];
+    // The engine would take this segment for the one at the start itself: never send it.
+    conn.dropNoSyncData++;
+    return [];
+  }
   const { record, offset } = found;
   const nonce = conn.version === '1.2' ? record.bytes.slice(TLS_HEADER_LEN, TLS_HEADER_LEN + 8) : new Uint8Array(8);
   conn.expectedSeq = end;
   conn.started = true;
+  conn.mustResync = false;
   return [
     resyncFrame({
       ctxId: conn.ctxId,
