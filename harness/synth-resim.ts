@@ -9,6 +9,7 @@ import { buildSim } from './build-sim.ts';
 import { proveSboxModule, withRomSbox, type SboxProof } from './synth-sbox.ts';
 import { compareTxRun, runTxModel } from './tx-compare.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario } from './tx-scenario.ts';
+import { checkTxStreams } from './tx-check.ts';
 import { buildTxEngineSim, runTxEngine, type TxEngineRun } from './tx-sim.ts';
 import { SYNTH_TOP, type Bundle } from './synth.ts';
 
@@ -123,6 +124,8 @@ export async function runNetlistResim(bundle: Bundle, netlist: string, plan: Res
   const rtl = await runTxEngine(rtlBin, frames, stalls);
   const vsModel = compareTxRun(model.outputs, model.counters, net);
   const rtlVsModel = compareTxRun(model.outputs, model.counters, rtl);
+  // The netlist's output through the stream oracle's plaintext-leak check too.
+  const netLeaks = checkTxStreams(scenario, net.packets.map((p) => p.data)).leaks;
   return {
     plan,
     frames: frames.length,
@@ -133,7 +136,7 @@ export async function runNetlistResim(bundle: Bundle, netlist: string, plan: Res
     buildSeconds,
     netlistSimSeconds: net.simSeconds,
     rtlSimSeconds: rtl.simSeconds,
-    netlistVsModel: vsModel ? vsModel.message : null,
+    netlistVsModel: vsModel ? vsModel.message : netLeaks > 0 ? `${netLeaks} netlist output packets carry record-body plaintext` : null,
     netlistVsRtl: compareRuns(rtl, net),
     rtlVsModel: rtlVsModel ? rtlVsModel.message : null,
   };

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareTxRun, packetLatencies, runTxModel, stubExpectation, summarize, txThroughput, type Summary, type TxModelRun } from './tx-compare.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from './tx-scenario.ts';
+import { checkTxStreams } from './tx-check.ts';
 import { buildTxEngineSim, runTxEngine, TX_ENGINE_STUB_TOP, type TxWidth } from './tx-sim.ts';
 import { FrameKind } from '../models/tx-frames.ts';
 
@@ -155,7 +156,10 @@ export async function txBenchMain(argv: string[]): Promise<number> {
           const secs = (Date.now() - t) / 1000;
           runSeconds += secs;
           inBytes += sc.frames.reduce((n, f) => n + f.data.length, 0);
-          const mm = compareTxRun(expect.outputs, expect.counters, rtl);
+          const cmp = compareTxRun(expect.outputs, expect.counters, rtl);
+          // The stream oracle's plaintext-leak check on what the engine sent (not against the stub).
+          const leaks = stub ? 0 : checkTxStreams(sc, rtl.packets.map((p) => p.data)).leaks;
+          const mm = cmp ?? (leaks > 0 ? { message: `${leaks} output packets carry record-body plaintext` } : null);
           const tp = txThroughput(sc.frames, rtl);
           const row: Row = {
             width, packetBytes: packetSize, meanFrame, recordBytes: recordSize, lossPct: rt.loss * 100, retrans: rt.name, frames: sc.frames.length,
