@@ -114,13 +114,17 @@ export async function soakCommand(o: SoakOptions): Promise<number> {
     const live = flows.filter((f) => !f.done);
     for (const f of live) batch.push(...reinstall(f));
     let n = 0;
-    while (n < o.resetEvery) {
-      const active = live.filter((f) => !f.done);
-      if (active.length === 0) break;
-      const f = active.length === 1 ? active[0] : active[pick.int(0, active.length - 1)];
+    const active = live.slice();
+    while (n < o.resetEvery && active.length > 0) {
+      const k = active.length === 1 ? 0 : pick.int(0, active.length - 1);
+      const f = active[k];
       const r = flowStep(f, traffic, (rec) => oracle.addRecord(rec));
-      batch.push(...r.frames);
+      for (const x of r.frames) batch.push(x);
       n += r.packets;
+      if (f.done) {
+        active[k] = active[active.length - 1];
+        active.pop();
+      }
     }
     chunks++;
     frames += batch.length;
