@@ -29,6 +29,15 @@
 // tuple, entry write). While a control frame is in the pipeline, no further frame is accepted, so
 // a lookup never races a table change. After reset both tables are cleared, one entry per cycle
 // (max(N_CTX, BUCKETS) cycles, s_tready_o low meanwhile).
+//
+// Key hygiene: a context that goes — deleted, evicted by an install of its tuple under another
+// id, or dropped by an install reusing its id (the entry the install then writes, or zeroes when
+// the bucket is full) — leaves zeroes in the context table, and its back-end entry is zeroed by
+// a delete item (it_del_o): the delete's own last item, or an extra item the install sequencer
+// sends in the cycle it finds a reused id (CsIdle) or evicts (CsEvict). Those cycles send no item
+// otherwise, so the extra item costs no cycle; it is not part of any frame's output (it_pkt_o,
+// it_wr_o low). A control frame also clears the packet snapshot. The context table and its width
+// are Verilator-public (read back by tb/tb_tables.h; synthesis ignores the comments).
 module tlsnic_rx_front #(
   parameter int unsigned W         = 512,
   parameter int unsigned N_CTX     = 1024,
@@ -105,7 +114,7 @@ module tlsnic_rx_front #(
   localparam int unsigned    NC  = tlsnic_rx_pkg::NumCounters;
 
   tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, gst, ist, st_nx, fin_st, c_new, c_res;
-  localparam int unsigned RW = $bits(wk_q);
+  localparam int unsigned RW /*verilator public_flat_rd*/ = $bits(wk_q);
   tlsnic_rx_pkg::rx_user_t usr;
 
   // ---------------------------------------------------------------------------------------
@@ -287,7 +296,7 @@ module tlsnic_rx_front #(
   end
 
   // Context table (front part), one read and one write port.
-  logic [RW-1:0] ctbl_q [N_CTX];
+  logic [RW-1:0] ctbl_q [N_CTX] /*verilator public_flat_rd*/;
   logic [RW-1:0] ctbl_rd_q;
   logic          ct_re, ct_we;
   logic [CW-1:0] ct_ra, ct_wa;
@@ -836,6 +845,13 @@ module tlsnic_rx_front #(
   tlsnic_rx_pkg::rctx_t x_st;   // the evicted context's state (CsEvict)
   assign x_st = ctbl_rd_q;
 
+  // Key hygiene: the back end zeroes the entry of a reused id (CsIdle, whatever the install's
+  // outcome) and of the evicted context (CsEvict), through a delete item sent in that cycle.
+  logic          zx;
+  logic [CW-1:0] zx_ctx;
+  assign zx     = c_inst_go && ((cs_q == CsIdle && ld_st.valid) || cs_q == CsEvict);
+  assign zx_ctx = (cs_q == CsEvict) ? b_x_q : fr_uctx[CW-1:0];
+
   // The control frame's last item: the cycle its outcome is final.
   logic c_done;
   always_comb begin
@@ -1051,6 +1067,7 @@ module tlsnic_rx_front #(
         end
         if (c_done) begin
           ctl_inflight_q <= 1'b0;
+          snap_q         <= '0;   // read only on its own packet's end; may hold a context now gone
           if (!c_err) begin
             wk_ctx_q <= fr_uctx;
             wk_has_q <= 1'b1;
@@ -1219,6 +1236,21 @@ module tlsnic_rx_front #(
       it_k256_o      <= (fr_kind == tlsnic_rx_pkg::KindControl) ? c_new.k256 : ist.k256;
       it_blocks_o    <= (fr_kind == tlsnic_rx_pkg::KindControl) ? '0 : blocks;
       it_user_o      <= usr;
+      if (zx) begin
+        // Zeroize item for the back end: a committed delete of zx_ctx, outside any frame's output.
+        it_valid_o     <= 1'b1;
+        it_fr_first_o  <= 1'b0;
+        it_fr_last_o   <= 1'b1;
+        it_beat_last_o <= 1'b0;
+        it_wr_o        <= 1'b0;
+        it_pkt_o       <= 1'b0;
+        it_commit_o    <= 1'b1;
+        it_crypto_o    <= 1'b1;
+        it_del_o       <= 1'b1;
+        it_ctx_o       <= zx_ctx;
+        it_s_o         <= '0;
+        it_e_o         <= '0;
+      end
     end
   end
 

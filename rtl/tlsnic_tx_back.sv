@@ -14,6 +14,13 @@
 // frame's first crypto item and written back on its last item if the frame commits; otherwise
 // the working copy returns to the snapshot taken at load.
 // An install item (lane 0 = E_K(0^128) = H) writes H^1..H^(LANES+2) for the context.
+// Key hygiene: a delete item (it_del_i with it_crypto_i, it_commit_i and it_fr_last_i) writes the
+// context's entry all zero, and the working copy and the snapshot with it (an install clears the
+// snapshot too); the RX front end sends the same item, outside any frame's output (it_pkt_i and
+// it_wr_i low), for a context it evicts. After reset the table is cleared, one entry per cycle
+// (N_CTX cycles, in parallel with the front end's own clear, during which no item can arrive).
+// The table and its width are Verilator-public (read back by tb/tb_tables.h; synthesis ignores
+// the comments).
 //
 // DECRYPT = 1 is the RX engine's variant (tlsnic_rx_engine): the same item format, keystream and
 // GHASH, but GHASH absorbs the item's input bytes (the received ciphertext), the payload leaves
@@ -108,7 +115,7 @@ module tlsnic_tx_back #(
   } bctx_t;
   // Declared here so BWID can take its width: Yosys rejects $bits(<type>).
   bctx_t  wk_q, snap_q, bs, bs_nx;
-  localparam int unsigned BWID = $bits(wk_q);
+  localparam int unsigned BWID /*verilator public_flat_rd*/ = $bits(wk_q);
 
   // ---------------------------------------------------------------------------------------
   // B0: AES output register and table read.
@@ -175,14 +182,33 @@ module tlsnic_tx_back #(
     end
   end
 
-  logic [BWID-1:0] tbl_q [N_CTX];
+  // Table clear after reset (no item reaches B1 before the front end's clear, at least as long,
+  // has ended).
+  logic          init_q;
+  logic [CW:0]   init_idx_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      init_q     <= 1'b1;
+      init_idx_q <= '0;
+    end else if (init_q) begin
+      init_idx_q <= init_idx_q + 1'b1;
+      if (init_idx_q == (CW+1)'(N_CTX - 1)) init_q <= 1'b0;
+    end
+  end
+
+  logic [BWID-1:0] tbl_q [N_CTX] /*verilator public_flat_rd*/;
   logic [BWID-1:0] tbl_rd_q;
-  logic            tbl_we;
-  logic [BWID-1:0] tbl_wd;
+  logic            tbl_we, tbl_port_we;
+  logic [BWID-1:0] tbl_wd, tbl_port_wd;
+  logic [CW-1:0]   tbl_port_wa;
+
+  assign tbl_port_we = init_q || tbl_we;
+  assign tbl_port_wa = init_q ? init_idx_q[CW-1:0] : b0_ctx_q;
+  assign tbl_port_wd = init_q ? '0 : tbl_wd;
 
   always_ff @(posedge clk_i) begin
     if (en_i) tbl_rd_q <= tbl_q[it_ctx_i];
-    if (tbl_we) tbl_q[b0_ctx_q] <= tbl_wd;
+    if (tbl_port_we) tbl_q[tbl_port_wa] <= tbl_port_wd;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -356,7 +382,9 @@ module tlsnic_tx_back #(
       loaded_q <= 1'b0;
     end else if (item) begin
       if (ld_first) begin
-        snap_q   <= bs;
+        // An install or delete is its frame's only and last crypto item, so its snapshot (the old
+        // keys) is never used: not kept.
+        snap_q   <= (b0_inst_q || b0_del_q) ? '0 : bs;
         wk_ctx_q <= b0_ctx_q;
         wk_has_q <= 1'b1;
       end

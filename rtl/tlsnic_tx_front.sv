@@ -27,7 +27,10 @@
 // sits in FA and written back on the frame's last item only when the frame commits (a dropped
 // or contradictory frame leaves the context as it was); the working copy wk_q forwards the
 // newest committed state to a following frame of the same context. After reset the table is
-// cleared, one entry per cycle (N_CTX cycles, s_tready_o low meanwhile).
+// cleared, one entry per cycle (N_CTX cycles, s_tready_o low meanwhile). A delete writes the entry
+// all zero (and sends it_del_o, which zeroes the back end's entry); a control frame leaves no
+// old context state in the snapshot. The table and its width are Verilator-public (read back by
+// tb/tb_tables.h; synthesis ignores the comments).
 module tlsnic_tx_front #(
   parameter int unsigned W         = 512,
   parameter int unsigned N_CTX     = 1024,
@@ -98,7 +101,7 @@ module tlsnic_tx_front #(
   localparam int unsigned    HW = ((138 + B - 1) / B) * B;
   // Working context state. Declared here so FW can take its width: Yosys rejects $bits(<type>).
   tlsnic_tx_pkg::fctx_t wk_q, snap_q, st, st_nx;
-  localparam int unsigned    FW = $bits(wk_q);
+  localparam int unsigned    FW /*verilator public_flat_rd*/ = $bits(wk_q);
 
   // ---------------------------------------------------------------------------------------
   // Table clear after reset.
@@ -173,7 +176,7 @@ module tlsnic_tx_front #(
   );
 
   // Front flow table, read every cycle at the FA frame's context.
-  logic [FW-1:0] tbl_q [N_CTX];
+  logic [FW-1:0] tbl_q [N_CTX] /*verilator public_flat_rd*/;
   logic [FW-1:0] tbl_rd_q;
   logic          tbl_we;
   logic [CW-1:0] tbl_wa;
@@ -659,6 +662,9 @@ module tlsnic_tx_front #(
             wk_ctx_q <= fr_ctx_q;
             wk_has_q <= 1'b1;
           end
+          // The snapshot is read only on its own frame's end; a control frame's (the context an
+          // install replaces or a delete removes) is not kept.
+          if (fr_kind_q == tlsnic_tx_pkg::KindControl) snap_q <= '0;
           for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
             if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + cnt_add[i];
           end

@@ -17,17 +17,34 @@
 // most 100); reaching max_cycles aborts with exit status 3 and a message on stderr (a hang never
 // looks like a pass). Counter indices beyond the engine's list must read 0.
 //
+// Directive lines (optional, each applies to the frame record that follows it; harness/sim-process.ts
+// BenchDirective writes them):
+//   keep <beat> <tkeep hex>     present that beat of the frame with this tkeep instead of the
+//                               default (holes, zero tkeep; bytes are the frame's, junk beyond it)
+//   hold <cycles>               hold m_tready low for this many cycles from the cycle the frame's
+//                               first beat is first presented (stalls and drain wait for it)
+//   rst <beats> <cycles>        once <beats> beats of the frame were accepted, hold rst_ni low for
+//                               <cycles> clock edges; the rest of the frame is never sent (its "a"
+//                               line ends at the reset's first cycle), a partly collected output
+//                               packet is discarded, and the run goes on with the next frame
+//
 // Harness self-test: with env TLSNIC_CORRUPT_PACKET=<n>, the bench flips the last byte of output
 // frame n as it reports it (never the engine's own output), so the mismatch report and the
 // waveform path can be proven to fire.
 // Waveform: with env TLSNIC_FST=<path> (binary built with --trace-fst), dumps cycles
 // [TLSNIC_FST_FROM, TLSNIC_FST_TO] (defaults 0 and 10000) to an FST file.
+// Key tables (tb/tb_tables.h; engines only, not the stub): with env TLSNIC_POISON_TABLES=<seed> the
+// per-context tables are filled with garbage before the first reset; with env
+// TLSNIC_DUMP_TABLES=all|<id>,<id>,... the bench adds after the "c" lines, per context and table,
+//   k <front|back> <ctx id> <entry bits> <entry hex, most significant digit first>
 #pragma once
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "Vtop.h"
 #include "tb_common.h"
+#include "tb_tables.h"
 #if VM_TRACE_FST
 #include "verilated_fst_c.h"
 #endif
@@ -64,6 +81,10 @@ struct Frame {
   uint32_t user;  // {ctx_id[15:0], offload (TX; 0 on RX), kind[1:0]}
   std::size_t off;
   std::size_t len;
+  uint64_t hold = 0;       // "hold": m_tready low this many cycles from its first presentation
+  uint64_t rst_beats = 0;  // "rst": reset after this many beats accepted ...
+  uint64_t rst_cycles = 0; // ... for this many clock edges (0: no reset)
+  std::vector<std::pair<uint64_t, uint64_t>> keeps;  // "keep": {beat, tkeep}
 };
 
 struct Beat {
@@ -112,6 +133,8 @@ uint64_t envU64(const char* name, uint64_t dflt) {
 // hand-written scanner rather than tb::readBatch: the hex of a batch is many MB and the generic
 // line/token reader was the slowest part of a run against the stub (see harness/tx-sim.ts).
 bool readFrames(tb::Cfg& cfg, std::vector<Frame>& frames, std::vector<uint8_t>& bytes) {
+  Frame next{};  // directives collected for the next frame record
+  bool have_directive = false;
   std::string in;
   {
     char buf[1 << 16];
@@ -152,6 +175,25 @@ bool readFrames(tb::Cfg& cfg, std::vector<Frame>& frames, std::vector<uint8_t>& 
       cfg.stall = static_cast<uint32_t>(stall);
       cfg.max_cycles = maxc;
       have_cfg = true;
+    } else if (end - p >= 4 && std::memcmp(p, "keep", 4) == 0) {
+      p += 4;
+      uint64_t b;
+      if (!number(b)) return fail("keep needs <beat> <tkeep hex>");
+      skipBlanks();
+      uint64_t k = 0;
+      int digits = 0;
+      while (p < end && hexv[static_cast<uint8_t>(*p)] >= 0 && digits < 16) k = k << 4 | static_cast<uint64_t>(hexv[static_cast<uint8_t>(*p++)]), digits++;
+      if (digits == 0) return fail("keep needs <beat> <tkeep hex>");
+      next.keeps.push_back({b, k & kKeepAll});
+      have_directive = true;
+    } else if (end - p >= 4 && std::memcmp(p, "hold", 4) == 0) {
+      p += 4;
+      if (!number(next.hold)) return fail("hold needs <cycles>");
+      have_directive = true;
+    } else if (end - p >= 3 && std::memcmp(p, "rst", 3) == 0) {
+      p += 3;
+      if (!number(next.rst_beats) || !number(next.rst_cycles) || next.rst_cycles == 0) return fail("rst needs <beats> <cycles > 0>");
+      have_directive = true;
     } else {
       uint64_t kind, offload = 0, ctx;
 #if TB_ENGINE_RX
@@ -170,13 +212,19 @@ bool readFrames(tb::Cfg& cfg, std::vector<Frame>& frames, std::vector<uint8_t>& 
         p += 2;
       }
       if (bytes.size() == off) return fail("frame with no bytes");
-      frames.push_back({static_cast<uint32_t>(ctx << 3 | offload << 2 | kind), off, bytes.size() - off});
+      next.user = static_cast<uint32_t>(ctx << 3 | offload << 2 | kind);
+      next.off = off;
+      next.len = bytes.size() - off;
+      frames.push_back(std::move(next));
+      next = Frame{};
+      have_directive = false;
     }
     skipBlanks();
     if (p < end && *p != '\n') return fail("unexpected characters (odd number of hex digits?)");
     if (p < end) p++;
   }
   if (!have_cfg) return fail("missing cfg line");
+  if (have_directive) return fail("directive (keep/hold/rst) without a frame after it");
   return true;
 }
 
@@ -225,6 +273,21 @@ int main(int argc, char** argv) {
   }
 #endif
 
+  // Key tables: poisoned before the reset, dumped after the run (tb/tb_tables.h).
+  const std::vector<tbk::Table> key_tables = tbk::tables(*top->rootp);
+  const char* dump_sel = std::getenv("TLSNIC_DUMP_TABLES");
+  std::vector<std::size_t> dump_ids;
+  if ((dump_sel && *dump_sel) || envU64("TLSNIC_POISON_TABLES", 0) != 0) {
+    std::string err;
+    if (key_tables.empty()) err = "TLSNIC_DUMP_TABLES / TLSNIC_POISON_TABLES: this top has no key tables";
+    else if (dump_sel && *dump_sel) tbk::parseSelection(dump_sel, key_tables[0].entries, dump_ids, err);
+    if (!err.empty()) {
+      std::fprintf(stderr, TB_NAME ": %s\n", err.c_str());
+      return 2;
+    }
+    if (const uint64_t seed = envU64("TLSNIC_POISON_TABLES", 0)) tbk::poison(key_tables, seed);
+  }
+
   tb::Prng rng(cfg.seed);
   tb::Prng junk(cfg.seed ^ 0x6a756e6b6a756e6bULL);
   std::string out;
@@ -266,10 +329,12 @@ int main(int argc, char** argv) {
   bool held = false;  // an output beat was presented with m_tready low last cycle
   Beat held_beat{};
   uint64_t idle = 0;
+  uint64_t hold_left = 0;      // "hold": cycles m_tready stays low
+  std::size_t hold_frame = 0;  // frames before this one have had their hold started
 
   tb::Clock wall;
   for (;;) {
-    if (fi == frames.size() && idle >= drain_idle) break;
+    if (fi == frames.size() && idle >= drain_idle && hold_left == 0) break;
     if (cycle >= cfg.max_cycles) {
       std::fprintf(stderr,
                    TB_NAME ": max_cycles %llu reached: %zu of %zu frames accepted, %zu packets out, "
@@ -279,8 +344,40 @@ int main(int argc, char** argv) {
       std::fwrite(out.data(), 1, out.size(), stdout);  // partial results help debugging
       return 3;
     }
+    if (fi < frames.size() && frames[fi].rst_cycles != 0 && beat_i == frames[fi].rst_beats) {
+      // "rst": reset in the middle of the frame (or before it, with 0 beats); the frame ends here.
+      const Frame& f = frames[fi];
+      if (beat_i == 0) acc_first[fi] = cycle;
+      acc_last[fi] = cycle;
+      top->rst_ni = 0;
+      top->s_tvalid_i = 0;
+      for (uint64_t i = 0; i < f.rst_cycles; i++) {
+        top->eval();
+        top->clk_i = 1;
+        top->eval();
+        top->clk_i = 0;
+        cycle++;
+      }
+      top->rst_ni = 1;
+      top->eval();
+      fi++;
+      beat_i = 0;
+      pending = false;
+      pkt.clear();
+      held = false;
+      idle = 0;
+      continue;
+    }
     const bool gap = rng.chance(cfg.gap);
-    const bool ready = !rng.chance(cfg.stall);
+    bool ready = !rng.chance(cfg.stall);
+    if (hold_frame <= fi && fi < frames.size() && (pending || !gap) && beat_i == 0) {
+      hold_frame = fi + 1;
+      if (frames[fi].hold > hold_left) hold_left = frames[fi].hold;
+    }
+    if (hold_left > 0) {
+      ready = false;
+      hold_left--;
+    }
 
     // Input side.
     const bool valid = pending || (fi < frames.size() && !gap);
@@ -294,6 +391,8 @@ int main(int argc, char** argv) {
       putData(top->s_tdata_i, beat);
       const bool last = at + n == f.len;
       top->s_tkeep_i = n == static_cast<std::size_t>(kBytes) ? kKeepAll : ((1ULL << n) - 1);
+      for (const auto& k : f.keeps)
+        if (k.first == beat_i) top->s_tkeep_i = k.second;
       top->s_tlast_i = last;
       top->s_tuser_i = f.user;
     } else {
@@ -410,6 +509,7 @@ int main(int argc, char** argv) {
     if (i < kCounters) out += "c " + std::to_string(i) + " " + std::to_string(v) + "\n";
     else if (v != 0) error("counter index " + std::to_string(i) + " reads " + std::to_string(v) + ", not 0");
   }
+  tbk::dump(out, key_tables, dump_ids);
   if (errors > kMaxErrors) out += "e " + std::to_string(cycle) + " " + std::to_string(errors - kMaxErrors) + " more errors not shown\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::printf("stat parse_s %.6f frames %zu in_bytes %zu drain_idle %llu beat_bytes %d\n", parse_s, frames.size(),
