@@ -32,9 +32,14 @@ export interface SimBuildConfig {
   extraFlags?: readonly string[];
 }
 
-/** Speed flags: measured as the fastest single-threaded setting for these benches. */
+/**
+ * Speed flags: measured as the fastest single-threaded setting for these benches. `--assert`
+ * turns on the RTL's assertions (sim-only code under `ifndef SYNTHESIS`, docs/architecture.md
+ * "Assertions") in every build: a failing one stops the bench, and harness/sim-process.ts
+ * benchFailure names it.
+ */
 const VERILATOR_FLAGS = [
-  '--cc', '--exe', '--build', '-j', '2',
+  '--cc', '--exe', '--build', '-j', '2', '--assert',
   '-O3', '--x-assign', 'fast', '--x-initial', 'fast',
   '-Wno-fatal', '-Wno-lint', '-Wno-style',
   '-MAKEFLAGS', 'OPT_FAST=-O2 OPT_SLOW=-O1',

@@ -5,7 +5,7 @@ import { runCommand, RUN_DEFAULTS, RUN_DIRECTIONS, type RunDirection, type RunOp
 import { txBenchMain } from './tx-bench.ts';
 import { synthMain, SYNTH_HELP } from './synth-command.ts';
 import { mergeSoak, soakCommand, SoakInputError, SOAK_DEFAULTS, type SoakOptions } from './soak/run.ts';
-import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_DIRECTIONS, REPLAY_WIDTHS, type ReplayDirection, type ReplayOptions, type ReplayWidth } from './replay-command.ts';
+import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_DIRECTIONS, REPLAY_FORMATS, REPLAY_WIDTHS, type ReplayDirection, type ReplayOptions, type ReplayOutputFormat, type ReplayWidth } from './replay-command.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
 
@@ -15,10 +15,12 @@ Usage:
                             kernel model answering resync requests), compare frame for frame and
                             counter for counter, report cycles, throughput and counters
   tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt [options]
+  tlsnic replay CAPTURE.pcapng [options]
                             replay a real capture's TLS connections through the TX engine as the
                             sending host (exit 0 only if it reproduces every packet) and feed the
                             captured ciphertext to the RX engine as the receiving host (every
-                            decrypted byte must equal what the keylog decrypts)
+                            decrypted byte must equal what the keylog decrypts); a pcapng may carry
+                            its key log (Decryption Secrets Block), then --keylog is optional
   tlsnic bench [--width 128,256,512] [--quick] [--out DIR] [--clock-mhz F]
                             the TX engine throughput table: packet sizes 64..9000, record sizes
                             64..16384, in order and 1 % / 10 % retransmission, per width; every row
@@ -58,18 +60,26 @@ Options of run (defaults in brackets):
   accepts the model's run, 1 otherwise (the first mismatch printed), 2 bad usage.
 
 Options of replay:
-  --keylog FILE             SSLKEYLOGFILE with the capture's secrets (required)
+  --keylog FILE             SSLKEYLOGFILE with the capture's secrets; required unless the capture is
+                            a pcapng with a TLS key log in a Decryption Secrets Block (as
+                            \`editcap --inject-secrets tls,KEYLOG in.pcap out.pcapng\` writes it);
+                            given both, they are merged and FILE's secret wins where both have one
   --out DIR                 write tx.pcap, rx.pcap, rx-decrypted.json and summary.json there [${REPLAY_DEFAULTS.out}]
+  --format pcap|pcapng      output format [${REPLAY_DEFAULTS.format}]; pcapng writes tx.pcapng and rx.pcapng
+                            with the key log embedded (Wireshark decrypts them as they are)
   --engine model|rtl        engines to run (TX and RX) [${REPLAY_DEFAULTS.engine}]
   --direction tx|rx|both    which engines to replay through [${REPLAY_DEFAULTS.direction}]
   --width 128|256|512       RTL datapath width in bits [${REPLAY_DEFAULTS.width}]
-  Handles classic pcap (Ethernet, IPv4/IPv6, TCP); TLS 1.2/1.3 AES-GCM connections whose handshake
-  is in the capture and whose keys are in the keylog are offloaded, the rest copied and reported
-  as skipped. RX: each offloaded direction's context is installed at its first application record,
-  every packet goes to the RX engine in capture order (TCP checksums made right, as on the wire),
-  the kernel model answers resync requests; rx.pcap holds what the engine handed the host and
-  rx-decrypted.json its decrypted mark per packet. Exit 0 all TX packets match and every RX-decrypted
-  byte equals the keylog's decryption, 1 a mismatch, 2 bad input.
+  Reads classic pcap (Ethernet) and pcapng (any byte order, several interfaces and timestamp
+  resolutions; packets on interfaces that are not Ethernet are reported and left out) with
+  IPv4/IPv6 TCP; TLS 1.2/1.3 AES-GCM connections whose handshake is in the capture and whose keys
+  are in the keylog are offloaded, the rest copied and reported as skipped. RX: each offloaded
+  direction's context is installed at its first application record, every packet goes to the RX
+  engine in capture order (TCP checksums made right, as on the wire), the kernel model answers
+  resync requests; rx.pcap holds what the engine handed the host and rx-decrypted.json its
+  decrypted mark per packet (rx.pcapng: also a comment on each decrypted packet). Exit 0 all TX
+  packets match and every RX-decrypted byte equals the keylog's decryption, 1 a mismatch, 2 bad
+  input.
 
 Options of soak (defaults in brackets):
   --flows N                 connections [${SOAK_DEFAULTS.flows}]
@@ -93,6 +103,7 @@ Examples:
   tlsnic run --direction rx --rx-flows 12 --rx-bytes 100000 --loss 0.05
   tlsnic run --stream-offset 12884901895 --flows 4 --bytes 200000 --loss 0.05
   tlsnic replay session.pcap --keylog sslkeys.txt --out out/replay
+  tlsnic replay session-with-keys.pcapng --format pcapng --engine model
   tlsnic bench --quick --width 512
   tlsnic soak --flows 1 --gib-per-flow 5 --width 512 --out out/soak-5g
   tlsnic soak --flows 1000 --gib-per-flow 0.001 --loss 0.02 --reorder 0.02 --stall 100 --shard 0/2
@@ -184,21 +195,24 @@ function parseReplayOptions(args: string[]): ReplayOptions {
       engine: { type: 'string' },
       width: { type: 'string' },
       direction: { type: 'string' },
+      format: { type: 'string' },
     },
   });
   const direction = values.direction ?? REPLAY_DEFAULTS.direction;
   if (!(REPLAY_DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction must be tx, rx or both, got '${direction}'`);
+  const format = values.format ?? REPLAY_DEFAULTS.format;
+  if (!(REPLAY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be pcap or pcapng, got '${format}'`);
   if (positionals.length !== 1) throw new UsageError(`replay takes one capture file, got ${positionals.length} (try: tlsnic --help)`);
-  if (values.keylog === undefined) throw new UsageError('replay needs --keylog FILE');
   const width = values.width === undefined ? REPLAY_DEFAULTS.width : Number(values.width);
   if (!(REPLAY_WIDTHS as readonly number[]).includes(width)) throw new UsageError(`--width must be one of ${REPLAY_WIDTHS.join(', ')}, got '${values.width}'`);
   return {
     capture: positionals[0],
-    keylog: values.keylog,
+    keylog: values.keylog ?? null,
     out: values.out ?? REPLAY_DEFAULTS.out,
     width: width as ReplayWidth,
     engine: values.engine ?? REPLAY_DEFAULTS.engine,
     direction: direction as ReplayDirection,
+    format: format as ReplayOutputFormat,
   };
 }
 

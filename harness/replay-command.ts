@@ -1,18 +1,23 @@
-// `tlsnic replay CAPTURE.pcap --keylog KEYLOG.txt --out DIR`: replays a real capture through a TX
-// engine (harness/replay.ts), writes DIR/tx.pcap (the engine's output, in the capture's format) and
-// DIR/summary.json, prints a line per connection and direction. Then feeds the capture to an RX
-// engine as the receiving host (harness/replay-rx.ts) and writes DIR/rx.pcap (every packet as the
-// engine handed it to the host) and DIR/rx-decrypted.json (its decrypted mark per packet). Exit 0
-// when every packet came out of the TX engine as captured (TCP checksums aside, which must be
-// right) and every byte the RX engine decrypted is what the keylog decrypts, 1 otherwise, 2 on bad
-// input.
+// `tlsnic replay CAPTURE --keylog KEYLOG.txt --out DIR`: replays a real capture (pcap or pcapng;
+// harness/replay-capture.ts) through a TX engine (harness/replay.ts), writes DIR/tx.pcap (the
+// engine's output, in the capture's format) and DIR/summary.json, prints a line per connection and
+// direction. Then feeds the capture to an RX engine as the receiving host (harness/replay-rx.ts) and
+// writes DIR/rx.pcap (every packet as the engine handed it to the host) and DIR/rx-decrypted.json
+// (its decrypted mark per packet). The key log comes from --keylog, from the capture's Decryption
+// Secrets Blocks (pcapng), or both (merged, --keylog's lines first so its secret wins where both
+// have one). --format pcapng writes tx.pcapng / rx.pcapng instead, with that key log embedded.
+// Exit 0 when every packet came out of the TX engine as captured (TCP checksums aside, which must
+// be right) and every byte the RX engine decrypted is what the keylog decrypts, 1 otherwise, 2 on
+// bad input.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RX_COUNTER_NAMES, type NicRxConfig } from '../models/nic-rx.ts';
 import { DEFAULT_MAX_FRAME_BYTES, TX_COUNTER_NAMES } from '../models/nic-tx.ts';
 import { buildTxEngineSim, runTxEngine, type TxWidth } from './tx-sim.ts';
 import { buildRxEngineSim, runRxEngine, type RxWidth } from './rx-sim.ts';
-import { goldenTxEngine, parseCapture, parseKeylogText, planReplay, runReplay, writePcapLike, type DirectionReport, type ReplayReport, type TxEngine, type TxEngineConfig } from './replay.ts';
+import { goldenTxEngine, parseKeylogText, planReplay, runReplay, type DirectionReport, type ReplayReport, type TxEngine, type TxEngineConfig } from './replay.ts';
+import { parseCapture, writePcapLike, writePcapngLike, type ReplayCapture, type ReplayOutputFormat, type ReplayOutputPacket } from './replay-capture.ts';
+import type { KeylogEntry } from '../models/keylog.ts';
 import { goldenRxEngine, runRxReplay, rxReplayTable, type RxReplayEngine, type RxReplayReport } from './replay-rx.ts';
 
 export const REPLAY_WIDTHS = [128, 256, 512] as const;
@@ -46,16 +51,21 @@ export const RX_REPLAY_ENGINES: Record<string, ((cfg: NicRxConfig & { width: num
 export type ReplayDirection = 'tx' | 'rx' | 'both';
 export const REPLAY_DIRECTIONS: readonly ReplayDirection[] = ['tx', 'rx', 'both'];
 
+export { REPLAY_FORMATS, type ReplayOutputFormat } from './replay-capture.ts';
+
 export interface ReplayOptions {
   capture: string;
-  keylog: string;
+  /** null: the key log comes from the capture (pcapng Decryption Secrets Blocks) only. */
+  keylog: string | null;
   out: string;
   width: ReplayWidth;
   engine: string;
   direction: ReplayDirection;
+  /** Format of tx/rx output files; pcapng embeds the key log. */
+  format: ReplayOutputFormat;
 }
 
-export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as ReplayWidth, engine: 'rtl', direction: 'both' as ReplayDirection };
+export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as ReplayWidth, engine: 'rtl', direction: 'both' as ReplayDirection, format: 'pcap' as ReplayOutputFormat };
 
 function fail(msg: string): number {
   process.stderr.write(`tlsnic replay: ${msg}\n`);
@@ -96,20 +106,42 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   const doRx = o.direction !== 'tx';
   const capBytes = readInput('capture', o.capture);
   if (typeof capBytes === 'string') return fail(capBytes);
-  const keyBytes = readInput('keylog', o.keylog);
-  if (typeof keyBytes === 'string') return fail(keyBytes);
-  let cap;
-  let keylog;
+  let keyText: string | null = null;
+  if (o.keylog !== null) {
+    const keyBytes = readInput('keylog', o.keylog);
+    if (typeof keyBytes === 'string') return fail(keyBytes);
+    keyText = new TextDecoder('latin1').decode(keyBytes);
+  }
+  let cap: ReplayCapture;
+  let keylog: KeylogEntry[] = [];
   try {
     cap = parseCapture(capBytes);
   } catch (e) {
     return fail(`${o.capture}: ${(e as Error).message}`);
   }
-  try {
-    keylog = parseKeylogText(new TextDecoder('latin1').decode(keyBytes));
-  } catch (e) {
-    return fail(`${o.keylog}: ${(e as Error).message}`);
+  if (keyText === null && cap.tlsKeylog === null) {
+    return fail(`${o.capture}: the capture holds no TLS key log (no Decryption Secrets Block; \`editcap --inject-secrets tls,KEYLOG\` adds one): replay needs --keylog FILE`);
   }
+  if (keyText !== null) {
+    try {
+      keylog = parseKeylogText(keyText);
+    } catch (e) {
+      return fail(`${o.keylog}: ${(e as Error).message}`);
+    }
+  }
+  // The capture's key log after --keylog's: the first line of a kind wins (harness/replay.ts).
+  let embedded = 0;
+  if (cap.tlsKeylog !== null) {
+    try {
+      const entries = parseKeylogText(cap.tlsKeylog);
+      keylog = keylog.concat(entries);
+      embedded = entries.length;
+    } catch (e) {
+      return fail(`${o.capture}: Decryption Secrets Block: ${(e as Error).message}`);
+    }
+  }
+  /** What the pcapng outputs embed: both key logs, as given. */
+  const keylogOut = [keyText, cap.tlsKeylog].filter((t): t is string => t !== null).map((t) => (t.endsWith('\n') || t === '' ? t : t + '\n')).join('');
 
   const plan = planReplay(cap.packets, keylog);
   const tPlan = performance.now();
@@ -122,11 +154,18 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   const tRx = performance.now();
 
   mkdirSync(o.out, { recursive: true });
+  const txName = `tx.${o.format}`;
+  const rxName = `rx.${o.format}`;
+  const writeOut = (name: string, records: readonly ReplayOutputPacket[]): void => {
+    writeFileSync(join(o.out, name), o.format === 'pcapng' ? writePcapngLike(cap, records, keylogOut) : writePcapLike(cap, records));
+  };
   const sent = report ? report.aligned.flatMap((data, src) => (data ? [{ src, data }] : [])) : [];
-  if (report) writeFileSync(join(o.out, 'tx.pcap'), writePcapLike(cap, sent));
+  if (report) writeOut(txName, sent);
   const handed = rx ? rx.packets.flatMap((data, src) => (data ? [{ src, data, decrypted: rx.decrypted[src] }] : [])) : [];
   if (rx) {
-    writeFileSync(join(o.out, 'rx.pcap'), writePcapLike(cap, handed));
+    // pcapng: the packets the engine decrypted say so (their records are plaintext, Wireshark's
+    // decryption of them fails).
+    writeOut(rxName, handed.map((h) => (h.decrypted ? { ...h, comment: 'tlsnic: record payload decrypted by the RX engine' } : h)));
     writeFileSync(join(o.out, 'rx-decrypted.json'), JSON.stringify(handed.map((h) => h.decrypted)) + '\n');
   }
   const offloaded = plan.directions.filter((d) => d.ctxId !== null);
@@ -134,12 +173,19 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   const ok = txOk && (rx ? rx.ok : true);
   const summary = {
     capture: o.capture,
+    captureFormat: cap.format,
     keylog: o.keylog,
+    /** Key log lines taken from the capture's Decryption Secrets Blocks. */
+    keylogFromCapture: embedded,
+    format: o.format,
     engine: o.engine,
     width: o.width,
     direction: o.direction,
     nCtx: plan.nCtx,
     packets: cap.packets.length,
+    /** pcapng packets on interfaces that are not Ethernet: not replayed, not in the outputs. */
+    skippedPackets: cap.skipped.reduce((n, s) => n + s.packets, 0),
+    skippedInterfaces: cap.skipped,
     packetsSent: report ? sent.length : null,
     frames: plan.frames.length,
     connections: plan.connections,
@@ -177,6 +223,10 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   const w = (s: string) => process.stdout.write(s);
   const which = o.direction === 'both' ? 'TX and RX engines' : `${o.direction.toUpperCase()} engine`;
   w(`tlsnic replay: ${o.capture}: ${cap.packets.length} packets, ${plan.connections} TCP connection(s); ${which} ${o.engine}${o.engine === 'model' ? '' : ` (${o.width}-bit)`}\n`);
+  if (cap.tlsKeylog !== null) w(`  keys: ${embedded} key log line(s) from the capture's Decryption Secrets Block(s)${o.keylog !== null ? `, after ${o.keylog}'s` : ''}\n`);
+  for (const s of cap.skipped) {
+    w(`  skipped: ${s.packets} packet(s) on interface ${s.interfaceId}${s.name !== null ? ` (${s.name})` : ''}: link type ${s.linkType} is not Ethernet; not replayed, not in the outputs\n`);
+  }
   for (const d of plan.directions) {
     w(directionLine(d, report !== null));
     if (rx) w(rxLine(d));
@@ -200,7 +250,7 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
     if (rx.cycles !== null) w(`  rx cycles: ${rx.cycles}\n`);
   }
   w(`  time: plan ${summary.timeMs.plan} ms, engine ${summary.timeMs.engine} ms, rx engine ${summary.timeMs.rxEngine} ms\n`);
-  w(`  output: ${[report ? join(o.out, 'tx.pcap') : null, rx ? join(o.out, 'rx.pcap') : null, rx ? 'rx-decrypted.json' : null, 'summary.json'].filter((x) => x !== null).join(', ')}\n`);
+  w(`  output: ${[report ? join(o.out, txName) : null, rx ? join(o.out, rxName) : null, rx ? 'rx-decrypted.json' : null, 'summary.json'].filter((x) => x !== null).join(', ')}\n`);
   if (!ok) {
     const failed = plan.directions.filter((d) => d.result === 'FAIL').length;
     const rxFailed = plan.directions.filter((d) => d.rx?.result === 'FAIL').length;

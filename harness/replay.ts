@@ -1,4 +1,4 @@
-// Replay of a real capture through a TX engine. For every TCP connection of a classic pcap whose
+// Replay of a real capture through a TX engine. For every TCP connection of a pcap or pcapng whose
 // TLS 1.2/1.3 AES-GCM handshake is in the capture and whose secrets are in the keylog, and for each
 // direction, the replay plays the sending host with TLS_HW offload installed at the direction's
 // first application-traffic record: it rebuilds the plaintext-framed segments the host's kTLS
@@ -24,7 +24,7 @@ import { driverTxAdd, driverTxSegment, type DriverTxConnection } from '../models
 import { parseKeylog, tls12KeyBlock, tls13TrafficKeys, type KeylogEntry, type KeylogHash } from '../models/keylog.ts';
 import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCounters } from '../models/nic-tx.ts';
 import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag, withFixedTcpChecksum, type FlowTuple, type ParsedTcpPacket } from '../models/packet.ts';
-import { readPcap, readPcapHeader, type PcapFileHeader, type PcapPacket } from '../models/pcap.ts';
+import type { PcapPacket } from '../models/pcap.ts';
 import { appendRecord, createRecordList, type RecordList } from '../models/record-list.ts';
 import { seqAdd, seqDiff, seqGt } from '../models/tcp-seq.ts';
 import {
@@ -38,6 +38,9 @@ import {
 import { deleteFrame, FrameKind, packetFrame, type TxFrame } from '../models/tx-frames.ts';
 import { parseHellos, type NegotiatedHellos } from './tls-handshake.ts';
 import { decryptStream, type DecryptedRecord, type TlsPeerDirectionKeys } from './tls-peer.ts';
+
+// The capture files (pcap / pcapng in and out) live in replay-capture.ts.
+export { parseCapture, writePcapLike, writePcapngLike, type ReplayCapture } from './replay-capture.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Engines
@@ -117,49 +120,10 @@ function suiteName(code: number): string {
 // ---------------------------------------------------------------------------------------------------
 // Input files
 
-export interface ReplayCapture {
-  header: PcapFileHeader;
-  /** The file's 24-byte global header, copied into tx.pcap unchanged. */
-  rawHeader: Uint8Array;
-  packets: PcapPacket[];
-}
-
-/** Parses a classic pcap (Ethernet). Throws an Error with a one-line message on anything else. */
-export function parseCapture(bytes: Uint8Array): ReplayCapture {
-  const header = readPcapHeader(bytes);
-  return { header, rawHeader: bytes.slice(0, 24), packets: readPcap(bytes) };
-}
-
 /** Parses SSLKEYLOGFILE text; throws on a malformed line or on text that is not a key log at all. */
 export function parseKeylogText(text: string): KeylogEntry[] {
   if (text.includes('\0')) throw new Error('keylog: binary data, not an SSLKEYLOGFILE');
   return parseKeylog(text);
-}
-
-/**
- * tx.pcap in the capture's own format (byte order, µs/ns resolution, global header): packet i
- * gets capture packet src[i]'s record header (timestamp, original length), so a faithful engine
- * output makes a file equal to the capture except TCP checksum bytes.
- */
-export function writePcapLike(cap: ReplayCapture, records: readonly { src: number; data: Uint8Array }[]): Uint8Array {
-  const le = cap.header.littleEndian;
-  let total = 24;
-  for (const r of records) total += 16 + r.data.length;
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
-  out.set(cap.rawHeader, 0);
-  let o = 24;
-  for (const r of records) {
-    const p = cap.packets[r.src];
-    const ns = p.timestampNs;
-    dv.setUint32(o, Number(ns / 1_000_000_000n), le);
-    dv.setUint32(o + 4, Number(cap.header.nanosecond ? ns % 1_000_000_000n : (ns % 1_000_000_000n) / 1000n), le);
-    dv.setUint32(o + 8, r.data.length, le);
-    dv.setUint32(o + 12, r.data.length === p.data.length ? p.originalLength : r.data.length, le);
-    out.set(r.data, o + 16);
-    o += 16 + r.data.length;
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // come back as "p" lines with their output tuser (kind, decrypted).
 import { execa } from 'execa';
 import { buildSim, readFileList } from './build-sim.ts';
-import { formatBatch, type SimStallConfig } from './sim-process.ts';
+import { benchFailure, directiveCycles, directiveLines, formatBatch, type BenchDirective, type SimStallConfig } from './sim-process.ts';
 import { RX_COUNTER_NAMES, type RxCounters } from '../models/nic-rx.ts';
 import type { RxFrame, RxOutKindCode } from '../models/rx-frames.ts';
 
@@ -71,14 +71,15 @@ export function rxCycleBudget(frames: readonly RxFrame[], stalls: SimStallConfig
   let bytes = 0;
   for (const f of frames) bytes += f.data.length + 64;
   const busy = Math.max(stalls.gapPermille, stalls.stallPermille);
-  return Math.ceil((4 * bytes * 1000) / Math.max(1, 1000 - busy)) + 70_000 + 100_000;
+  return Math.ceil((4 * bytes * 1000) / Math.max(1, 1000 - busy)) + 70_000 + 100_000 + directiveCycles(stalls);
 }
 
-export function encodeRxBatch(frames: readonly RxFrame[], stalls: SimStallConfig): Buffer {
+export function encodeRxBatch(frames: readonly RxFrame[], stalls: SimStallConfig, directives: readonly BenchDirective[] = []): Buffer {
   const parts: string[] = [formatBatch({ stalls, records: [] })];
-  for (const f of frames) {
+  const dl = directiveLines(stalls, directives);
+  for (const [i, f] of frames.entries()) {
     if (f.data.length === 0) throw new Error('rx-sim: a frame of zero bytes cannot be sent on AXI-Stream');
-    parts.push(`${f.user.kind} ${f.user.ctxId} ${Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('hex')}\n`);
+    parts.push(`${dl.get(i) ?? ''}${f.user.kind} ${f.user.ctxId} ${Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('hex')}\n`);
   }
   return Buffer.from(parts.join(''), 'latin1');
 }
@@ -86,18 +87,22 @@ export function encodeRxBatch(frames: readonly RxFrame[], stalls: SimStallConfig
 export interface RxRunOptions {
   /** Dump a waveform (the binary must be a `trace: true` build). */
   fst?: { path: string; from: number; to: number };
+  /** Per-frame bench directives (tkeep overrides, resets in the middle of a frame). */
+  directives?: readonly BenchDirective[];
+  /** Simulator command-line arguments, e.g. `+tlsnic_break=<n>` (a test-only fault, docs/architecture.md "Assertions"). */
+  simArgs?: readonly string[];
 }
 
 export async function runRxEngine(binary: string, frames: readonly RxFrame[], stalls: SimStallConfig, opts: RxRunOptions = {}): Promise<RxEngineRun> {
-  const limited = { ...stalls, maxCycles: stalls.maxCycles ?? rxCycleBudget(frames, stalls) };
+  const limited = { ...stalls, maxCycles: stalls.maxCycles ?? rxCycleBudget(frames, stalls) + directiveCycles({ ...stalls, readyHolds: [] }, opts.directives) };
   const env: Record<string, string> = {};
   if (opts.fst) {
     env.TLSNIC_FST = opts.fst.path;
     env.TLSNIC_FST_FROM = String(opts.fst.from);
     env.TLSNIC_FST_TO = String(opts.fst.to);
   }
-  const r = await execa(binary, [], { input: encodeRxBatch(frames, limited), env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
-  if (r.exitCode !== 0) throw new Error(`${binary} exited with ${r.exitCode}: ${String(r.stderr).slice(-2000)}`);
+  const r = await execa(binary, [...(opts.simArgs ?? [])], { input: encodeRxBatch(frames, limited, opts.directives), env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
+  if (r.exitCode !== 0) throw benchFailure(binary, r);
   return parseRxOutput(String(r.stdout), frames.length);
 }
 

@@ -14,6 +14,43 @@ export interface SimStallConfig {
   stallPermille: number;
   /** The bench aborts (non-zero exit) after this many cycles. */
   maxCycles?: number;
+  /**
+   * Engine benches (tb/tb_engine.h) only: hold m_tready low for `cycles` cycles from the cycle
+   * input frame `frame` is first presented (a "hold" directive line before that frame).
+   */
+  readyHolds?: readonly { frame: number; cycles: number }[];
+}
+
+/**
+ * Per-frame directives of the engine benches (tb/tb_engine.h), written as lines before the frame
+ * they apply to: `keep` presents beat `beat` of the frame with tkeep `mask` (bit k = byte k);
+ * `reset` holds rst_ni low for `cycles` clock edges once `afterBeats` beats of the frame were
+ * accepted, and the rest of that frame is never sent.
+ */
+export type BenchDirective =
+  | { kind: 'keep'; frame: number; beat: number; mask: bigint }
+  | { kind: 'reset'; frame: number; afterBeats: number; cycles: number };
+
+/** The directive lines to write before each frame (stall holds and explicit directives), by frame index. */
+export function directiveLines(stalls: SimStallConfig, directives: readonly BenchDirective[] = []): Map<number, string> {
+  const m = new Map<number, string>();
+  const add = (frame: number, line: string): void => {
+    m.set(frame, (m.get(frame) ?? '') + line + '\n');
+  };
+  for (const h of stalls.readyHolds ?? []) add(h.frame, `hold ${h.cycles}`);
+  for (const d of directives) {
+    if (d.kind === 'keep') add(d.frame, `keep ${d.beat} ${d.mask.toString(16)}`);
+    else add(d.frame, `rst ${d.afterBeats} ${d.cycles}`);
+  }
+  return m;
+}
+
+/** Cycles the holds and resets of a run add to its budget. */
+export function directiveCycles(stalls: SimStallConfig, directives: readonly BenchDirective[] = []): number {
+  let n = 0;
+  for (const h of stalls.readyHolds ?? []) n += h.cycles;
+  for (const d of directives) if (d.kind === 'reset') n += d.cycles + 70_000;
+  return n;
 }
 
 export interface SimBatch {
@@ -37,17 +74,53 @@ export function formatBatch(batch: SimBatch): string {
   return head + batch.records.join('\n') + '\n';
 }
 
-/** Runs `binary` with the batch on stdin; throws with the bench's stderr if it fails. */
-export async function runSim(binary: string, batch: SimBatch): Promise<SimResult> {
-  const r = await execa(binary, [], {
+/** One failed RTL assertion as Verilator reports it (builds use --assert; docs/architecture.md "Assertions"). */
+export interface AssertionFailure {
+  /** Simulation time: the bench's cycle number (engine benches), 0 where the bench keeps no time. */
+  cycle: number;
+  /** Source file (relative to the repo root) and line of the assertion. */
+  file: string;
+  line: number;
+  /** Hierarchical name of the assertion, e.g. TOP.tlsnic_tx_engine.u_outbuf.a_m_stable. */
+  name: string;
+  /** Its message, e.g. "tlsnic_tx_outbuf: m_tdata/m_tkeep/m_tlast changed while stalled". */
+  message: string;
+}
+
+/** The assertion failures in a bench's output (Verilator writes them to stdout). */
+export function assertionFailures(output: string): AssertionFailure[] {
+  const out: AssertionFailure[] = [];
+  for (const m of output.matchAll(/^(?:\[(\d+)\] )?%Error: (\S+?):(\d+): Assertion failed in ([^:\s]+): (.*)$/gm)) {
+    out.push({ cycle: Number(m[1] ?? 0), file: m[2].replace(/^.*\/(rtl|tb)\//, '$1/'), line: Number(m[3]), name: m[4], message: m[5].trim() });
+  }
+  return out;
+}
+
+/**
+ * The error to throw for a bench that did not exit 0: a failed RTL assertion is named first
+ * ("RTL assertion failed at cycle N: <message> [<assertion>, <file>:<line>]", one line per
+ * assertion that fired), otherwise the exit status or signal and the end of stderr.
+ */
+export function benchFailure(binary: string, r: { exitCode?: number; signal?: string; stdout?: unknown; stderr?: unknown }): Error {
+  const stderr = String(r.stderr ?? '');
+  const fails = assertionFailures(String(r.stdout ?? ''));
+  const status = r.exitCode !== undefined ? `exited with ${r.exitCode}` : `was killed by ${r.signal ?? 'a signal'}`;
+  if (fails.length > 0) {
+    const lines = fails.slice(0, 10).map((f) => `RTL assertion failed at cycle ${f.cycle}: ${f.message} [${f.name}, ${f.file}:${f.line}]`);
+    return new Error(`${lines.join('\n')}\n(${binary} ${status}${stderr ? `: ${stderr.slice(-500).trim()}` : ''})`);
+  }
+  return new Error(`${binary} ${status}: ${stderr.slice(-2000)}`);
+}
+
+/** Runs `binary` with the batch on stdin; throws with the bench's stderr (or the failed assertion) if it fails. */
+export async function runSim(binary: string, batch: SimBatch, args: readonly string[] = []): Promise<SimResult> {
+  const r = await execa(binary, [...args], {
     input: formatBatch(batch),
     reject: false,
     maxBuffer: 1 << 30,
     stripFinalNewline: false,
   });
-  if (r.exitCode !== 0) {
-    throw new Error(`${binary} exited with ${r.exitCode}: ${String(r.stderr).slice(-2000)}`);
-  }
+  if (r.exitCode !== 0) throw benchFailure(binary, r);
   return parseSimOutput(String(r.stdout));
 }
 

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildSim, readFileList, REPO_ROOT } from './build-sim.ts';
-import { formatBatch, type SimStallConfig } from './sim-process.ts';
+import { benchFailure, directiveCycles, directiveLines, formatBatch, type BenchDirective, type SimStallConfig } from './sim-process.ts';
 import { TX_COUNTER_NAMES, type TxCounters } from '../models/nic-tx.ts';
 import type { TxFrame } from '../models/tx-frames.ts';
 
@@ -113,6 +113,10 @@ export interface TxRunOptions {
   fst?: TxWaveform;
   /** Override the bench's drain: idle output cycles after the last input beat before it stops. */
   drainIdle?: number;
+  /** Per-frame bench directives (tkeep overrides, resets in the middle of a frame). */
+  directives?: readonly BenchDirective[];
+  /** Simulator command-line arguments, e.g. `+tlsnic_break=<n>` (a test-only fault, docs/architecture.md "Assertions"). */
+  simArgs?: readonly string[];
 }
 
 /**
@@ -124,7 +128,7 @@ export function txCycleBudget(frames: readonly TxFrame[], stalls: SimStallConfig
   let beats = 0;
   for (const f of frames) beats += Math.ceil(f.data.length / 16);
   const busy = Math.max(stalls.gapPermille, stalls.stallPermille);
-  return Math.ceil((4 * beats * 1000) / Math.max(1, 1000 - busy)) + 65_536 + 100_000;
+  return Math.ceil((4 * beats * 1000) / Math.max(1, 1000 - busy)) + 65_536 + 100_000 + directiveCycles(stalls);
 }
 
 /**
@@ -132,11 +136,12 @@ export function txCycleBudget(frames: readonly TxFrame[], stalls: SimStallConfig
  * straight into a buffer rather than joined from per-frame strings: with hundreds of thousands of
  * small frames the joined strings cost more than the simulation of the stub.
  */
-export function encodeTxBatch(frames: readonly TxFrame[], stalls: SimStallConfig): Buffer {
+export function encodeTxBatch(frames: readonly TxFrame[], stalls: SimStallConfig, directives: readonly BenchDirective[] = []): Buffer {
   const head = formatBatch({ stalls, records: [] });
-  const prefixes = frames.map((f) => {
+  const dl = directiveLines(stalls, directives);
+  const prefixes = frames.map((f, i) => {
     if (f.data.length === 0) throw new Error('tx-sim: a frame of zero bytes cannot be sent on AXI-Stream');
-    return `${f.user.kind} ${f.user.offload ? 1 : 0} ${f.user.ctxId} `;
+    return `${dl.get(i) ?? ''}${f.user.kind} ${f.user.offload ? 1 : 0} ${f.user.ctxId} `;
   });
   let n = head.length;
   frames.forEach((f, i) => (n += prefixes[i].length + 2 * f.data.length + 1));
@@ -161,7 +166,7 @@ export async function runTxEngine(
   stalls: SimStallConfig,
   opts: TxRunOptions = {},
 ): Promise<TxEngineRun> {
-  const limited = { ...stalls, maxCycles: stalls.maxCycles ?? txCycleBudget(frames, stalls) };
+  const limited = { ...stalls, maxCycles: stalls.maxCycles ?? txCycleBudget(frames, stalls) + directiveCycles({ ...stalls, readyHolds: [] }, opts.directives) };
   const env: Record<string, string> = {};
   if (opts.fst) {
     env.TLSNIC_FST = opts.fst.path;
@@ -170,8 +175,8 @@ export async function runTxEngine(
   }
   if (opts.drainIdle !== undefined) env.TLSNIC_DRAIN_IDLE = String(opts.drainIdle);
   // runSim's job, with a buffer for stdin and a parser that does not split every line into fields.
-  const r = await execa(binary, [], { input: encodeTxBatch(frames, limited), env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
-  if (r.exitCode !== 0) throw new Error(`${binary} exited with ${r.exitCode}: ${String(r.stderr).slice(-2000)}`);
+  const r = await execa(binary, [...(opts.simArgs ?? [])], { input: encodeTxBatch(frames, limited, opts.directives), env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
+  if (r.exitCode !== 0) throw benchFailure(binary, r);
   return parseTxOutput(String(r.stdout), frames.length);
 }
 

@@ -16,6 +16,7 @@
 // (it skips it itself and counts tx_tls_skip_no_sync_data), and with the offload bit clear once
 // it has (the engine no longer compares with the start, so the driver marks the frame itself and
 // counts the skip in its own statistics).
+import { isParseError, parseTcpPacket } from './packet.ts';
 import type { RecordList } from './record-list.ts';
 import { ackUpTo, findRecord } from './record-list.ts';
 import { seqAdd, seqGeq, seqLeq, seqLt } from './tcp-seq.ts';
@@ -49,6 +50,20 @@ export interface DriverTxConnection {
   mustResync: boolean;
   /** Segments the driver dropped itself (no record to load while mustResync). */
   dropNoSyncData: number;
+}
+
+/**
+ * `tls_dev_add`'s capability check. The engine parses Ethernet [802.1Q] IPv4/IPv6 TCP (no IPv6
+ * extension headers, no 802.1ad/QinQ, no IP fragments); every segment of a connection whose header
+ * shape it cannot parse would be dropped (tx_tls_drop_malformed) and the connection would stall.
+ * The header shape is a property of the socket and the egress device, known before the first
+ * record, so the driver refuses the offload for such a connection (tls_dev_add fails) and the
+ * kernel keeps it in software (TLS_SW): nothing of it reaches the engine with the offload bit.
+ * `template` is any packet of the connection (e.g. a pure ACK). A segment that stops parsing later
+ * (an option added mid-connection) is still dropped by the engine and counted, never sent wrong.
+ */
+export function driverTxCanOffload(template: Uint8Array): boolean {
+  return !isParseError(parseTcpPacket(template));
 }
 
 /** `tls_dev_add`: the install frame and the driver's state for the socket. */
@@ -105,9 +120,9 @@ export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq
     conn.skipNoSyncData++;
     return [packetFrame(frame, false)];
   }
-  // A segment straddling the start is only encryptable while the engine has not started (it
-  // leaves the bytes before the start untouched); afterwards the engine drops it. The kernel
-  // never builds one (skbs of different `decrypted` state are not collapsed).
+  // A segment straddling the start (the kernel does not build one — skbs of different `decrypted`
+  // state are not collapsed — but captures of other stacks have them): the engine leaves the
+  // bytes before the start untouched while it has not started; afterwards a START load first.
   const straddles = conn.startMarker && seqLt(seq, S);
   const start = straddles ? S : seq;
   if (start === conn.expectedSeq && !conn.mustResync) {
@@ -115,7 +130,17 @@ export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq
     conn.started = true;
     return [packet];
   }
-  if (straddles) return [packet];
+  if (straddles) {
+    // The engine has started: take it back to the start itself (a START load), so it leaves the
+    // bytes before the start untouched and encrypts the rest.
+    const first = findRecord(conn.records, S);
+    if (!first || first.offset !== 0) return [packet];
+    conn.expectedSeq = end;
+    return [
+      resyncFrame({ ctxId: conn.ctxId, recordStartTcpSn: S, recordSeq: first.record.recordSeq, explicitNonce: conn.version === '1.2' ? first.record.bytes.slice(TLS_HEADER_LEN, TLS_HEADER_LEN + 8) : new Uint8Array(8), prefix: new Uint8Array(0), atStart: true }),
+      packet,
+    ];
+  }
   const found = findRecord(conn.records, start);
   if (!found) {
     if (!conn.mustResync) return [packet];

@@ -27,7 +27,9 @@
 // A resync context load rewrites the context's tracker to "record R, P bytes in" and its expected
 // sequence to R.start + P, so the packet after it takes the fast path (the document's recommended
 // "continue from this packet's end"); R.start may lie any distance past the start (the driver
-// only loads records, which all follow it). A load that contradicts itself leaves the context as
+// only loads records, which all follow it). A load with the START flag (empty prefix, R.start =
+// start_offload_tcp_sn) returns the context to "not started" at the start: the driver sends it
+// only while its start marker lives, for a retransmitted segment that straddles the start. A load that contradicts itself leaves the context as
 // it was and counts tx_tls_resync_bad. Packets without the offload bit pass untouched, in order.
 // Packet frames longer than maxFrameBytes and frames of the reserved kind: dropped, tx_frame_err.
 import { parseTcpPacket, isParseError, withFixedTcpChecksum } from './packet.ts';
@@ -225,6 +227,8 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
   };
   if (!ctx || !d.ok) return bad();
   const load = d.load;
+  // START: back to the offload start itself, where the next packet may straddle it.
+  if (load.atStart && (load.prefix.length !== 0 || load.recordStartTcpSn !== ctx.startOffloadTcpSn)) return bad();
   // The explicit nonce bytes present in the prefix must be the ones the load names.
   if (ctx.crypto.version === '1.2') {
     const have = Math.min(Math.max(load.prefix.length - TLS_HEADER_LEN, 0), 8);
@@ -237,7 +241,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
   ctx.tracker = t;
   ctx.expectedSeq = seqAdd(load.recordStartTcpSn, load.prefix.length);
   ctx.inSync = true;
-  ctx.started = true;
+  ctx.started = !load.atStart;
   c.tx_tls_ooo++;
   c.tx_tls_resync_bytes += load.prefix.length;
   return { verdict: 'resync', out: null };

@@ -64,6 +64,13 @@ export interface ResyncLoad {
   recordSeq: bigint;
   explicitNonce: Uint8Array; // 8 bytes (TLS 1.2); zeros for TLS 1.3
   prefix: Uint8Array;
+  /**
+   * Byte 2 bit 0, START: the load names the first record, at start_offload_tcp_sn itself, and the
+   * driver's start marker still lives (the stream is within a TCP window of the start), so the
+   * next packet may straddle the start: its bytes before it leave untouched. Only with an empty
+   * prefix at start_offload_tcp_sn (models/nic-tx.ts).
+   */
+  atStart?: boolean;
 }
 
 export function packetFrame(frame: Uint8Array, offload: boolean, ctxId = 0): TxFrame {
@@ -92,6 +99,7 @@ export function resyncFrame(r: ResyncLoad): TxFrame {
   const d = new Uint8Array(RESYNC_HEADER_LEN + r.prefix.length);
   const dv = new DataView(d.buffer);
   dv.setUint16(0, r.prefix.length);
+  d[2] = r.atStart ? 1 : 0;
   dv.setUint32(4, r.recordStartTcpSn >>> 0);
   d.set(u64be(r.recordSeq), 8);
   d.set(r.explicitNonce.subarray(0, 8), 16);
@@ -148,6 +156,7 @@ export function decodeResync(f: TxFrame): DecodedResync {
       recordSeq: dv.getBigUint64(8),
       explicitNonce: d.slice(16, 24),
       prefix: d.slice(RESYNC_HEADER_LEN),
+      atStart: (d[2] & 1) === 1,
     },
   };
 }

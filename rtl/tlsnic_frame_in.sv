@@ -28,7 +28,7 @@ module tlsnic_frame_in #(
   output logic              fa_first_o,
   output logic              fa_last_o,
   output logic [W-1:0]      fa_data_o,
-  output logic [B-1:0]      fa_keep_o,      // all ones except on the last beat
+  output logic [B-1:0]      fa_keep_o,      // all ones except on the last beat (contiguous there)
   output logic [18:0]       fa_user_o,      // the frame's tuser (first beat)
   output logic [13:0]       fa_bidx_o,
   output logic [17:0]       fa_nbytes_o,    // frame bytes up to and including this beat
@@ -53,6 +53,14 @@ module tlsnic_frame_in #(
     c = '0;
     for (int j = 0; j < B; j++) if (k[j]) c = PB'(j + 1);
     keep_count = c;
+  endfunction
+
+  // The last beat's tkeep as the engines read it: bytes up to the highest kept one (holes below
+  // it are data, as on every other beat, whose tkeep is not read), so the output is contiguous.
+  function automatic logic [B-1:0] keep_mask(input logic [PB-1:0] n);
+    logic [B-1:0] m;
+    for (int j = 0; j < B; j++) m[j] = PB'(j) < n;
+    keep_mask = m;
   endfunction
 
   logic        in_first_q;   // next input beat starts a frame
@@ -87,7 +95,7 @@ module tlsnic_frame_in #(
         fa_first_o  <= in_first_q;
         fa_last_o   <= s_tlast_i;
         fa_data_o   <= s_tdata_i;
-        fa_keep_o   <= s_tlast_i ? s_tkeep_i : '1;
+        fa_keep_o   <= s_tlast_i ? keep_mask(keep_count(s_tkeep_i)) : '1;
         fa_user_o   <= in_first_q ? s_tuser_i : fa_user_o;
         fa_bidx_o   <= in_bidx_cur;
         fa_nbytes_o <= (in_nbytes[17] ? 18'h1ffff : in_nbytes);

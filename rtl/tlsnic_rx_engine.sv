@@ -56,9 +56,20 @@ module tlsnic_rx_engine #(
   localparam int unsigned OB_DEPTH  = 1 << $clog2(OB_NEED);
   localparam int unsigned OAW = $clog2(OB_DEPTH);
 
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
+
   logic en;
   logic [OAW:0] ob_free;
-  assign en = ob_free > (OAW+1)'(EN_SLACK);
+  assign en = ob_free > (OAW+1)'(EN_SLACK)
+`ifndef SYNTHESIS
+              || brk == 32'd9   // test-only fault: no flow control (the output buffer overflows)
+`endif
+              ;
 
   // Work items from the front end.
   logic              it_valid, it_fr_first, it_fr_last, it_beat_last, it_wr, it_pkt, it_commit;
@@ -271,5 +282,33 @@ module tlsnic_rx_engine #(
   logic unused;
   assign unused = ^{x_fr_first, ob_keep_pkt_unused, ob_fix_unused, ob_csum_unused, ob_csum_beat_unused,
                     ob_csum_lane_unused};
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only; docs/architecture.md "Assertions"). The blocks check their own
+  // invariants; here: the input AXI-Stream rules. A presented beat stays presented, unchanged in
+  // every bit the engine reads (all of tdata but the bytes above the last kept byte of a last
+  // beat), until s_tready_o takes it.
+`ifndef SYNTHESIS
+  // (Properties read only narrow signals: Verilator 5.006 fails to compile the sampled copy of
+  // some wide ones, so the wide comparison is made here.)
+  logic [W-1:0]    sim_s_rd;
+  logic [W+B+19:0] sim_s_q;     // the input of the previous cycle {tuser, tlast, tkeep, tdata}
+  logic            sim_s_same;  // ... equals this cycle's in every bit the engine reads
+  always_comb begin
+    int unsigned n;
+    n = 0;
+    for (int j = 0; j < B; j++) if (s_tkeep_i[j]) n = j + 1;
+    for (int j = 0; j < B; j++) sim_s_rd[8*j +: 8] = (!s_tlast_i || j < n) ? 8'hff : 8'h00;
+  end
+  always_ff @(posedge clk_i) sim_s_q <= {s_tuser_i, s_tlast_i, s_tkeep_i, s_tdata_i};
+  assign sim_s_same = sim_s_q[W +: B + 20] == {s_tuser_i, s_tlast_i, s_tkeep_i}
+                      && ((sim_s_q[W-1:0] ^ s_tdata_i) & sim_s_rd) == '0;
+  a_s_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      s_tvalid_i && !s_tready_o |=> s_tvalid_i)
+    else $error("tlsnic_rx_engine: s_tvalid dropped before s_tready took the beat");
+  a_s_stable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      s_tvalid_i && !s_tready_o |=> sim_s_same)
+    else $error("tlsnic_rx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled");
+`endif
 
 endmodule

@@ -115,6 +115,13 @@ module tlsnic_rx_front #(
 
   tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, gst, ist, st_nx, fin_st, c_new, c_res;
   localparam int unsigned RW /*verilator public_flat_rd*/ = $bits(wk_q);
+
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
   tlsnic_rx_pkg::rx_user_t usr;
 
   // ---------------------------------------------------------------------------------------
@@ -395,6 +402,9 @@ module tlsnic_rx_front #(
 
   always_comb begin
     dec_now  = fp_valid_q && fr_kind == tlsnic_rx_pkg::KindPacket && !fr_decided_q && fp_q.hdr_known;
+`ifndef SYNTHESIS
+    if (brk == 32'd15) dec_now = 1'b0;   // test-only fault: no packet is ever decided
+`endif
     d_len    = (fp_q.ip_end > {8'b0, fp_q.pay_off}) ? fp_q.ip_end - {8'b0, fp_q.pay_off} : 17'd0;
     d_end    = fp_q.seq + {15'b0, d_len};
     d_skip32 = tlsnic_tx_pkg::seq_lt(fp_q.seq, ld_st.exp_sn) ? ld_st.exp_sn - fp_q.seq : 32'd0;
@@ -919,7 +929,8 @@ module tlsnic_rx_front #(
       tlsnic_rx_pkg::KindControl: begin
         if (c_err) begin
           cnt_inc[tlsnic_rx_pkg::CCtrlErr] = 1'b1;
-          ev        = c_op == tlsnic_rx_pkg::OpInstall;
+          // A rejected install answers (bad_frame); a frame of no bytes has no opcode to read.
+          ev        = c_op == tlsnic_rx_pkg::OpInstall && fp_q.nbytes != 18'd0;
           ev_status = tlsnic_rx_pkg::StBadFrame;
         end else if (c_op == tlsnic_rx_pkg::OpDelete) begin
           cnt_inc[tlsnic_rx_pkg::CDel] = 1'b1;
@@ -1013,6 +1024,9 @@ module tlsnic_rx_front #(
       if (fp_item) begin
         if (dec_now) begin
           fr_decided_q <= 1'b1;
+`ifndef SYNTHESIS
+          if (brk == 32'd14) fr_decided_q <= 1'b0;   // test-only fault: decide again next item
+`endif
           fr_dec_q     <= dec_val;
           fr_pstart_q  <= {8'b0, fp_q.pay_off} + d_skip32[16:0];
           fr_pend_q    <= fp_q.ip_end;
@@ -1141,6 +1155,9 @@ module tlsnic_rx_front #(
               ft_wa   = c_bucket;
               ft_wway = cs_way_q;
               ft_wd   = {1'b1, c_tkey, fr_uctx};
+`ifndef SYNTHESIS
+              if (brk == 32'd13) ft_wd[15] = 1'b1;  // test-only fault: the entry names no context
+`endif
             end
           endcase
         end
@@ -1259,5 +1276,35 @@ module tlsnic_rx_front #(
                     s_tuser_i[2], fk_q.first, fp_q.key, b_x, x_st};
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < NC) ? cnt_q[cnt_sel_i] : 64'd0;
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only; docs/architecture.md "Assertions").
+`ifndef SYNTHESIS
+  // One decision per frame: a packet frame is decided at most once, and a packet that parses and
+  // fits is decided before its last item.
+  logic [1:0] sim_ndec_q;
+  logic       sim_malformed;   // (properties read narrow signals only: not the wide fp_q)
+  assign sim_malformed = fp_q.malformed;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sim_ndec_q <= '0;
+    else if (fp_item) begin
+      if (fp_frame_end) sim_ndec_q <= '0;
+      else if (dec_now && sim_ndec_q != 2'd3) sim_ndec_q <= sim_ndec_q + 1'b1;
+    end
+  end
+  a_dec_once: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fp_item && dec_now |-> sim_ndec_q == '0)
+    else $error("tlsnic_rx_front: a second decision for one packet frame");
+  a_dec_made: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && !sim_malformed && !oversize
+      |-> dec_now || sim_ndec_q != '0)
+    else $error("tlsnic_rx_front: a packet that parses ended without a decision");
+
+  // Table indices: a flow-table hit names a context inside the context table (the lookup result
+  // addresses it).
+  a_hit_idx: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fp_take && fb_hit |-> {16'b0, fb_cid} < 32'(N_CTX))
+    else $error("tlsnic_rx_front: flow-table hit names context id %0d, not below N_CTX = %0d", fb_cid, N_CTX);
+`endif
 
 endmodule

@@ -18,6 +18,9 @@
 // Latency: a frame's first output beat (its event, if any) appears on m_tvalid_o 3 cycles after
 // its end is written; beats then stream at one per cycle while m_tready_i is high.
 // Output tuser (every beat of a frame): [1:0] kind (0 packet, 1 event), [2] decrypted.
+// Assertions (simulation only, `ifndef SYNTHESIS; docs/architecture.md "Assertions"): the output
+// AXI-Stream rules (tuser constant within a frame, an event one beat of 16 bytes), no write into
+// a full buffer, no read of a beat whose frame end (or release) was not written.
 module tlsnic_rx_outbuf #(
   parameter int unsigned W         = 512,
   parameter int unsigned DEPTH     = 512,             // beats, a power of two
@@ -48,6 +51,13 @@ module tlsnic_rx_outbuf #(
 );
 
   localparam int unsigned DW = 2 * W + B;
+
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
   localparam int unsigned MW = AW + 1 + 3 + 128;     // end address, last, mark, ev, event bytes
 
   logic [DW-1:0] mem_q [DEPTH];
@@ -119,7 +129,11 @@ module tlsnic_rx_outbuf #(
   assign have   = meta_rd_q != meta_wr_q;
   assign ev_now = cur_ev && !ev_sent_q;
   assign move   = r_valid_q && (!o_valid_q || m_tready_i);
-  assign fetch  = have && (!r_valid_q || move);
+  assign fetch  = (have
+`ifndef SYNTHESIS
+                   || brk == 32'd16   // test-only fault: read past the written frame ends
+`endif
+                  ) && (!r_valid_q || move);
   assign beat_is_last = rd_ptr_q + 1'b1 == cur_end;
 
   always_ff @(posedge clk_i) begin
@@ -187,8 +201,74 @@ module tlsnic_rx_outbuf #(
     end else if (m_tready_i) begin
       o_valid_q <= 1'b0;
     end
+`ifndef SYNTHESIS
+    // Test-only faults (see the assertions below).
+    if (rst_ni) begin
+      if (brk == 32'd3 && o_valid_q && !m_tready_i) o_valid_q <= 1'b0;
+      if (brk == 32'd4 && o_valid_q && !m_tready_i) m_tdata_o <= ~m_tdata_o;
+      if (brk == 32'd5 && move && !r_last_q) m_tkeep_o <= r_data_q[2*W +: B] & {1'b0, {(B-1){1'b1}}};
+      if (brk == 32'd6 && move && r_last_q && !r_ev_q) m_tkeep_o <= r_data_q[2*W +: B] & {{(B-1){1'b1}}, 1'b0};
+      if (brk == 32'd7 && move) m_tlast_o <= 1'b0;
+      if (brk == 32'd8 && move && r_last_q && !r_ev_q) m_tuser_o <= {!r_mark_q, 2'b00};
+    end
+`endif
   end
   assign m_tvalid_o = o_valid_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only). Test-only faults (+tlsnic_break=<n>): 3 drops m_tvalid while
+  // stalled, 4 changes m_tdata while stalled, 5 / 6 punch a hole into m_tkeep of a middle / last
+  // beat, 7 suppresses m_tlast, 8 flips the decrypted mark on a packet's last beat, 16 reads past
+  // the written frame ends.
+`ifndef SYNTHESIS
+  // Properties read only narrow signals (Verilator 5.006 fails to compile the sampled copy of some
+  // wide ones), so wide comparisons are made here.
+  logic [W+B+3:0] sim_m_q;      // the output beat of the previous cycle
+  logic           sim_m_same;   // ... equals this cycle's
+  always_ff @(posedge clk_i) sim_m_q <= {m_tuser_o, m_tlast_o, m_tkeep_o, m_tdata_o};
+  assign sim_m_same = sim_m_q == {m_tuser_o, m_tlast_o, m_tkeep_o, m_tdata_o};
+  logic       sim_in_frame_q;   // a frame's first beat has left, its last not yet
+  logic [2:0] sim_user_q;       // that frame's tuser
+  logic [AW:0] sim_end_q;       // end of the beats released so far (the last descriptor's)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      sim_in_frame_q <= 1'b0;
+      sim_user_q     <= '0;
+      sim_end_q      <= '0;
+    end else begin
+      if (m_tvalid_o && m_tready_i) begin
+        sim_in_frame_q <= !m_tlast_o;
+        if (!sim_in_frame_q) sim_user_q <= m_tuser_o;
+      end
+      if (push) sim_end_q <= push_end;
+    end
+  end
+
+  a_m_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && !m_tready_i |=> m_tvalid_o)
+    else $error("tlsnic_rx_outbuf: m_tvalid dropped while stalled");
+  a_m_stable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && !m_tready_i |=> sim_m_same)
+    else $error("tlsnic_rx_outbuf: m_tdata/m_tkeep/m_tlast/m_tuser changed while stalled");
+  a_m_keep: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && !m_tlast_o |-> &m_tkeep_o)
+    else $error("tlsnic_rx_outbuf: m_tkeep not all ones on a beat without m_tlast");
+  a_m_last_keep: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && m_tlast_o |-> m_tkeep_o[0] && (m_tkeep_o & (m_tkeep_o + 1'b1)) == '0)
+    else $error("tlsnic_rx_outbuf: m_tkeep of the m_tlast beat not contiguous from byte 0");
+  a_m_user: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && sim_in_frame_q |-> m_tuser_o == sim_user_q)
+    else $error("tlsnic_rx_outbuf: m_tuser changed within an output frame");
+  a_m_event: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && m_tuser_o[1:0] == 2'b01 |-> !sim_in_frame_q && m_tlast_o && m_tkeep_o == B'(16'hffff) && !m_tuser_o[2])
+    else $error("tlsnic_rx_outbuf: an event frame is not one beat of 16 bytes with m_tlast");
+  a_full: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !(wr_i && beats_used == (AW+1)'(DEPTH)) && !(push && metas_used == (AW+1)'(DEPTH)))
+    else $error("tlsnic_rx_outbuf: write into a full buffer (beats or frame descriptors)");
+  a_rd_committed: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fetch && !ev_now |-> rd_ptr_q != sim_end_q)
+    else $error("tlsnic_rx_outbuf: read of a beat whose frame end was not written");
+`endif
 
 
 endmodule

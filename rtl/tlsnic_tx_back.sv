@@ -117,6 +117,13 @@ module tlsnic_tx_back #(
   bctx_t  wk_q, snap_q, bs, bs_nx;
   localparam int unsigned BWID /*verilator public_flat_rd*/ = $bits(wk_q);
 
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
+
   // ---------------------------------------------------------------------------------------
   // B0: AES output register and table read.
   logic              b0_valid_q, b0_fr_last_q, b0_beat_last_q, b0_wr_q, b0_pkt_q, b0_commit_q, b0_fix_q;
@@ -179,6 +186,12 @@ module tlsnic_tx_back #(
       b0_lenblk_q     <= it_lenblk_i;
       b0_aes_q        <= aes_i;
       b0_user_q       <= it_user_i;
+`ifndef SYNTHESIS
+      // Test-only faults: 10 gives a starting record every AES lane for its keystream (LANES + 2
+      // lanes with J0); 11 makes slot A's first tag byte a payload byte.
+      if (brk == 32'd10 && it_a_start_i) b0_a_k_q <= KW'(LA);
+      if (brk == 32'd11 && it_a_t1_i != it_a_t0_i) b0_a_p1_q <= it_a_p1_i + 1'b1;
+`endif
     end
   end
 
@@ -267,6 +280,10 @@ module tlsnic_tx_back #(
     ks_sh_b  = (lanes_le >> (128 * (a_k8 + 8'd1))) << (8 * b0_b_p0_q);
     ks_al_b  = ks_sh_b[W-1:0];
     mask_a   = byte_range(b0_a_p0_q, b0_a_p1_q);
+`ifndef SYNTHESIS
+    // Test-only fault 12: slot A's last payload byte misses the keystream (leaves in plaintext).
+    if (brk == 32'd12 && b0_a_p1_q != b0_a_p0_q) mask_a = byte_range(b0_a_p0_q, b0_a_p1_q - 1'b1);
+`endif
     mask_b   = b0_b_start_q ? byte_range(b0_b_p0_q, b0_b_p1_q) : '0;
     xk       = b0_data_q ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
     // GHASH runs over the ciphertext: the output when encrypting, the input when decrypting.
@@ -402,6 +419,32 @@ module tlsnic_tx_back #(
     tbl_we = item && b0_fr_last_q && (loaded_q || ld_first) && b0_commit_q;
     tbl_wd = touches ? bs_nx : bs;
   end
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only; docs/architecture.md "Assertions"), on every item that works on
+  // a record (not an install or delete): it needs at most LANES + 1 AES lanes (slot A's keystream
+  // blocks, J0 of a starting record, slot B's keystream blocks), and its byte ranges are in order
+  // (header, slot A payload, slot A tag, slot B) inside the item, so no byte is both payload
+  // (keystream XOR) and tag.
+`ifndef SYNTHESIS
+  logic       sim_rec, sim_body_tag;
+  logic [7:0] sim_lanes;
+  assign sim_rec   = item && b0_crypto_q && !b0_inst_q && !b0_del_q;
+  assign sim_body_tag = |((mask_a | mask_b) & mask_t);   // (properties read narrow signals only)
+  assign sim_lanes = a_k8 + {7'b0, b0_a_start_q || b0_b_start_q} + (b0_b_start_q ? k_b : 8'd0);
+  a_lanes: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      sim_rec |-> sim_lanes <= 8'(LA))
+    else $error("tlsnic_tx_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);
+  a_body_tag: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      sim_rec |-> !sim_body_tag)
+    else $error("tlsnic_tx_back: a byte is both record payload and tag");
+  a_ranges: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      sim_rec |-> b0_s_q <= b0_a_p0_q && b0_a_p0_q <= b0_a_p1_q && b0_a_p1_q <= b0_a_t0_q && b0_a_t0_q <= b0_a_t1_q
+                  && b0_a_t1_q <= b0_e_q && b0_e_q <= PB'(B)
+                  && (!b0_b_start_q || (b0_a_t1_q <= b0_b_p0_q && b0_b_p0_q <= b0_b_p1_q && b0_b_p1_q <= b0_e_q)))
+    else $error("tlsnic_tx_back: item byte ranges out of order (s %0d, payload A %0d..%0d, tag A %0d..%0d, e %0d)",
+                b0_s_q, b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_e_q);
+`endif
 
   // Shift results wider than the beat: only their low W bits are placed in the beat.
   logic unused_shift;

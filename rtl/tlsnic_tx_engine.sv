@@ -44,9 +44,20 @@ module tlsnic_tx_engine #(
   localparam int unsigned OB_DEPTH = 1 << $clog2(OB_NEED);
   localparam int unsigned OAW = $clog2(OB_DEPTH);
 
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
+
   logic en;
   logic [OAW:0] ob_free;
-  assign en = ob_free > (OAW+1)'(EN_SLACK);
+  assign en = ob_free > (OAW+1)'(EN_SLACK)
+`ifndef SYNTHESIS
+              || brk == 32'd9   // test-only fault: no flow control (the output buffer overflows)
+`endif
+              ;
 
   // Work items from the front end.
   logic              it_valid, it_fr_first, it_fr_last, it_beat_last, it_wr, it_pkt, it_commit, it_fix;
@@ -211,7 +222,7 @@ module tlsnic_tx_engine #(
     .ob_user_o      (ob_user_unused)
   );
 
-  tlsnic_tx_outbuf #(.W(W), .DEPTH(OB_DEPTH)) u_outbuf (
+  tlsnic_tx_outbuf #(.W(W), .DEPTH(OB_DEPTH), .MAX_BEATS((MAX_FRAME + B - 1) / B)) u_outbuf (
     .clk_i, .rst_ni,
     .wr_i           (ob_wr),
     .wr_data_i      (ob_data),
@@ -228,5 +239,62 @@ module tlsnic_tx_engine #(
 
   logic unused;
   assign unused = ^{x_fr_first, ob_raw_unused, ob_tagfail_unused, ob_user_unused};
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only; docs/architecture.md "Assertions"). The blocks check their own
+  // invariants; here: the input AXI-Stream rules and the end-to-end rule that no record body
+  // byte of an encrypted packet leaves without the keystream XOR.
+`ifndef SYNTHESIS
+  // Input: a presented beat stays presented, unchanged in every bit the engine reads (all of
+  // tdata but the bytes above the last kept byte of a last beat), until s_tready_o takes it.
+  // (Properties read only narrow signals: Verilator 5.006 fails to compile the sampled copy of
+  // some wide ones, so the wide comparison is made here.)
+  logic [W-1:0]    sim_s_rd;
+  logic [W+B+19:0] sim_s_q;     // the input of the previous cycle {tuser, tlast, tkeep, tdata}
+  logic            sim_s_same;  // ... equals this cycle's in every bit the engine reads
+  always_comb begin
+    int unsigned n;
+    n = 0;
+    for (int j = 0; j < B; j++) if (s_tkeep_i[j]) n = j + 1;
+    for (int j = 0; j < B; j++) sim_s_rd[8*j +: 8] = (!s_tlast_i || j < n) ? 8'hff : 8'h00;
+  end
+  always_ff @(posedge clk_i) sim_s_q <= {s_tuser_i, s_tlast_i, s_tkeep_i, s_tdata_i};
+  assign sim_s_same = sim_s_q[W +: B + 20] == {s_tuser_i, s_tlast_i, s_tkeep_i}
+                      && ((sim_s_q[W-1:0] ^ s_tdata_i) & sim_s_rd) == '0;
+  a_s_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      s_tvalid_i && !s_tready_o |=> s_tvalid_i)
+    else $error("tlsnic_tx_engine: s_tvalid dropped before s_tready took the beat");
+  a_s_stable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      s_tvalid_i && !s_tready_o |=> sim_s_same)
+    else $error("tlsnic_tx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled");
+
+  // No plaintext leak. The front end names, per work item, the bytes that must leave encrypted
+  // (u_front.sim_need: TCP payload bytes of a packet it encrypts, from the parser's bounds, minus
+  // the record header / explicit nonce and tag bytes its tracker names); the mask travels with the
+  // item (FI, 14 AES stages, B0) and is compared in B1 with the bytes the back end XORs with the
+  // keystream. A packet that leaves (its last item commits it) must have no byte that needed the
+  // XOR and did not get it.
+  logic [B-1:0]    sim_need_fi, sim_need_b0, sim_xor, sim_leak;
+  logic [14*B-1:0] sim_need_aes;
+  logic            sim_leak_q;
+  always_ff @(posedge clk_i) begin
+    if (en) begin
+      sim_need_fi  <= u_front.sim_need;
+      sim_need_aes <= {sim_need_aes[13*B-1:0], sim_need_fi};
+      sim_need_b0  <= sim_need_aes[13*B +: B];
+    end
+  end
+  always_comb begin
+    for (int j = 0; j < B; j++) sim_xor[j] = u_back.mask_a[8*j] || u_back.mask_b[8*j];
+    sim_leak = sim_need_b0 & ~sim_xor;
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sim_leak_q <= 1'b0;
+    else if (u_back.item) sim_leak_q <= !u_back.b0_fr_last_q && (sim_leak_q || sim_leak != '0);
+  end
+  a_no_leak: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      u_back.item && u_back.b0_fr_last_q && u_back.b0_pkt_q && u_back.b0_commit_q |-> !sim_leak_q && sim_leak == '0)
+    else $error("tlsnic_tx_engine: record body bytes of an encrypted packet leave without the keystream XOR");
+`endif
 
 endmodule

@@ -103,6 +103,13 @@ module tlsnic_tx_front #(
   tlsnic_tx_pkg::fctx_t wk_q, snap_q, st, st_nx;
   localparam int unsigned    FW /*verilator public_flat_rd*/ = $bits(wk_q);
 
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
+
   // ---------------------------------------------------------------------------------------
   // Table clear after reset.
   logic          init_q;
@@ -245,7 +252,11 @@ module tlsnic_tx_front #(
   logic        fr_start;        // first item of the frame
   logic [19:0] bstart;          // frame offset of the FP beat
   logic [PB-1:0] vbytes;        // valid bytes in the FP beat
-  assign ctx_ok   = {16'b0, fr_ctx_q} < 32'(N_CTX);
+  assign ctx_ok   = {16'b0, fr_ctx_q} < 32'(N_CTX)
+`ifndef SYNTHESIS
+                    || brk == 32'd13   // test-only fault: any context id is taken as inside the table
+`endif
+                    ;
   assign fr_start = fp_first_q && fp_s_q == '0;
   assign bstart   = {6'b0, fp_bidx_q} * BeatB20;
   assign vbytes   = fp_last_q ? keep_count(fp_keep_q) : BeatB;
@@ -273,6 +284,9 @@ module tlsnic_tx_front #(
   always_comb begin
     dec_now  = fp_valid_q && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads
                && !fr_decided_q && pa_hdr_known_q;
+`ifndef SYNTHESIS
+    if (brk == 32'd15) dec_now = 1'b0;   // test-only fault: no packet is ever decided
+`endif
     d_len    = (pa_ip_end_q > {8'b0, pa_pay_off_q}) ? pa_ip_end_q - {8'b0, pa_pay_off_q} : 17'd0;
     d_end    = pa_seq_q + {15'b0, d_len};
     // start_sn is compared only before the context started: the compare is modular (2^31
@@ -301,6 +315,7 @@ module tlsnic_tx_front #(
   logic [31:0] rs_start_sn;
   logic [63:0] rs_rseq;
   logic [63:0] rs_nonce;
+  logic        rs_at_start;   // START flag (byte 2 bit 0): back to start_sn, not started
   logic        rs_hdr_known;
   function automatic logic [7:0] pvb(input logic [60*8-1:0] v, input int unsigned i);
     pvb = v[8*i +: 8];
@@ -308,6 +323,7 @@ module tlsnic_tx_front #(
   always_comb begin
     rs_plen     = {pvb(pa_view_q, 0), pvb(pa_view_q, 1)};
     rs_start_sn = {pvb(pa_view_q, 4), pvb(pa_view_q, 5), pvb(pa_view_q, 6), pvb(pa_view_q, 7)};
+    rs_at_start = pa_view_q[16];
     for (int i = 0; i < 8; i++) begin
       rs_rseq[63-8*i -: 8]  = pvb(pa_view_q, 8 + i);
       rs_nonce[63-8*i -: 8] = pvb(pa_view_q, 16 + i);
@@ -451,7 +467,7 @@ module tlsnic_tx_front #(
       end
     end
     rs_ok = loads && fp_nbytes_q >= 18'd24 && {2'b0, rs_plen} + 18'd24 == fp_nbytes_q
-            && nonce_ok
+            && nonce_ok && (!rs_at_start || (rs_plen == 16'd0 && rs_start_sn == st.start_sn))
             && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
   end
 
@@ -545,7 +561,7 @@ module tlsnic_tx_front #(
           commit = 1'b1;
           fin_st.exp_sn  = rs_start_sn + {16'b0, rs_plen};
           fin_st.in_sync = 1'b1;
-          fin_st.started = 1'b1;
+          fin_st.started = !rs_at_start;
         end else begin
           cnt_inc[tlsnic_tx_pkg::CntResyncBad] = 1'b1;
         end
@@ -631,6 +647,9 @@ module tlsnic_tx_front #(
         // Frame registers (reset for the next frame on its end).
         if (dec_now) begin
           fr_decided_q <= 1'b1;
+`ifndef SYNTHESIS
+          if (brk == 32'd14) fr_decided_q <= 1'b0;   // test-only fault: decide again next item
+`endif
           fr_dec_q     <= dec_val;
           fr_skip_q    <= d_skip;
           fr_pstart_q  <= {8'b0, pa_pay_off_q} + {1'b0, d_skip};
@@ -777,6 +796,55 @@ module tlsnic_tx_front #(
   // Parser outputs the TX front end does not need (the RX engine does).
   logic unused_parse;
   assign unused_parse = ^{pv_view[HW*8-1:60*8], pv_l3, bad_a_unused, in_first_q};
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only; docs/architecture.md "Assertions").
+`ifndef SYNTHESIS
+  // Bytes of this item that must leave encrypted (the engine top's a_no_leak carries the mask to
+  // the back end): the TCP payload bytes of a packet being encrypted, bounded by the parser's
+  // payload offset (+ the bytes before start_offload_tcp_sn) and IP datagram end rather than by
+  // the tracker's stretch, minus the bytes the tracker names record header / explicit nonce
+  // (slot A's, and the next record's after slot A ends) or tag.
+  logic [B-1:0] sim_need;
+  always_comb begin
+    logic [19:0]   p0, p1, off;
+    logic [PB-1:0] jj, hb_end;
+    p0     = {3'b0, {8'b0, pa_pay_off_q} + {1'b0, skip_cur}};
+    p1     = {3'b0, pa_ip_end_q};
+    hb_end = b_start ? p_b0 : ie;
+    for (int j = 0; j < B; j++) begin
+      jj  = PB'(j);
+      off = bstart + 20'(j);
+      sim_need[j] = fp_valid_q && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && dec_cur == DecEnc
+                    && jj >= fp_s_q && jj < ie && jj < vbytes && off >= p0 && off < p1
+                    && !(trk_on && ((jj >= s_t && jj < p_a0) || (jj >= t_a0 && jj < t_a1)
+                                    || (end_a && jj >= e_pos && jj < hb_end)));
+    end
+  end
+
+  // One decision per frame: a packet frame is decided at most once, and an offloaded packet of an
+  // installed context that parses and fits is decided before its last item.
+  logic [1:0] sim_ndec_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sim_ndec_q <= '0;
+    else if (fp_item) begin
+      if (fp_frame_end) sim_ndec_q <= '0;
+      else if (dec_now && sim_ndec_q != 2'd3) sim_ndec_q <= sim_ndec_q + 1'b1;
+    end
+  end
+  a_dec_once: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fp_item && dec_now |-> sim_ndec_q == '0)
+    else $error("tlsnic_tx_front: a second decision for one packet frame");
+  a_dec_made: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fp_frame_end && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads && !pa_malformed_q && !oversize
+      |-> dec_now || sim_ndec_q != '0)
+    else $error("tlsnic_tx_front: an offloaded packet of an installed context ended without a decision");
+
+  // Table indices: the front table is written only for context ids inside it.
+  a_tbl_idx: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      tbl_we && !init_q |-> {16'b0, fr_ctx_q} < 32'(N_CTX))
+    else $error("tlsnic_tx_front: table write for context id %0d, not below N_CTX = %0d", fr_ctx_q, N_CTX);
+`endif
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;
 

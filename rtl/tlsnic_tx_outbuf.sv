@@ -12,9 +12,13 @@
 // pipeline while free_o is below the number of beats it may still have in flight.
 // Latency: a committed packet's first beat appears on m_tvalid_o 3 cycles after its end is
 // written; beats then stream at one per cycle while m_tready_i is high.
+// Assertions (simulation only, `ifndef SYNTHESIS; docs/architecture.md "Assertions"): the output
+// AXI-Stream rules, packets of at most MAX_BEATS beats, no write into a full buffer, no read of a
+// beat that is not committed.
 module tlsnic_tx_outbuf #(
   parameter int unsigned W     = 512,
   parameter int unsigned DEPTH = 512,                 // beats, a power of two
+  parameter int unsigned MAX_BEATS = 150,             // beats of the longest packet (assertion only)
   localparam int unsigned B  = W / 8,
   localparam int unsigned PB = $clog2(B) + 1,
   localparam int unsigned AW = $clog2(DEPTH)
@@ -41,6 +45,13 @@ module tlsnic_tx_outbuf #(
 );
 
   localparam int unsigned DW = W + B;
+
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
 
   // Beat storage.
   logic [DW-1:0] mem_q [DEPTH];
@@ -93,7 +104,11 @@ module tlsnic_tx_outbuf #(
   assign cur_meta = meta_q[meta_rd_q[AW-1:0]];
   assign have_pkt = meta_rd_q != meta_wr_q;
   assign move     = r_valid_q && (!o_valid_q || m_tready_i);
-  assign fetch    = have_pkt && (!r_valid_q || move);
+  assign fetch    = (have_pkt
+`ifndef SYNTHESIS
+                     || brk == 32'd16   // test-only fault: read past the committed beats
+`endif
+                    ) && (!r_valid_q || move);
 
   logic [AW:0] meta_end;
   assign meta_end = cur_meta[MW-1 -: AW+1];
@@ -170,7 +185,58 @@ module tlsnic_tx_outbuf #(
     end else if (m_tready_i) begin
       o_valid_q <= 1'b0;
     end
+`ifndef SYNTHESIS
+    // Test-only faults (see the assertions below).
+    if (rst_ni) begin
+      if (brk == 32'd3 && o_valid_q && !m_tready_i) o_valid_q <= 1'b0;
+      if (brk == 32'd4 && o_valid_q && !m_tready_i) m_tdata_o <= ~m_tdata_o;
+      if (brk == 32'd5 && move && !r_last_q) m_tkeep_o <= patched[DW-1 -: B] & {1'b0, {(B-1){1'b1}}};
+      if (brk == 32'd6 && move && r_last_q) m_tkeep_o <= patched[DW-1 -: B] & {{(B-1){1'b1}}, 1'b0};
+      if (brk == 32'd7 && move) m_tlast_o <= 1'b0;
+    end
+`endif
   end
   assign m_tvalid_o = o_valid_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation only). A test-only fault, +tlsnic_break=<n> on the simulator's
+  // command line, breaks one invariant on purpose (test/rtl-assertions.test.ts): 3 drops
+  // m_tvalid while stalled, 4 changes m_tdata while stalled, 5 / 6 punch a hole into m_tkeep of a
+  // middle / last beat, 7 suppresses m_tlast, 16 reads past the committed beats.
+`ifndef SYNTHESIS
+  // Properties read only narrow signals (Verilator 5.006 fails to compile the sampled copy of some
+  // wide ones), so wide comparisons are made here.
+  logic [13:0]   sim_beat_q;   // index of the output beat within its packet
+  logic [DW:0]   sim_m_q;      // the output beat of the previous cycle
+  logic          sim_m_same;   // ... equals this cycle's
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sim_beat_q <= '0;
+    else if (m_tvalid_o && m_tready_i) sim_beat_q <= m_tlast_o ? '0 : sim_beat_q + 1'b1;
+  end
+  always_ff @(posedge clk_i) sim_m_q <= {m_tlast_o, m_tkeep_o, m_tdata_o};
+  assign sim_m_same = sim_m_q == {m_tlast_o, m_tkeep_o, m_tdata_o};
+
+  a_m_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && !m_tready_i |=> m_tvalid_o)
+    else $error("tlsnic_tx_outbuf: m_tvalid dropped while stalled");
+  a_m_stable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && !m_tready_i |=> sim_m_same)
+    else $error("tlsnic_tx_outbuf: m_tdata/m_tkeep/m_tlast changed while stalled");
+  a_m_keep: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && !m_tlast_o |-> &m_tkeep_o)
+    else $error("tlsnic_tx_outbuf: m_tkeep not all ones on a beat without m_tlast");
+  a_m_last_keep: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o && m_tlast_o |-> m_tkeep_o[0] && (m_tkeep_o & (m_tkeep_o + 1'b1)) == '0)
+    else $error("tlsnic_tx_outbuf: m_tkeep of the m_tlast beat not contiguous from byte 0");
+  a_m_len: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_tvalid_o |-> 32'(sim_beat_q) < MAX_BEATS)
+    else $error("tlsnic_tx_outbuf: output packet longer than MAX_BEATS = %0d beats (m_tlast missing)", MAX_BEATS);
+  a_full: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !(wr_i && wr_ptr_q - rd_ptr_q == (AW+1)'(DEPTH)) && !(end_i && end_keep_i && meta_wr_q - meta_rd_q == (AW+1)'(DEPTH)))
+    else $error("tlsnic_tx_outbuf: write into a full buffer (beats or packet descriptors)");
+  a_rd_committed: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      fetch |-> rd_ptr_q != pkt_start_q)
+    else $error("tlsnic_tx_outbuf: read of a beat that is not committed");
+`endif
 
 endmodule

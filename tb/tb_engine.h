@@ -28,6 +28,13 @@
 //                               line ends at the reset's first cycle), a partly collected output
 //                               packet is discarded, and the run goes on with the next frame
 //
+// RTL assertions (built with --assert, docs/architecture.md "Assertions"): the first failing one
+// stops the run; Verilator prints "[<cycle>] %Error: <file>:<line>: Assertion failed in <instance>:
+// <message>" on stdout, the bench adds "assertion failed at cycle <n>" on stderr and exits with
+// status 4 (harness/sim-process.ts benchFailure turns that into an error naming the assertion).
+// +tlsnic_break=<n> on the command line selects a test-only fault (test/rtl-assertions.test.ts):
+// the RTL implements most; the bench implements 1 (the first input beat kept waiting by s_tready
+// is withdrawn for a cycle) and 2 (its byte 0 changes while it waits).
 // Harness self-test: with env TLSNIC_CORRUPT_PACKET=<n>, the bench flips the last byte of output
 // frame n as it reports it (never the engine's own output), so the mismatch report and the
 // waveform path can be proven to fire.
@@ -232,6 +239,10 @@ bool readFrames(tb::Cfg& cfg, std::vector<Frame>& frames, std::vector<uint8_t>& 
 
 int main(int argc, char** argv) {
   Verilated::commandArgs(argc, argv);
+  Verilated::fatalOnError(false);  // an assertion stops the run below, with its cycle
+  const char* brk_arg = Verilated::commandArgsPlusMatch("tlsnic_break=");
+  const int tb_break = brk_arg && *brk_arg ? std::atoi(brk_arg + std::strlen("+tlsnic_break=")) : 0;
+  bool tb_break_done = false;
   tb::Clock parse_clock;
   tb::Cfg cfg;
   std::vector<Frame> frames;
@@ -265,6 +276,7 @@ int main(int argc, char** argv) {
 #endif
 
   auto top = std::make_unique<Vtop>();
+  VerilatedContext* const ctx = top->contextp();
 #if VM_TRACE_FST
   if (fst_path && *fst_path) {
     fst = std::make_unique<VerilatedFstC>();
@@ -380,7 +392,11 @@ int main(int argc, char** argv) {
     }
 
     // Input side.
-    const bool valid = pending || (fi < frames.size() && !gap);
+    bool valid = pending || (fi < frames.size() && !gap);
+    if (tb_break == 1 && pending && !tb_break_done) {  // fault 1: a waiting beat withdrawn
+      valid = false;
+      tb_break_done = true;
+    }
     top->s_tvalid_i = valid;
     if (valid) {
       const Frame& f = frames[fi];
@@ -395,6 +411,11 @@ int main(int argc, char** argv) {
         if (k.first == beat_i) top->s_tkeep_i = k.second;
       top->s_tlast_i = last;
       top->s_tuser_i = f.user;
+      if (tb_break == 2 && pending && !tb_break_done) {  // fault 2: a waiting beat changes
+        beat[0] ^= 0xff;
+        putData(top->s_tdata_i, beat);
+        tb_break_done = true;
+      }
     } else {
       fillJunk(junk, beat, kBytes);
       putData(top->s_tdata_i, beat);
@@ -489,11 +510,20 @@ int main(int argc, char** argv) {
     const bool dump = fst && cycle >= fst_from && cycle <= fst_to;
     if (dump) fst->dump(2 * cycle);
 #endif
+    ctx->time(cycle);  // assertion messages print it
     top->clk_i = 1;
     top->eval();
 #if VM_TRACE_FST
     if (dump) fst->dump(2 * cycle + 1);
 #endif
+    if (ctx->gotFinish()) {
+      std::fprintf(stderr, TB_NAME ": assertion failed at cycle %llu (message on stdout)\n", static_cast<unsigned long long>(cycle));
+      std::fflush(stdout);
+#if VM_TRACE_FST
+      if (fst) fst->close();
+#endif
+      return 4;
+    }
     top->clk_i = 0;
     cycle++;
   }

@@ -26,7 +26,10 @@ import { createNicTx, nicTxStep } from '../models/nic-tx.ts';
 import { buildTcpPacket, TcpFlag } from '../models/packet.ts';
 import type { NicRxConfig } from '../models/nic-rx.ts';
 import { protectRecord } from '../models/tls-record.ts';
-import { installFrame, packetFrame, resyncFrame } from '../models/tx-frames.ts';
+import { installFrame, packetFrame, resyncFrame, type TxFrame } from '../models/tx-frames.ts';
+import { driverTxAdd, driverTxSegment } from '../models/driver-tx.ts';
+import { appendRecord, createRecordList } from '../models/record-list.ts';
+import { concatBytes } from '../models/bytes.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0x1096);
 const MiB = 1 << 20;
@@ -184,4 +187,62 @@ describe('RX at long stream offsets: model (oracle) and RTL at W=128 and 512', (
       }
     }, 300_000);
   });
+});
+
+// A retransmission that straddles start_offload_tcp_sn after the context started (captures of
+// other stacks have them): the driver, whose start marker still lives, posts a START load that
+// takes the engine back to the start, so the bytes before it leave untouched and the rest is
+// encrypted — through the model and the RTL.
+describe('a segment straddling the offload start after the context started (START load)', () => {
+  const crypto = { version: '1.2' as const, key: new Uint8Array(32).fill(9), iv: new Uint8Array(4).fill(1) };
+  const start = 0xffff_ffe0; // the start sits just before the 2^32 wrap
+  const pre = new Uint8Array(40).fill(0x68);
+  const recs = frameRecords({ version: '1.2', maxPlaintext: 120, explicitNonceStart: 77n }, new Uint8Array(300).fill(0x61), { recordSeq: 1n, tcpSeq: start });
+  const stream = concatBytes(pre, ...recs.map((r) => r.bytes));
+  const wire = concatBytes(pre, ...recs.map((r) => protectRecord(crypto, r.recordSeq, r.bytes)));
+  const isn = (start - pre.length) >>> 0;
+  const seg = (off: number, len: number) => buildTcpPacket({
+    eth: { dst: new Uint8Array(6).fill(2), src: new Uint8Array(6).fill(4) },
+    ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
+    tcp: { srcPort: 5000, dstPort: 443, seq: (isn + off) >>> 0, ack: 1, flags: TcpFlag.ACK, window: 100, urgent: 0, options: new Uint8Array(0) },
+    payload: stream.subarray(off, off + len),
+  });
+  const frames = (): TxFrame[] => {
+    const list = createRecordList();
+    for (const r of recs) appendRecord(list, r);
+    const { conn, frame } = driverTxAdd({ ctxId: 3, ...crypto, recordSeq: 1n, startOffloadTcpSn: start }, list);
+    const out: TxFrame[] = [frame];
+    for (const [o, l] of [[0, 40], [40, 100], [20, 60], [140, 50], [10, 45], [190, stream.length - 190]]) out.push(...driverTxSegment(conn, seg(o, l), (isn + o) >>> 0, l));
+    return out;
+  };
+
+  test('model: START loads, bytes before the start untouched, the rest encrypted', () => {
+    const f = frames();
+    const starts = f.filter((x) => x.user.kind === 2 && (x.data[2] & 1) === 1);
+    expect(starts.length).toBe(2);
+    const m = runTxModel(f, { nCtx: 16 });
+    expect(m.counters.tx_tls_resync_bad).toBe(0);
+    expect(m.counters.tx_tls_skip_no_sync_data).toBe(1);
+    const out = m.outputs.map((o) => o.data);
+    // Packet 2 (stream 20..80): 20 handshake bytes as written, 40 record bytes encrypted.
+    const p2 = out[2];
+    expect(bytesEqual(p2.subarray(p2.length - 60), wire.subarray(20, 80))).toBe(true);
+    const p4 = out[4];
+    expect(bytesEqual(p4.subarray(p4.length - 45), wire.subarray(10, 55))).toBe(true);
+    // A START load anywhere else is contradictory.
+    const nic = createNicTx({ nCtx: 4 });
+    nicTxStep(nic, installFrame({ ctxId: 1, ...crypto, recordSeq: 1n, startOffloadTcpSn: start }));
+    expect(nicTxStep(nic, resyncFrame({ ctxId: 1, recordStartTcpSn: (start + 100) >>> 0, recordSeq: 2n, explicitNonce: new Uint8Array(8), prefix: new Uint8Array(0), atStart: true })).verdict).toBe('resync_bad');
+    expect(nicTxStep(nic, resyncFrame({ ctxId: 1, recordStartTcpSn: start, recordSeq: 1n, explicitNonce: new Uint8Array(8), prefix: Uint8Array.of(23), atStart: true })).verdict).toBe('resync_bad');
+  });
+
+  test.each([128, 512] as const)('RTL W=%i equals the model', async (width) => {
+    const f = frames();
+    const nCtx = width === 128 ? 16 : 1024;
+    const bin = await buildTxEngineSim({ width, nCtx, maxFrame: 9600 });
+    const m = runTxModel(f, { nCtx, maxFrameBytes: 9600 });
+    const rtl = await runTxEngine(bin, f, { seed: 5, gapPermille: 100, stallPermille: 100 });
+    expect(compareTxRun(m.outputs, m.counters, rtl)?.message ?? null).toBeNull();
+    expect(rtl.counters.tx_tls_encrypted_packets).toBe(5);
+  }, 600_000);
 });

@@ -11,6 +11,8 @@ import { frameRecords } from '../models/framer.ts';
 import { FrameKind, installFrame, packetFrame, resyncFrame } from '../models/tx-frames.ts';
 import { protectRecord } from '../models/tls-record.ts';
 import { concatBytes } from '../models/bytes.ts';
+import { driverTxCanOffload } from '../models/driver-tx.ts';
+import { createVictim, MALFORMED } from '../harness/bad-input.ts';
 
 function runModel(cfg: TxScenarioConfig) {
   const sc = generateTxScenario(cfg);
@@ -137,5 +139,21 @@ describe('NIC TX model: directed cases', () => {
     expect(nicTxStep(nic, { user: { kind: FrameKind.RESERVED, offload: false, ctxId: 0 }, data: new Uint8Array(8) }).out).toBeNull();
     expect(nicTxStep(nic, packetFrame(seg(40, 60), true, 3)).verdict).toBe('drop_no_ctx');
     expect(nicTxStep(nic, packetFrame(seg(40, 60), false)).verdict).toBe('pass');
+  });
+});
+
+describe('driver: connections the engine cannot parse stay in software', () => {
+  test('tls_dev_add refuses every header shape the parser rejects (IPv6 extension headers, QinQ, fragments, …) and accepts the good copy', () => {
+    let refused = 0;
+    for (const m of MALFORMED) {
+      const v = createVictim({ ctxId: 0, version: '1.3', ipVersion: m.ipVersion, pieces: [{ size: 200 }] });
+      const good = v.frame('tx', 100, 10);
+      expect(driverTxCanOffload(good), m.id).toBe(true);
+      expect(driverTxCanOffload(m.make(good)), m.id).toBe(false);
+      refused++;
+    }
+    expect(refused).toBeGreaterThanOrEqual(20);
+    expect(MALFORMED.some((m) => m.id.startsWith('qinq'))).toBe(true);
+    expect(MALFORMED.some((m) => m.id.startsWith('ipv6-hop'))).toBe(true);
   });
 });
