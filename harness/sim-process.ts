@@ -78,7 +78,7 @@ export function formatBatch(batch: SimBatch): string {
 export interface AssertionFailure {
   /** Simulation time: the bench's cycle number (engine benches), 0 where the bench keeps no time. */
   cycle: number;
-  /** Source file (relative to the repo root) and line of the assertion. */
+  /** Source file (the base name Verilator prints, e.g. tlsnic_tx_outbuf.sv) and line of the assertion. */
   file: string;
   line: number;
   /** Hierarchical name of the assertion, e.g. TOP.tlsnic_tx_engine.u_outbuf.a_m_stable. */
@@ -91,9 +91,17 @@ export interface AssertionFailure {
 export function assertionFailures(output: string): AssertionFailure[] {
   const out: AssertionFailure[] = [];
   for (const m of output.matchAll(/^(?:\[(\d+)\] )?%Error: (\S+?):(\d+): Assertion failed in ([^:\s]+): (.*)$/gm)) {
-    out.push({ cycle: Number(m[1] ?? 0), file: m[2].replace(/^.*\/(rtl|tb)\//, '$1/'), line: Number(m[3]), name: m[4], message: m[5].trim() });
+    out.push({ cycle: Number(m[1] ?? 0), file: m[2].replace(/^.*\//, ''), line: Number(m[3]), name: m[4], message: m[5].trim() });
   }
   return out;
+}
+
+/** A bench that did not exit 0; `assertions` lists the RTL assertions that failed (empty if none). */
+export class BenchFailure extends Error {
+  constructor(message: string, readonly assertions: readonly AssertionFailure[]) {
+    super(message);
+    this.name = 'BenchFailure';
+  }
 }
 
 /**
@@ -101,15 +109,15 @@ export function assertionFailures(output: string): AssertionFailure[] {
  * ("RTL assertion failed at cycle N: <message> [<assertion>, <file>:<line>]", one line per
  * assertion that fired), otherwise the exit status or signal and the end of stderr.
  */
-export function benchFailure(binary: string, r: { exitCode?: number; signal?: string; stdout?: unknown; stderr?: unknown }): Error {
+export function benchFailure(binary: string, r: { exitCode?: number; signal?: string; stdout?: unknown; stderr?: unknown }): BenchFailure {
   const stderr = String(r.stderr ?? '');
   const fails = assertionFailures(String(r.stdout ?? ''));
   const status = r.exitCode !== undefined ? `exited with ${r.exitCode}` : `was killed by ${r.signal ?? 'a signal'}`;
   if (fails.length > 0) {
     const lines = fails.slice(0, 10).map((f) => `RTL assertion failed at cycle ${f.cycle}: ${f.message} [${f.name}, ${f.file}:${f.line}]`);
-    return new Error(`${lines.join('\n')}\n(${binary} ${status}${stderr ? `: ${stderr.slice(-500).trim()}` : ''})`);
+    return new BenchFailure(`${lines.join('\n')}\n(${binary} ${status}${stderr ? `: ${stderr.slice(-500).trim()}` : ''})`, fails);
   }
-  return new Error(`${binary} ${status}: ${stderr.slice(-2000)}`);
+  return new BenchFailure(`${binary} ${status}: ${stderr.slice(-2000)}`, []);
 }
 
 /** Runs `binary` with the batch on stdin; throws with the bench's stderr (or the failed assertion) if it fails. */

@@ -11,7 +11,7 @@
 // text keeps one protocol for every bench and a batch that can be read and edited by hand.
 // The bench answers with one line per output packet ("p"), per input frame ("a"), per counter
 // ("c"), per protocol violation ("e"), a "stat" line and "done" (format in the bench's header).
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildSim, readFileList, REPO_ROOT } from './build-sim.ts';
@@ -113,6 +113,8 @@ export interface TxRunOptions {
   fst?: TxWaveform;
   /** Override the bench's drain: idle output cycles after the last input beat before it stops. */
   drainIdle?: number;
+  /** Write the batch to this file and feed it from there (lets the caller compute while the simulator runs). */
+  batchFile?: string;
   /** Per-frame bench directives (tkeep overrides, resets in the middle of a frame). */
   directives?: readonly BenchDirective[];
   /** Simulator command-line arguments, e.g. `+tlsnic_break=<n>` (a test-only fault, docs/architecture.md "Assertions"). */
@@ -175,7 +177,12 @@ export async function runTxEngine(
   }
   if (opts.drainIdle !== undefined) env.TLSNIC_DRAIN_IDLE = String(opts.drainIdle);
   // runSim's job, with a buffer for stdin and a parser that does not split every line into fields.
-  const r = await execa(binary, [...(opts.simArgs ?? [])], { input: encodeTxBatch(frames, limited, opts.directives), env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
+  const batch = encodeTxBatch(frames, limited, opts.directives);
+  // With a batch file the whole input is written before this returns a promise, so the caller
+  // can compute meanwhile while the simulator runs (harness/soak/run.ts).
+  if (opts.batchFile) writeFileSync(opts.batchFile, batch);
+  const io = opts.batchFile ? { inputFile: opts.batchFile } : { input: batch };
+  const r = await execa(binary, [...(opts.simArgs ?? [])], { ...io, env, reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
   if (r.exitCode !== 0) throw benchFailure(binary, r);
   return parseTxOutput(String(r.stdout), frames.length);
 }

@@ -79,8 +79,19 @@ module tlsnic_gcm_datapath #(
   // GHASH sideband: output data, kind, mask, E_K(J0), tag valid, install, user.
   localparam int unsigned SBG_W = BW + LANES * 2 + LANES * 16 + 128 + 2 + USER_W;
 
+`ifndef SYNTHESIS
+  // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
+  // invariant on purpose so that its assertion is seen to fire (see the assertions at the end).
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
+
   logic en;
-  assign en         = out_ready_i | ~out_valid_o;
+  assign en         = out_ready_i | ~out_valid_o
+`ifndef SYNTHESIS
+                      | (brk == 32'd9)   // test-only fault: the pipeline ignores out_ready_i
+`endif
+                      ;
   assign in_ready_o = en;
 
   // ---- AES pipeline: counter blocks in, keystream out -------------------------------------
@@ -208,5 +219,30 @@ module tlsnic_gcm_datapath #(
   assign {out_data_o, out_kind_o, out_mask_o, g_ekj0, g_tag_valid, out_install_o, out_user_o} = sbg_out;
   assign out_tag_o       = out_acc_o ^ g_ekj0;
   assign out_tag_valid_o = g_tag_valid;
+
+  // ---- Assertions (simulation only; docs/architecture.md "Assertions") ---------------------
+  // The output port's rule: a beat presented with out_ready_i low stays presented, every output
+  // field unchanged, until it is taken. (Immediate assertions at the clock edge: they read the
+  // values before it; the cycle before is kept in sim_* registers.) Test-only fault 9 lets the
+  // pipeline advance while the output is stalled.
+`ifndef SYNTHESIS
+  localparam int unsigned OUT_W = BW + LANES * 2 + LANES * 16 + 128 + 1 + 128 + 1 + USER_W;
+  logic             sim_stall_q;
+  logic [OUT_W-1:0] sim_out_q, sim_out;
+  assign sim_out = {out_data_o, out_kind_o, out_mask_o, out_acc_o, out_tag_valid_o, out_tag_o, out_install_o, out_user_o};
+  always_ff @(posedge clk_i) sim_out_q <= sim_out;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sim_stall_q <= 1'b0;
+    else sim_stall_q <= out_valid_o && !out_ready_i;
+  end
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      a_out_hold: assert (!sim_stall_q || out_valid_o)
+        else $error("tlsnic_gcm_datapath: out_valid dropped while stalled");
+      a_out_stable: assert (!sim_stall_q || !out_valid_o || sim_out == sim_out_q)
+        else $error("tlsnic_gcm_datapath: an output field changed while stalled");
+    end
+  end
+`endif
 
 endmodule

@@ -1283,8 +1283,6 @@ module tlsnic_rx_front #(
   // One decision per frame: a packet frame is decided at most once, and a packet that parses and
   // fits is decided before its last item.
   logic [1:0] sim_ndec_q;
-  logic       sim_malformed;   // (properties read narrow signals only: not the wide fp_q)
-  assign sim_malformed = fp_q.malformed;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) sim_ndec_q <= '0;
     else if (fp_item) begin
@@ -1292,19 +1290,21 @@ module tlsnic_rx_front #(
       else if (dec_now && sim_ndec_q != 2'd3) sim_ndec_q <= sim_ndec_q + 1'b1;
     end
   end
-  a_dec_once: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      fp_item && dec_now |-> sim_ndec_q == '0)
-    else $error("tlsnic_rx_front: a second decision for one packet frame");
-  a_dec_made: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && !sim_malformed && !oversize
-      |-> dec_now || sim_ndec_q != '0)
-    else $error("tlsnic_rx_front: a packet that parses ended without a decision");
-
   // Table indices: a flow-table hit names a context inside the context table (the lookup result
   // addresses it).
-  a_hit_idx: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      fp_take && fb_hit |-> {16'b0, fb_cid} < 32'(N_CTX))
-    else $error("tlsnic_rx_front: flow-table hit names context id %0d, not below N_CTX = %0d", fb_cid, N_CTX);
+  // (Immediate assertions at the clock edge read the values before it, as a concurrent assertion
+  // samples them.)
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      a_dec_once: assert (!(fp_item && dec_now) || sim_ndec_q == '0)
+        else $error("tlsnic_rx_front: a second decision for one packet frame");
+      a_dec_made: assert (!(fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && !fp_q.malformed && !oversize)
+                          || dec_now || sim_ndec_q != '0)
+        else $error("tlsnic_rx_front: a packet that parses ended without a decision");
+      a_hit_idx: assert (!(fp_take && fb_hit) || {16'b0, fb_cid} < 32'(N_CTX))
+        else $error("tlsnic_rx_front: flow-table hit names context id %0d, not below N_CTX = %0d", fb_cid, N_CTX);
+    end
+  end
 `endif
 
 endmodule

@@ -427,23 +427,22 @@ module tlsnic_tx_back #(
   // (header, slot A payload, slot A tag, slot B) inside the item, so no byte is both payload
   // (keystream XOR) and tag.
 `ifndef SYNTHESIS
-  logic       sim_rec, sim_body_tag;
+  // (Immediate assertions at the clock edge: they read the values before it.)
   logic [7:0] sim_lanes;
-  assign sim_rec   = item && b0_crypto_q && !b0_inst_q && !b0_del_q;
-  assign sim_body_tag = |((mask_a | mask_b) & mask_t);   // (properties read narrow signals only)
   assign sim_lanes = a_k8 + {7'b0, b0_a_start_q || b0_b_start_q} + (b0_b_start_q ? k_b : 8'd0);
-  a_lanes: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      sim_rec |-> sim_lanes <= 8'(LA))
-    else $error("tlsnic_tx_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);
-  a_body_tag: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      sim_rec |-> !sim_body_tag)
-    else $error("tlsnic_tx_back: a byte is both record payload and tag");
-  a_ranges: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      sim_rec |-> b0_s_q <= b0_a_p0_q && b0_a_p0_q <= b0_a_p1_q && b0_a_p1_q <= b0_a_t0_q && b0_a_t0_q <= b0_a_t1_q
-                  && b0_a_t1_q <= b0_e_q && b0_e_q <= PB'(B)
-                  && (!b0_b_start_q || (b0_a_t1_q <= b0_b_p0_q && b0_b_p0_q <= b0_b_p1_q && b0_b_p1_q <= b0_e_q)))
-    else $error("tlsnic_tx_back: item byte ranges out of order (s %0d, payload A %0d..%0d, tag A %0d..%0d, e %0d)",
-                b0_s_q, b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_e_q);
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && item && b0_crypto_q && !b0_inst_q && !b0_del_q) begin
+      a_lanes: assert (sim_lanes <= 8'(LA))
+        else $error("tlsnic_tx_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);
+      a_body_tag: assert (((mask_a | mask_b) & mask_t) == '0)
+        else $error("tlsnic_tx_back: a byte is both record payload and tag");
+      a_ranges: assert (b0_s_q <= b0_a_p0_q && b0_a_p0_q <= b0_a_p1_q && b0_a_p1_q <= b0_a_t0_q && b0_a_t0_q <= b0_a_t1_q
+                        && b0_a_t1_q <= b0_e_q && b0_e_q <= PB'(B)
+                        && (!b0_b_start_q || (b0_a_t1_q <= b0_b_p0_q && b0_b_p0_q <= b0_b_p1_q && b0_b_p1_q <= b0_e_q)))
+        else $error("tlsnic_tx_back: item byte ranges out of order (s %0d, payload A %0d..%0d, tag A %0d..%0d, e %0d)",
+                    b0_s_q, b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_e_q);
+    end
+  end
 `endif
 
   // Shift results wider than the beat: only their low W bits are placed in the beat.

@@ -247,11 +247,12 @@ module tlsnic_tx_engine #(
 `ifndef SYNTHESIS
   // Input: a presented beat stays presented, unchanged in every bit the engine reads (all of
   // tdata but the bytes above the last kept byte of a last beat), until s_tready_o takes it.
-  // (Properties read only narrow signals: Verilator 5.006 fails to compile the sampled copy of
-  // some wide ones, so the wide comparison is made here.)
+  // Immediate assertions at the clock edge (they read the values before it, as a concurrent
+  // assertion samples them); the cycle before is kept in sim_* registers.
   logic [W-1:0]    sim_s_rd;
-  logic [W+B+19:0] sim_s_q;     // the input of the previous cycle {tuser, tlast, tkeep, tdata}
-  logic            sim_s_same;  // ... equals this cycle's in every bit the engine reads
+  logic            sim_s_stall_q;  // last cycle: a beat presented and not taken
+  logic [W+B+19:0] sim_s_q;        // the input of the previous cycle {tuser, tlast, tkeep, tdata}
+  logic            sim_s_same;     // ... equals this cycle's in every bit the engine reads
   always_comb begin
     int unsigned n;
     n = 0;
@@ -259,14 +260,20 @@ module tlsnic_tx_engine #(
     for (int j = 0; j < B; j++) sim_s_rd[8*j +: 8] = (!s_tlast_i || j < n) ? 8'hff : 8'h00;
   end
   always_ff @(posedge clk_i) sim_s_q <= {s_tuser_i, s_tlast_i, s_tkeep_i, s_tdata_i};
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sim_s_stall_q <= 1'b0;
+    else sim_s_stall_q <= s_tvalid_i && !s_tready_o;
+  end
   assign sim_s_same = sim_s_q[W +: B + 20] == {s_tuser_i, s_tlast_i, s_tkeep_i}
                       && ((sim_s_q[W-1:0] ^ s_tdata_i) & sim_s_rd) == '0;
-  a_s_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      s_tvalid_i && !s_tready_o |=> s_tvalid_i)
-    else $error("tlsnic_tx_engine: s_tvalid dropped before s_tready took the beat");
-  a_s_stable: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      s_tvalid_i && !s_tready_o |=> sim_s_same)
-    else $error("tlsnic_tx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled");
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      a_s_hold: assert (!sim_s_stall_q || s_tvalid_i)
+        else $error("tlsnic_tx_engine: s_tvalid dropped before s_tready took the beat");
+      a_s_stable: assert (!sim_s_stall_q || !s_tvalid_i || sim_s_same)
+        else $error("tlsnic_tx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled");
+    end
+  end
 
   // No plaintext leak. The front end names, per work item, the bytes that must leave encrypted
   // (u_front.sim_need: TCP payload bytes of a packet it encrypts, from the parser's bounds, minus
@@ -292,9 +299,12 @@ module tlsnic_tx_engine #(
     if (!rst_ni) sim_leak_q <= 1'b0;
     else if (u_back.item) sim_leak_q <= !u_back.b0_fr_last_q && (sim_leak_q || sim_leak != '0);
   end
-  a_no_leak: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      u_back.item && u_back.b0_fr_last_q && u_back.b0_pkt_q && u_back.b0_commit_q |-> !sim_leak_q && sim_leak == '0)
-    else $error("tlsnic_tx_engine: record body bytes of an encrypted packet leave without the keystream XOR");
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && u_back.item && u_back.b0_fr_last_q && u_back.b0_pkt_q && u_back.b0_commit_q) begin
+      a_no_leak: assert (!sim_leak_q && sim_leak == '0)
+        else $error("tlsnic_tx_engine: record body bytes of an encrypted packet leave without the keystream XOR");
+    end
+  end
 `endif
 
 endmodule

@@ -832,18 +832,20 @@ module tlsnic_tx_front #(
       else if (dec_now && sim_ndec_q != 2'd3) sim_ndec_q <= sim_ndec_q + 1'b1;
     end
   end
-  a_dec_once: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      fp_item && dec_now |-> sim_ndec_q == '0)
-    else $error("tlsnic_tx_front: a second decision for one packet frame");
-  a_dec_made: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      fp_frame_end && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads && !pa_malformed_q && !oversize
-      |-> dec_now || sim_ndec_q != '0)
-    else $error("tlsnic_tx_front: an offloaded packet of an installed context ended without a decision");
-
   // Table indices: the front table is written only for context ids inside it.
-  a_tbl_idx: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      tbl_we && !init_q |-> {16'b0, fr_ctx_q} < 32'(N_CTX))
-    else $error("tlsnic_tx_front: table write for context id %0d, not below N_CTX = %0d", fr_ctx_q, N_CTX);
+  // (Immediate assertions at the clock edge read the values before it, as a concurrent assertion
+  // samples them.)
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      a_dec_once: assert (!(fp_item && dec_now) || sim_ndec_q == '0)
+        else $error("tlsnic_tx_front: a second decision for one packet frame");
+      a_dec_made: assert (!(fp_frame_end && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads
+                            && !pa_malformed_q && !oversize) || dec_now || sim_ndec_q != '0)
+        else $error("tlsnic_tx_front: an offloaded packet of an installed context ended without a decision");
+      a_tbl_idx: assert (!(tbl_we && !init_q) || {16'b0, fr_ctx_q} < 32'(N_CTX))
+        else $error("tlsnic_tx_front: table write for context id %0d, not below N_CTX = %0d", fr_ctx_q, N_CTX);
+    end
+  end
 `endif
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;

@@ -7,7 +7,7 @@
 // at the connections' current stream offsets (harness/soak/generator.ts). Shards (--shard i/n)
 // take every n-th connection, so a long soak splits across processes or machines; their
 // soak.json summaries merge with `tlsnic soak --merge A.json B.json …`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TX_COUNTER_NAMES, zeroTxCounters, type TxCounters } from '../../models/nic-tx.ts';
 import { createPrng } from '../../models/prng.ts';
@@ -130,11 +130,15 @@ export async function soakCommand(o: SoakOptions): Promise<number> {
     frames += batch.length;
     packets += batch.filter((f) => f.user.kind === FrameKind.PACKET).length;
 
+    // The simulator is a process of its own: start it first and run the model meanwhile.
+    const rtlRun = o.engine === 'rtl'
+      ? runTxEngine(bin, batch, { seed: (o.seed + chunks * 7919) >>> 0, gapPermille: o.stallPermille, stallPermille: o.stallPermille }, { batchFile: join(o.out, 'chunk.in') })
+      : null;
     const model = runTxModel(batch, { nCtx, maxFrameBytes: 9600 });
     let sent = model.outputs.map((x) => x.data);
     let chunkCounters = model.counters;
-    if (o.engine === 'rtl') {
-      const rtl = await runTxEngine(bin, batch, { seed: (o.seed + chunks * 7919) >>> 0, gapPermille: o.stallPermille, stallPermille: o.stallPermille });
+    if (rtlRun) {
+      const rtl = await rtlRun;
       cycles += rtl.cycles;
       const mm = compareTxRun(model.outputs, model.counters, rtl);
       if (mm) {
@@ -157,6 +161,7 @@ export async function soakCommand(o: SoakOptions): Promise<number> {
     }
   }
   oracle.finish();
+  rmSync(join(o.out, 'chunk.in'), { force: true });
   const summary: SoakSummary = {
     options: o,
     shards: [`${o.shard.index}/${o.shard.count}`],
