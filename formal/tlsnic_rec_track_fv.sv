@@ -1,3 +1,5 @@
+// DRAFT (session 3 ended mid-work): not yet run by any script or test; scripts/formal.sh, the
+// Makefile target and the docs section named below do not exist yet. Kept for the next session.
 // tlsnic_rec_track_fv: formal harness of the record tracker (tlsnic_rec_track), issue 18.
 // Read with `read_verilog -sv -formal` after rtl/tlsnic_tx_pkg.sv and rtl/tlsnic_rec_track.sv;
 // run by scripts/formal.sh (Yosys write_smt2 + yosys-smtbmc). docs/architecture.md "Formal proof".
@@ -146,89 +148,126 @@ module tlsnic_rec_track_fv #(
   assign it_e = cut ? e_pos : it_pe;
 
   // ---------------------------------------------------------------------------------------
-  // Specification: walk the item's bytes one at a time (one step instance per beat byte).
-  logic [15*(B+1)-1:0]  g_pos;
-  logic [104*(B+1)-1:0] g_hdr;
-  logic [64*(B+1)-1:0]  g_rseq;
-  logic [2*(B+1)-1:0]   g_rec;
-  logic [B:0]           g_stop;
-  logic [3*B-1:0]       w_cls;    // byte j's class
-  logic [B-1:0]         w_recb;   // byte j belongs to record B (the second record of the item)
-  logic [4*B-1:0]       w_idx;    // tag: index in the tag; payload: offset mod 16
-  logic [B-1:0]         s_err, s_start, s_fin, s_end, s_blk;
-  logic [2*B-1:0]       s_rec;
-  logic [15*B-1:0]      s_blkidx;
-  logic [96*B-1:0]      s_nonce;
-  logic [128*B-1:0]     s_aad, s_lenblk;
+  // Specification. Byte j of the item [s, e) is at position pos0 + (j - s) of record A (the
+  // record under the cursor) until A's last byte, then at position j - eA of record B. A byte's
+  // class is a function of its position and its record's length alone.
+  function automatic logic [2:0] spec_class(input logic [14:0] p, input logic [14:0] len, input logic [14:0] hl);
+    if (p < 15'd5)             spec_class = CHdr;
+    else if (p < hl)           spec_class = CNonce;
+    else if (p + 15'd16 < len) spec_class = CPay;
+    else                       spec_class = CTag;
+  endfunction
+  function automatic logic illegal_len(input logic [15:0] body, input logic v13);
+    illegal_len = body < (v13 ? 16'd16 : 16'd24) || body > 16'd16640;
+  endfunction
+  function automatic logic [7:0] byte_at(input logic [W-1:0] d, input logic [14:0] i);
+    byte_at = 8'h0;
+    for (int q = 0; q < B; q++) if (i == 15'(q)) byte_at = d[8*q +: 8];
+  endfunction
 
-  assign g_pos[0 +: 15]   = w_pos0;
-  assign g_hdr[0 +: 104]  = w_hdr0;
-  assign g_rseq[0 +: 64]  = w_rseq0;
-  assign g_rec[0 +: 2]    = 2'd0;
-  assign g_stop[0]        = 1'b0;
-
-  for (genvar j = 0; j < B; j++) begin : g_walk
-    tlsnic_rec_spec_step u_step (
-      .ver13_i(ver13), .iv_i(iv),
-      .active_i(PB'(j) >= it_s && PB'(j) < it_e && !g_stop[j]), .x_i(it_data[8*j +: 8]),
-      .pos_i(g_pos[15*j +: 15]), .hdr_i(g_hdr[104*j +: 104]), .rseq_i(g_rseq[64*j +: 64]),
-      .rec_i(g_rec[2*j +: 2]), .stop_i(g_stop[j]),
-      .pos_o(g_pos[15*(j+1) +: 15]), .hdr_o(g_hdr[104*(j+1) +: 104]), .rseq_o(g_rseq[64*(j+1) +: 64]),
-      .rec_o(g_rec[2*(j+1) +: 2]), .stop_o(g_stop[j+1]),
-      .cls_o(w_cls[3*j +: 3]), .idx_o(w_idx[4*j +: 4]), .rec_here_o(s_rec[2*j +: 2]),
-      .err_o(s_err[j]), .start_o(s_start[j]), .fin_o(s_fin[j]), .end_o(s_end[j]),
-      .blk_o(s_blk[j]), .blkidx_o(s_blkidx[15*j +: 15]), .nonce_o(s_nonce[96*j +: 96]),
-      .aad_o(s_aad[128*j +: 128]), .lenblk_o(s_lenblk[128*j +: 128])
-    );
+  logic [14:0]    hl, n, pos0;
+  logic [103:0]   hA, hB;             // records A and B: header (+ nonce) bytes up to the item end
+  logic [15:0]    bodyA, bodyB;
+  logic [14:0]    lenA, lenB, eA, nB;
+  logic           knownA, errA, endA, hasB, errB;
+  logic [3*B-1:0] w_cls;              // byte j's class
+  logic [B-1:0]   w_recb;             // byte j belongs to record B
+  logic [4*B-1:0] w_idx;              // tag: index in the tag; payload: offset mod 16
+  logic [B-1:0]   w_blk_a, w_blk_b;   // payload byte starting a keystream block
+  logic [15*B-1:0] w_blkidx;
+  always @* begin
+    logic [14:0] p, len, rel;
+    logic [2:0]  c;
+    hl   = ver13 ? 15'd5 : 15'd13;
+    pos0 = w_pos0;
+    n    = 15'(it_e - it_s);
+    // Record A.
+    for (int k = 0; k < 13; k++) begin
+      rel = 15'(k) - pos0;
+      if (15'(k) >= hl) hA[8*k +: 8] = 8'h0;
+      else if (15'(k) < pos0) hA[8*k +: 8] = w_hdr0[8*k +: 8];
+      else if (rel < n) hA[8*k +: 8] = byte_at(it_data, 15'(it_s) + rel);
+      else hA[8*k +: 8] = 8'h0;
+    end
+    bodyA  = {hA[8*3 +: 8], hA[8*4 +: 8]};
+    lenA   = bodyA[14:0] + 15'd5;
+    knownA = pos0 + n >= 15'd5;
+    errA   = pos0 < 15'd5 && knownA && illegal_len(bodyA, ver13);
+    endA   = knownA && !errA && lenA - pos0 <= n;
+    eA     = 15'(it_s) + (lenA - pos0);
+    // Record B: what follows A's end in the item.
+    hasB = endA && eA < 15'(it_e);
+    nB   = 15'(it_e) - eA;
+    for (int k = 0; k < 13; k++) begin
+      if (15'(k) >= hl || !hasB || 15'(k) >= nB) hB[8*k +: 8] = 8'h0;
+      else hB[8*k +: 8] = byte_at(it_data, eA + 15'(k));
+    end
+    bodyB = {hB[8*3 +: 8], hB[8*4 +: 8]};
+    lenB  = bodyB[14:0] + 15'd5;
+    errB  = hasB && nB >= 15'd5 && illegal_len(bodyB, ver13);
+    // Per byte.
+    w_cls = '0; w_recb = '0; w_idx = '0; w_blk_a = '0; w_blk_b = '0; w_blkidx = '0;
+    for (int j = 0; j < B; j++) begin
+      p = '0; len = '0; c = CNone;
+      if (15'(j) >= 15'(it_s) && 15'(j) < 15'(it_e)) begin
+        if (hasB && 15'(j) >= eA) begin p = 15'(j) - eA; len = lenB; w_recb[j] = 1'b1; end
+        else begin p = pos0 + (15'(j) - 15'(it_s)); len = lenA; end
+        c = spec_class(p, len, hl);
+        w_cls[3*j +: 3] = c;
+        if (c == CPay) w_idx[4*j +: 4] = 4'(p - hl);
+        if (c == CTag) w_idx[4*j +: 4] = 4'(p + 15'd16 - len);
+        if (c == CPay && 4'(p - hl) == 4'd0) begin
+          if (w_recb[j]) w_blk_b[j] = 1'b1; else w_blk_a[j] = 1'b1;
+        end
+        w_blkidx[15*j +: 15] = (p - hl) >> 4;
+      end
+    end
   end
 
-  // What the walk found in the item.
-  logic           w_err, w_err_b, w_third, w_start_a, w_start_b, w_fin_a, w_fin_b, w_end_a, w_end_b;
-  logic [PB-1:0]  w_end_a_at;     // one past record A's last byte
+  // What the specification says about the item.
+  logic           w_err, w_err_b, w_start_a, w_start_b, w_fin_a, w_fin_b, w_end_b;
+  logic [PB-1:0]  w_end_a_at;         // one past record A's last byte
   logic [14:0]    w_pos;
   logic [103:0]   w_hdr;
   logic [63:0]    w_rseq;
-  logic [95:0]    w_nonce_a, w_nonce_b;   // nonces of records A and B (once their headers are complete)
+  logic [95:0]    w_nonce_a, w_nonce_b;
   logic [127:0]   w_aad, w_lenblk;
-  logic [KW:0]    w_ka, w_kb;     // keystream blocks starting in the item, records A and B
-  logic [14:0]    w_blk_a0;       // record A: block index of its first block starting in the item
-  assign w_pos  = g_pos[15*B +: 15];
-  assign w_hdr  = g_hdr[104*B +: 104];
-  assign w_rseq = g_rseq[64*B +: 64];
+  logic [KW:0]    w_ka, w_kb;         // keystream blocks starting in the item, records A and B
+  logic [14:0]    w_blk_a0;           // record A: index of its first block starting in the item
+  logic           w_end_a;
   always @* begin
-    w_err = 1'b0; w_err_b = 1'b0; w_third = 1'b0;
-    w_start_a = 1'b0; w_start_b = 1'b0; w_fin_a = 1'b0; w_fin_b = 1'b0; w_end_a = 1'b0; w_end_b = 1'b0;
-    w_end_a_at = '0;
-    w_nonce_a = spec_nonce(ver13, iv, w_hdr0, w_rseq0);
-    w_nonce_b = '0;
-    w_aad = '0; w_lenblk = '0;
+    w_err      = errA || errB;
+    w_err_b    = !errA && errB;
+    w_end_a    = endA;
+    w_end_a_at = PB'(eA);
+    w_start_a  = pos0 < hl && pos0 + n >= hl && !errA;
+    w_start_b  = hasB && nB >= hl;
+    w_fin_a    = knownA && !errA && pos0 <= lenA - 15'd16 && lenA - 15'd16 < pos0 + n;
+    w_fin_b    = hasB && nB >= 15'd5 && nB > lenB - 15'd16;
+    w_end_b    = hasB && nB >= 15'd5 && nB >= lenB;
+    // State after the item.
+    if (!endA) begin
+      w_pos  = pos0 + n;
+      w_hdr  = hA;
+      w_rseq = w_rseq0;
+    end else begin
+      w_pos  = hasB ? nB : 15'd0;
+      w_hdr  = hB;
+      w_rseq = w_rseq0 + 64'd1;
+    end
+    // GCM inputs.
+    w_nonce_a = spec_nonce(ver13, iv, hA, w_rseq0);
+    w_nonce_b = spec_nonce(ver13, iv, hB, w_rseq0 + 64'd1);
+    w_aad = '0;
+    if (w_start_a) w_aad = ver13 ? {hA[7:0], hA[15:8], hA[23:16], hA[31:24], hA[39:32], 88'h0}
+                                 : {w_rseq0, hA[7:0], hA[15:8], hA[23:16], bodyA - 16'd24, 24'h0};
+    if (w_start_b) w_aad = ver13 ? {hB[7:0], hB[15:8], hB[23:16], hB[31:24], hB[39:32], 88'h0}
+                                 : {w_rseq0 + 64'd1, hB[7:0], hB[15:8], hB[23:16], bodyB - 16'd24, 24'h0};
+    w_lenblk = {32'h0, ver13 ? 32'd40 : 32'd104, 32'h0, 32'(lenA - hl - 15'd16) << 3};
     w_ka = '0; w_kb = '0; w_blk_a0 = '0;
-    w_recb = '0;
-    for (int j = 0; j < B; j++) begin
-      if (w_cls[3*j +: 3] != CNone) begin
-        w_recb[j] = s_rec[2*j +: 2] != 2'd0;
-        if (s_rec[2*j +: 2] == 2'd2) w_third = 1'b1;
-      end
-      if (s_err[j]) begin w_err = 1'b1; w_err_b = s_rec[2*j +: 2] != 2'd0; end
-      if (s_start[j]) begin
-        if (s_rec[2*j +: 2] == 2'd0) begin w_start_a = 1'b1; w_nonce_a = s_nonce[96*j +: 96]; end
-        else begin w_start_b = 1'b1; w_nonce_b = s_nonce[96*j +: 96]; end
-        w_aad = s_aad[128*j +: 128];
-      end
-      if (s_fin[j]) begin
-        if (s_rec[2*j +: 2] == 2'd0) begin w_fin_a = 1'b1; w_lenblk = s_lenblk[128*j +: 128]; end
-        else w_fin_b = 1'b1;
-      end
-      if (s_end[j]) begin
-        if (s_rec[2*j +: 2] == 2'd0) begin w_end_a = 1'b1; w_end_a_at = PB'(j + 1); end
-        else w_end_b = 1'b1;
-      end
-      if (s_blk[j]) begin
-        if (s_rec[2*j +: 2] == 2'd0) begin
-          if (w_ka == '0) w_blk_a0 = s_blkidx[15*j +: 15];
-          w_ka = w_ka + 1'b1;
-        end else w_kb = w_kb + 1'b1;
-      end
+    for (int j = B - 1; j >= 0; j--) begin
+      if (w_blk_a[j]) begin w_ka = w_ka + 1'b1; w_blk_a0 = w_blkidx[15*j +: 15]; end
+      if (w_blk_b[j]) w_kb = w_kb + 1'b1;
     end
   end
 
@@ -284,9 +323,15 @@ module tlsnic_rec_track_fv #(
       // ... and the tracker's state is the specification's (the induction invariant).
       assert (off_q == sp_pos_q);
       assert (rlen_q == ((sp_pos_q >= 15'd5) ? sp_body[14:0] + 15'd5 : 15'd0));
-      assert (hdr_q == sp_hdr_q);
+      // Header bytes seen. (After a slot-B start in TLS 1.3 the tracker also keeps up to 8 payload
+      // bytes past the 5-byte header in hdr; it never reads them, so they are not compared.)
+      for (int k = 0; k < 13; k++) begin
+        if (15'(k) < sp_pos_q && 15'(k) < hl_c) assert (hdr_q[8*k +: 8] == sp_hdr_q[8*k +: 8]);
+      end
       assert (rseq_q == sp_rseq_q);
+`ifdef FV_CRYPTO
       if (sp_pos_q >= hl_c) assert (nonce_q == sp_nonce);
+`endif
       // A held beat: the rest of a beat cut at a record boundary.
       if (hold_q) assert (hs_q < hpe_q && hpe_q <= BeatB && sp_pos_q == 15'd0);
     end
@@ -309,11 +354,12 @@ module tlsnic_rec_track_fv #(
       assert (end_a == w_end_a);
       if (end_a) assert (e_pos == w_end_a_at);
       assert (b_start == w_start_b);
-      assert (!w_third && !w_fin_b && !w_end_b);
+      assert (!w_fin_b && !w_end_b);
       if (cut) assert (end_a && it_s < e_pos && e_pos < it_pe);
       // AES lanes and blocks.
       assert ({1'b0, a_k} == w_ka);
       assert (w_ka + (a_start || b_start) + w_kb <= LA);
+`ifdef FV_CRYPTO
       for (int l = 0; l < LA; l++) begin
         if (l < w_ka) assert (blocks[l*128 +: 128] == {w_nonce_a, 32'(w_blk_a0) + 32'(l) + 32'd2});
         else if (l == w_ka && a_start) assert (blocks[l*128 +: 128] == {w_nonce_a, 32'd1});
@@ -322,6 +368,7 @@ module tlsnic_rec_track_fv #(
       end
       if (a_start || b_start) assert (aad == w_aad);
       if (a_fin) assert (lenblk == w_lenblk);
+`endif
     end
   end
 
@@ -355,87 +402,3 @@ module tlsnic_rec_track_fv #(
 
 endmodule
 
-// One byte of the specification's record walk. active_i: the byte is the item's; stop_i: the
-// walk stopped at an illegal length before it.
-module tlsnic_rec_spec_step (
-  input  logic         ver13_i,
-  input  logic [95:0]  iv_i,
-  input  logic         active_i,
-  input  logic [7:0]   x_i,
-  input  logic [14:0]  pos_i,      // position in the record under the walk
-  input  logic [103:0] hdr_i,      // its header (+ TLS 1.2 explicit nonce) bytes seen
-  input  logic [63:0]  rseq_i,     // its record sequence number
-  input  logic [1:0]   rec_i,      // 0: record A (under the cursor at the item start), 1: B, 2: beyond
-  input  logic         stop_i,
-  output logic [14:0]  pos_o,
-  output logic [103:0] hdr_o,
-  output logic [63:0]  rseq_o,
-  output logic [1:0]   rec_o,
-  output logic         stop_o,
-  output logic [2:0]   cls_o,      // 0 none, 1 header, 2 explicit nonce, 3 payload, 4 tag
-  output logic [3:0]   idx_o,      // payload: offset mod 16; tag: index in the tag
-  output logic [1:0]   rec_here_o, // the record this byte belongs to
-  output logic         err_o,      // illegal length completed by this byte
-  output logic         start_o,    // header (+ explicit nonce) completed by this byte
-  output logic         fin_o,      // first tag byte
-  output logic         end_o,      // last byte of the record
-  output logic         blk_o,      // payload byte starting a 16-byte keystream block
-  output logic [14:0]  blkidx_o,   //   its block index in the record
-  output logic [95:0]  nonce_o,    // start: the record's GCM nonce
-  output logic [127:0] aad_o,      // start: its AAD block
-  output logic [127:0] lenblk_o    // fin: its GCM length block
-);
-  logic [14:0] hl, minb, len, body, pp;
-  logic [15:0] lenf;
-  always @* begin
-    hl   = ver13_i ? 15'd5 : 15'd13;
-    minb = ver13_i ? 15'd16 : 15'd24;
-    // The record length, known from position 5 on.
-    body = {hdr_i[8*3 +: 7], hdr_i[8*4 +: 8]};
-    len  = body + 15'd5;
-    pos_o = pos_i; hdr_o = hdr_i; rseq_o = rseq_i; rec_o = rec_i; stop_o = stop_i;
-    cls_o = 3'd0; idx_o = 4'd0; rec_here_o = rec_i;
-    err_o = 1'b0; start_o = 1'b0; fin_o = 1'b0; end_o = 1'b0; blk_o = 1'b0; blkidx_o = '0;
-    nonce_o = '0; aad_o = '0; lenblk_o = '0;
-    pp = pos_i - hl;
-    lenf = {hdr_i[8*3 +: 8], x_i};
-    if (active_i) begin
-      for (int k = 0; k < 13; k++) begin
-        if (pos_i == 15'(k) && pos_i < hl) hdr_o[8*k +: 8] = x_i;
-      end
-      if (pos_i == 15'd4 && ({1'b0, lenf} < {1'b0, minb} || lenf > 16'd16640)) begin
-        err_o  = 1'b1;
-        stop_o = 1'b1;
-      end else begin
-        if (pos_i < 15'd5)                begin cls_o = 3'd1; end
-        else if (pos_i < hl)              begin cls_o = 3'd2; end
-        else if (pos_i + 15'd16 < len)    begin cls_o = 3'd3; idx_o = pp[3:0]; end
-        else                              begin cls_o = 3'd4; idx_o = 4'(pos_i + 15'd16 - len); end
-        blk_o    = cls_o == 3'd3 && pp[3:0] == 4'd0;
-        blkidx_o = pp >> 4;
-        if (pos_i == hl - 15'd1) begin
-          start_o = 1'b1;
-          if (ver13_i) nonce_o = iv_i ^ {32'h0, rseq_i};
-          else begin
-            nonce_o[95:64] = iv_i[95:64];
-            for (int k = 0; k < 8; k++) nonce_o[63-8*k -: 8] = hdr_o[8*(5+k) +: 8];
-          end
-          aad_o = ver13_i ? {hdr_o[7:0], hdr_o[15:8], hdr_o[23:16], hdr_o[31:24], hdr_o[39:32], 88'h0}
-                          : {rseq_i, hdr_o[7:0], hdr_o[15:8], hdr_o[23:16], 16'(body - 15'd24), 24'h0};
-        end
-        if (cls_o == 3'd4 && idx_o == 4'd0) begin
-          fin_o    = 1'b1;
-          lenblk_o = {32'h0, ver13_i ? 32'd40 : 32'd104, 32'h0, 32'(len - hl - 15'd16) << 3};
-        end
-        pos_o = pos_i + 15'd1;
-        if (pos_i >= 15'd5 && pos_o == len) begin
-          end_o  = 1'b1;
-          pos_o  = '0;
-          hdr_o  = '0;
-          rseq_o = rseq_i + 64'd1;
-          rec_o  = rec_i + 2'd1;
-        end
-      end
-    end
-  end
-endmodule
