@@ -7,7 +7,7 @@ export function seqAdd(a: number, n: number): number {
   return (a + n) >>> 0;
 }
 
-/** Signed distance a − b in (−2^31, 2^31]: positive when a is after b. */
+/** Signed distance a − b in [−2^31, 2^31): positive when a is after b. */
 export function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
 }
