@@ -1,12 +1,12 @@
 # tlsnic top-level targets. The README names two: `make run` and `make test`.
 # Both first run scripts/setup.sh, which installs only what is missing.
 
-RTL_PKGS  := $(wildcard rtl/*_pkg.sv)
-RTL_SRCS  := $(RTL_PKGS) $(filter-out $(RTL_PKGS),$(wildcard rtl/*.sv))
+RTL_PKGS  := $(wildcard rtl/*/*_pkg.sv)
+RTL_SRCS  := $(RTL_PKGS) $(filter-out $(RTL_PKGS),$(wildcard rtl/*/*.sv))
 # Each design's files in compile order live in a Verilator file list (rtl/*.f), which the
 # harness (readFileList) and the synthesis flow read too.
-TX_SRCS   := -f rtl/tlsnic_tx_engine.f
-RX_SRCS   := -f rtl/tlsnic_rx_engine.f
+TX_SRCS   := -f rtl/tx/tlsnic_tx_engine.f
+RX_SRCS   := -f rtl/rx/tlsnic_rx_engine.f
 
 .PHONY: all setup run test lint lint-all synth synth-full clean bench bench-gcm
 
@@ -21,7 +21,7 @@ run: setup
 test: setup
 	npm test
 
-GCM_SRCS  := -f rtl/tlsnic_gcm_datapath.f
+GCM_SRCS  := -f tb/gcm/tlsnic_gcm_datapath.f
 LINT      := verilator --lint-only -Wall
 
 # Design-point configurations, in parallel (about 30 s): the AES-GCM core at LANES = 4, the TX

@@ -1,19 +1,19 @@
-// The Verilator configurations of the AES-GCM core (rtl/tlsnic_aes_*, tlsnic_ghash*,
+// The Verilator configurations of the AES-GCM core (rtl/crypto/tlsnic_aes_*, tb/gcm/tlsnic_ghash*,
 // tlsnic_gcm_datapath), shared by the tests and bench/gcm-bench.ts so that each configuration
 // is built once and reused from the cache.
 import { buildSim, readFileList } from './build-sim.ts';
 
 export type Lanes = 1 | 2 | 4;
 
-/** S-box styles of rtl/tlsnic_aes_pkg.sv; 'case' is the default the RTL ships with. */
+/** S-box styles of rtl/crypto/tlsnic_aes_pkg.sv; 'case' is the default the RTL ships with. */
 export type SboxStyle = 'case' | 'lut' | 'calc' | 'fncase';
 
-const PKG = 'rtl/tlsnic_aes_pkg.sv';
+const PKG = 'rtl/crypto/tlsnic_aes_pkg.sv';
 /** Sources of each block, package first: the file lists for simulation, lint and synthesis. */
-export const AES_SOURCES: readonly string[] = [PKG, 'rtl/tlsnic_aes_sbox.sv', 'rtl/tlsnic_aes_round.sv', 'rtl/tlsnic_aes_pipe.sv'];
-export const GHASH_SOURCES: readonly string[] = [PKG, 'rtl/tlsnic_ghash_powers.sv', 'rtl/tlsnic_ghash.sv'];
-/** rtl/tlsnic_gcm_datapath.f: the core's file list, shared with the Makefile. */
-export const GCM_SOURCES: readonly string[] = readFileList('rtl/tlsnic_gcm_datapath.f');
+export const AES_SOURCES: readonly string[] = [PKG, 'rtl/crypto/tlsnic_aes_sbox.sv', 'rtl/crypto/tlsnic_aes_round.sv', 'rtl/crypto/tlsnic_aes_pipe.sv'];
+export const GHASH_SOURCES: readonly string[] = [PKG, 'tb/gcm/tlsnic_ghash_powers.sv', 'tb/gcm/tlsnic_ghash.sv'];
+/** tb/gcm/tlsnic_gcm_datapath.f: the core's file list, shared with the Makefile. */
+export const GCM_SOURCES: readonly string[] = readFileList('tb/gcm/tlsnic_gcm_datapath.f');
 
 function sboxDefines(style: SboxStyle): Record<string, true> {
   if (style === 'lut') return { TLSNIC_SBOX_LUT: true };

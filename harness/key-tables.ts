@@ -5,10 +5,10 @@
 // table, "k <front|back> <ctx id> <entry bits> <entry hex>", to the usual output; with env
 // TLSNIC_POISON_TABLES=<seed> it fills every entry with seeded garbage before the first reset. The
 // tables are the RTL arrays marked /*verilator public_flat_rd*/ (tlsnic_tx_front.tbl_q,
-// tlsnic_rx_front.ctbl_q, tlsnic_tx_back.tbl_q in both engines); synthesis ignores the marks.
+// tlsnic_rx_front.ctbl_q, tlsnic_gcm_back.tbl_q in both engines); synthesis ignores the marks.
 //
 // The field layouts below restate the packed structs (tlsnic_tx_pkg::fctx_t,
-// tlsnic_rx_pkg::rctx_t, tlsnic_tx_back::bctx_t), first field most significant; decodeEntry checks
+// tlsnic_rx_pkg::rctx_t, tlsnic_gcm_back::bctx_t), first field most significant; decodeEntry checks
 // that they add up to the width the bench reports, so a struct that changes without this file
 // fails loudly instead of decoding the wrong bits.
 import { execa } from 'execa';
@@ -35,7 +35,7 @@ export const RX_FRONT_FIELDS: FieldList = [
   ['next_rseq', 64], ['scan_from', 32], ['hist', 32], ['hist_len', 3], ['lock_seq', 32], ['lock_cnt', 32], ['req', 1],
 ];
 
-/** tlsnic_tx_back::bctx_t at width W: H^1..H^(W/128+2) (H^j at [(j-1)*128 +: 128] of hpow). */
+/** tlsnic_gcm_back::bctx_t at width W: H^1..H^(W/128+2) (H^j at [(j-1)*128 +: 128] of hpow). */
 export function backFields(width: number): FieldList {
   return [['hpow', (width / 128 + 2) * 128], ['acc', 128], ['part', 128], ['ks', 128], ['ekj0', 128], ['tag', 128], ['tbad', 1]];
 }

@@ -32,7 +32,7 @@ export function buildRxEngineSim(b: RxEngineBuild): Promise<string> {
     name: ['rx', `w${b.width}`, `c${b.nCtx}`, `b${b.buckets}x${b.ways}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...(b.trace ? ['fst'] : [])].join('-'),
     top: RX_ENGINE_TOP,
     // Every engine file (the same list as the TX engine's build; --top-module picks the RX top).
-    sources: readFileList('rtl/tlsnic_rx_engine.f'),
+    sources: readFileList('rtl/rx/tlsnic_rx_engine.f'),
     params: { W: b.width, N_CTX: b.nCtx, BUCKETS: b.buckets, WAYS: b.ways, MAX_FRAME: maxFrame },
     cppMain: BENCH,
     extraFlags: b.trace ? ['--trace-fst'] : [],

@@ -23,7 +23,7 @@ export interface IntendedMemory {
 
 export const INTENDED_MEMORIES: readonly IntendedMemory[] = [
   { module: 'tlsnic_tx_front', memid: 'tbl_q', kind: 'ram-sync', why: 'front flow table (sequence and record-tracker state per connection)' },
-  { module: 'tlsnic_tx_back', memid: 'tbl_q', kind: 'ram-sync', why: 'back flow table (H powers, GHASH and tag state per connection)' },
+  { module: 'tlsnic_gcm_back', memid: 'tbl_q', kind: 'ram-sync', why: 'back flow table (H powers, GHASH and tag state per connection)' },
   { module: 'tlsnic_tx_outbuf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
   { module: 'tlsnic_tx_outbuf', memid: 'meta_q', kind: 'ram', why: 'output buffer packet descriptors (asynchronous read: distributed RAM)' },
   { module: 'tlsnic_aes_sbox', memid: 'case ROM (proc_rom)', kind: 'rom', why: 'AES S-box, 256 x 8' },

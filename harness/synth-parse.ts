@@ -71,7 +71,7 @@ function readMaybe(p: string): string {
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 }
 
-/** `$paramod$<hash>\tlsnic_tx_back` → `tlsnic_tx_back`; `$paramod\m\P=...` → `m(P=...)`. */
+/** `$paramod$<hash>\tlsnic_gcm_back` → `tlsnic_gcm_back`; `$paramod\m\P=...` → `m(P=...)`. */
 export function shortModuleName(n: string): string {
   const s = n.replace(/^\\/, '');
   const h = /^\$paramod\$[0-9a-f]+\\(.+)$/.exec(s);

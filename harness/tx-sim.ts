@@ -21,7 +21,7 @@ import type { TxFrame } from '../models/tx-frames.ts';
 
 export const TX_ENGINE_TOP = 'tlsnic_tx_engine';
 export const TX_ENGINE_STUB_TOP = 'tlsnic_tx_engine_stub';
-export const TX_ENGINE_FILE = 'rtl/tlsnic_tx_engine.sv';
+export const TX_ENGINE_FILE = 'rtl/tx/tlsnic_tx_engine.sv';
 const BENCH = 'tb/tb_tx_engine.cpp';
 
 export type TxWidth = 128 | 256 | 512;
@@ -42,9 +42,9 @@ export interface TxEngineBuild {
 }
 
 /** The TX engine's file list (compile order), shared with the Makefile and the synthesis flow. */
-export const TX_ENGINE_FILE_LIST = 'rtl/tlsnic_tx_engine.f';
+export const TX_ENGINE_FILE_LIST = 'rtl/tx/tlsnic_tx_engine.f';
 
-/** The real engine's RTL, relative to the repo root, in compile order (rtl/tlsnic_tx_engine.f). */
+/** The real engine's RTL, relative to the repo root, in compile order (rtl/tx/tlsnic_tx_engine.f). */
 export function txEngineSources(): string[] {
   return readFileList(TX_ENGINE_FILE_LIST);
 }
@@ -62,7 +62,7 @@ export function buildTxEngineSim(b: TxEngineBuild): Promise<string> {
   return buildSim({
     name: [stub ? 'txstub' : 'tx', `w${b.width}`, `c${b.nCtx}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...defs, ...(b.trace ? ['fst'] : [])].join('-'),
     top,
-    sources: stub ? [`rtl/${top}.sv`] : txEngineSources(),
+    sources: stub ? [`tb/${top}.sv`] : txEngineSources(),
     params: { W: b.width, N_CTX: b.nCtx, MAX_FRAME: maxFrame },
     defines: b.defines,
     cppMain: BENCH,

@@ -23,7 +23,7 @@ module tlsnic_rx_top (
   tlsnic_rx_engine #(.W($W), .N_CTX($N_CTX), .BUCKETS($BUCKETS), .WAYS($WAYS)) u_rx (.*);
 endmodule
 SV
-files=$(grep -v '^//' rtl/tlsnic_rx_engine.f | tr '\n' ' ')
+files=$(grep -v '^//' rtl/rx/tlsnic_rx_engine.f | tr '\n' ' ')
 cat > "$out/script.ys" <<YS
 read_verilog -sv $files $out/tlsnic_rx_top.sv
 hierarchy -check -top tlsnic_rx_top

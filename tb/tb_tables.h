@@ -7,7 +7,7 @@
 // stub has none), so one bench serves every top:
 //   front  TX: tlsnic_tx_front.tbl_q (tlsnic_tx_pkg::fctx_t), RX: tlsnic_rx_front.ctbl_q
 //          (tlsnic_rx_pkg::rctx_t): keys, IVs / salts, nonces, record-tracker state
-//   back   tlsnic_tx_back.tbl_q in both engines (bctx_t): H powers, GHASH accumulator, partial
+//   back   tlsnic_gcm_back.tbl_q in both engines (bctx_t): H powers, GHASH accumulator, partial
 //          block, saved keystream, E_K(J0), tag state
 //
 // Environment (tb_engine.h):

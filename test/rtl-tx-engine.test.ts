@@ -1,10 +1,10 @@
-// The RTL TX offload engine (rtl/tlsnic_tx_engine.sv) against the golden model (models/nic-tx.ts)
+// The RTL TX offload engine (rtl/tx/tlsnic_tx_engine.sv) against the golden model (models/nic-tx.ts)
 // through the Verilator bench tb/tb_tx_engine.cpp, at W = 128 and 512: seeded scenarios with loss,
 // retransmission, plain traffic and every fault class under random input gaps and output stalls,
 // every output packet and every counter equal to the model's; and the throughput contract (one
 // input beat per cycle with the input always valid and the output always ready).
 //
-// The bench itself is proven against rtl/tlsnic_tx_engine_stub.sv (a forwarding FIFO): output,
+// The bench itself is proven against tb/tlsnic_tx_engine_stub.sv (a forwarding FIFO): output,
 // counters, cycle stamps, determinism, its protocol checker (a fault build of the stub), the
 // max_cycles guard, waveform dumps, and that compareTxRun catches every kind of difference.
 //
@@ -173,7 +173,7 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
 
   test('the stub lints clean with -Wall at every width', async () => {
     for (const W of [128, 256, 512]) {
-      const r = await verilatorLint({ top: TX_ENGINE_STUB_TOP, sources: ['rtl/tlsnic_tx_engine_stub.sv'], params: { W } });
+      const r = await verilatorLint({ top: TX_ENGINE_STUB_TOP, sources: ['tb/tlsnic_tx_engine_stub.sv'], params: { W } });
       expect(r.output, `W=${W}`).toBe('');
       expect(r.ok).toBe(true);
     }
@@ -185,9 +185,8 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
     expect(src.some((f) => f.endsWith('_stub.sv'))).toBe(false);
     const firstOther = src.findIndex((f) => !f.endsWith('_pkg.sv'));
     expect(src.slice(firstOther).some((f) => f.endsWith('_pkg.sv'))).toBe(false);
-    if (src.includes('rtl/tlsnic_tx_pkg.sv') && src.includes('rtl/tlsnic_aes_pkg.sv')) {
-      expect(src.indexOf('rtl/tlsnic_aes_pkg.sv')).toBeLessThan(src.indexOf('rtl/tlsnic_tx_pkg.sv'));
-    }
+    expect(src[0]).toBe('rtl/common/tlsnic_pkg.sv');
+    expect(src.indexOf('rtl/crypto/tlsnic_aes_pkg.sv')).toBeLessThan(src.indexOf('rtl/tx/tlsnic_tx_pkg.sv'));
   });
 
   for (const width of [128, 512] as const) {

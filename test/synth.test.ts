@@ -73,7 +73,7 @@ describe(`FPGA synthesis handoff, target ${TARGET.name} (W=${TARGET.width}, N_CT
     expect(json.yosysVersion).toMatch(/^Yosys \d+\.\d+/);
     const g = json.flows.find((f) => f.flow === 'generic');
     expect(g?.ok, g?.error ?? '').toBe(true);
-    expect(g?.modules.find((m) => m.name === 'tlsnic_tx_back')?.cells).toBeGreaterThan(1000);
+    expect(g?.modules.find((m) => m.name === 'tlsnic_gcm_back')?.cells).toBeGreaterThan(1000);
     expect(g?.longestPath).toBeGreaterThan(10);
     expect(json.resources.generic.ffs).toBeGreaterThan(10_000);
     expect(json.resources.generic.rams).toBe(4);

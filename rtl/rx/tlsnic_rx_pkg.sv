@@ -1,7 +1,7 @@
 // tlsnic_rx_pkg: constants, the per-connection state layout and small functions of the RX offload
 // engine (tlsnic_rx_engine and its blocks). Pure definitions, no logic. Behaviour reference:
 // docs/rx-engine-model.md (the golden model models/nic-rx.ts); byte order conventions as in
-// tlsnic_tx_pkg.
+// tlsnic_pkg.
 package tlsnic_rx_pkg;
 
   // Input frame kinds (s_tuser_i[1:0]); 2 and 3 are reserved (dropped, rx_frame_err).
@@ -48,7 +48,7 @@ package tlsnic_rx_pkg;
   endfunction
 
   // Per-connection state of the front end: crypto parameters, flow-table position, the sequence
-  // machine and the record tracker (the GCM state lives in the back end, tlsnic_tx_back).
+  // machine and the record tracker (the GCM state lives in the back end, tlsnic_gcm_back).
   typedef struct packed {
     logic         valid;      // installed
     logic         ver13;      // 1 = TLS 1.3, 0 = TLS 1.2
@@ -89,7 +89,7 @@ package tlsnic_rx_pkg;
     logic [16:0] len;        // TCP payload length
   } rx_user_t;
 
-  // TCP sequence comparisons: tlsnic_tx_pkg::seq_lt / seq_leq (shared).
+  // TCP sequence comparisons: tlsnic_pkg::seq_lt / seq_leq (shared).
 
   // The header pattern (headerPlausible): h0..h4 the five candidate header bytes.
   function automatic logic plausible(input logic ver13, input logic [7:0] h0, input logic [7:0] h1,

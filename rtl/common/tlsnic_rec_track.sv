@@ -92,7 +92,7 @@ module tlsnic_rec_track #(
     end
     len_now_a = off_i < 15'd5 && off_i + h_a >= 15'd5;
     body_a  = {hb[8*3 +: 7], hb[8*4 +: 8]};
-    bad_a   = len_now_a && (hb[8*3 + 7] || body_a < min_body || body_a > 15'(tlsnic_tx_pkg::MaxRecordBody));
+    bad_a   = len_now_a && (hb[8*3 + 7] || body_a < min_body || body_a > 15'(tlsnic_pkg::MaxRecordBody));
     rlen_a  = (rlen_i != '0) ? rlen_i : (len_now_a ? body_a + 15'd5 : 15'd0);
     hdr_inc = off_i + h_a < hl;
     start_a = off_i < hl && !hdr_inc && !bad_a;
@@ -122,7 +122,7 @@ module tlsnic_rec_track #(
     b_part  = end_a && e_pos < pe_i;
     for (int i = 0; i < 13; i++) hbb[8*i +: 8] = bb(data_i, e_pos + PB'(i));
     body_b  = {hbb[8*3 +: 7], hbb[8*4 +: 8]};
-    bad_b   = b_part && avail_b >= 15'd5 && (hbb[8*3 + 7] || body_b < min_body || body_b > 15'(tlsnic_tx_pkg::MaxRecordBody));
+    bad_b   = b_part && avail_b >= 15'd5 && (hbb[8*3 + 7] || body_b < min_body || body_b > 15'(tlsnic_pkg::MaxRecordBody));
     rlen_b  = body_b + 15'd5;
     b_hdr_only = b_part && !bad_b && avail_b < hl;
     cut     = b_part && !bad_b && !b_hdr_only && (start_a || {{(20-PB){1'b0}}, e_pos} + {5'b0, rlen_b} - 20'd16 < {{(20-PB){1'b0}}, pe_i});

@@ -8,7 +8,7 @@
 //   FP  one beat at a time; produces one work item per cycle (a beat yields 1 item, or more when
 //       it holds more than one record boundary of interest, see below); frame verdicts, counters
 //       and table write-back happen on a frame's last item
-//   FI  item register, feeding tlsnic_aes_pipe and (through its sideband) tlsnic_tx_back
+//   FI  item register, feeding tlsnic_aes_pipe and (through its sideband) tlsnic_gcm_back
 // Latency input beat -> item register: 2 cycles for the first item of a beat.
 //
 // Work items. An item covers bytes [it_s_o, it_e_o) of its beat and at most two records:
@@ -264,14 +264,14 @@ module tlsnic_tx_front #(
   // The context state this item starts from.
   always_comb begin
     st = wk_q;
-    if (fr_start && ctx_ok && fr_kind_q != 2'd3 && (fr_kind_q != tlsnic_tx_pkg::KindPacket || fr_offload_q)) begin
+    if (fr_start && ctx_ok && fr_kind_q != 2'd3 && (fr_kind_q != tlsnic_pkg::KindPacket || fr_offload_q)) begin
       st = (wk_has_q && wk_ctx_q == fr_ctx_q) ? wk_q : tbl_rd_q;
     end
   end
   // Decided on the frame's first item (from the loaded state) and held for the frame.
   logic fr_loads_q;
-  assign loads = fr_start ? ctx_ok && (fr_kind_q == tlsnic_tx_pkg::KindControl ||
-                            ((fr_kind_q == tlsnic_tx_pkg::KindResync || (fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q)) && st.valid))
+  assign loads = fr_start ? ctx_ok && (fr_kind_q == tlsnic_pkg::KindControl ||
+                            ((fr_kind_q == tlsnic_pkg::KindResync || (fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q)) && st.valid))
                           : fr_loads_q;
 
   // ---------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ module tlsnic_tx_front #(
   logic [31:0] d_end, d_skip32;
   logic [15:0] d_skip;
   always_comb begin
-    dec_now  = fp_valid_q && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads
+    dec_now  = fp_valid_q && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && loads
                && !fr_decided_q && pa_hdr_known_q;
 `ifndef SYNTHESIS
     if (brk == 32'd15) dec_now = 1'b0;   // test-only fault: no packet is ever decided
@@ -292,10 +292,10 @@ module tlsnic_tx_front #(
     // start_sn is compared only before the context started: the compare is modular (2^31
     // window) and start_sn never moves, so 2 GiB later it would call record bytes "before the
     // start" and send them untouched. Before the start, exp_sn == start_sn.
-    d_skip32 = (!st.started && tlsnic_tx_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
+    d_skip32 = (!st.started && tlsnic_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
     d_skip   = d_skip32[15:0];
     if (d_len == 17'd0) dec_val = DecPass0;
-    else if (!st.started && tlsnic_tx_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
+    else if (!st.started && tlsnic_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
     else if (!st.in_sync || (pa_seq_q + d_skip32) != st.exp_sn) dec_val = (d_skip32 != 32'd0) ? DecBypass : DecNoSync;
     else dec_val = DecEnc;
   end
@@ -353,11 +353,11 @@ module tlsnic_tx_front #(
 
   always_comb begin
     // Where the tracker's bytes are in this beat.
-    enc_now  = (fr_kind_q == tlsnic_tx_pkg::KindPacket && dec_cur == DecEnc && !fr_err_q)
-               || (fr_kind_q == tlsnic_tx_pkg::KindResync && loads && rs_hdr_known && !fr_err_q);
-    t_pstart = (fr_kind_q == tlsnic_tx_pkg::KindResync) ? 20'd24
+    enc_now  = (fr_kind_q == tlsnic_pkg::KindPacket && dec_cur == DecEnc && !fr_err_q)
+               || (fr_kind_q == tlsnic_pkg::KindResync && loads && rs_hdr_known && !fr_err_q);
+    t_pstart = (fr_kind_q == tlsnic_pkg::KindResync) ? 20'd24
              : {3'b0, (dec_now ? {8'b0, pa_pay_off_q} + {1'b0, d_skip} : fr_pstart_q)};
-    t_pend   = (fr_kind_q == tlsnic_tx_pkg::KindResync) ? {2'b0, fp_nbytes_q}
+    t_pend   = (fr_kind_q == tlsnic_pkg::KindResync) ? {2'b0, fp_nbytes_q}
              : {3'b0, (dec_now ? pa_ip_end_q : fr_pend_q)};
     ps = (t_pstart <= bstart) ? '0 : ((t_pstart - bstart >= BeatB20) ? BeatB : PB'(t_pstart - bstart));
     pe = (t_pend <= bstart) ? '0 : ((t_pend - bstart >= BeatB20) ? BeatB : PB'(t_pend - bstart));
@@ -367,7 +367,7 @@ module tlsnic_tx_front #(
 
     // Resync frames start the tracker fresh at the record start named by the load.
     tst = st;
-    if (fr_kind_q == tlsnic_tx_pkg::KindResync && !fr_rsinit_q) begin
+    if (fr_kind_q == tlsnic_pkg::KindResync && !fr_rsinit_q) begin
       tst.off  = '0;
       tst.rlen = '0;
       tst.hdr  = '0;
@@ -436,12 +436,12 @@ module tlsnic_tx_front #(
     c_op    = pvb(pa_view_q, 0);
     c_flags = pvb(pa_view_q, 1);
     c_err   = fp_nbytes_q == 18'd0
-            || (c_op != tlsnic_tx_pkg::OpInstall && c_op != tlsnic_tx_pkg::OpDelete)
-            || (c_op == tlsnic_tx_pkg::OpInstall && (fp_nbytes_q < 18'd60 || c_flags[7:2] != 6'd0))
+            || (c_op != tlsnic_pkg::OpInstall && c_op != tlsnic_pkg::OpDelete)
+            || (c_op == tlsnic_pkg::OpInstall && (fp_nbytes_q < 18'd60 || c_flags[7:2] != 6'd0))
             || !ctx_ok
-            || (c_op == tlsnic_tx_pkg::OpDelete && !st.valid);
-    c_inst  = !c_err && c_op == tlsnic_tx_pkg::OpInstall;
-    c_del   = !c_err && c_op == tlsnic_tx_pkg::OpDelete;
+            || (c_op == tlsnic_pkg::OpDelete && !st.valid);
+    c_inst  = !c_err && c_op == tlsnic_pkg::OpInstall;
+    c_del   = !c_err && c_op == tlsnic_pkg::OpDelete;
     c_new          = '0;
     c_new.valid    = 1'b1;
     c_new.ver13    = c_flags[0];
@@ -493,7 +493,7 @@ module tlsnic_tx_front #(
     pkt_keep = 1'b0;
     fin_st   = st_nx;
     case (fr_kind_q)
-      tlsnic_tx_pkg::KindPacket: begin
+      tlsnic_pkg::KindPacket: begin
         if (oversize) begin
           cnt_inc[tlsnic_tx_pkg::CntFrameErr] = 1'b1;
         end else if (!fr_offload_q) begin
@@ -540,7 +540,7 @@ module tlsnic_tx_front #(
           endcase
         end
       end
-      tlsnic_tx_pkg::KindControl: begin
+      tlsnic_pkg::KindControl: begin
         if (c_err) begin
           cnt_inc[tlsnic_tx_pkg::CntCtrlErr] = 1'b1;
         end else if (c_inst) begin
@@ -553,7 +553,7 @@ module tlsnic_tx_front #(
           fin_st = '0;
         end
       end
-      tlsnic_tx_pkg::KindResync: begin
+      tlsnic_pkg::KindResync: begin
         if (rs_ok) begin
           cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
           cnt_inc[tlsnic_tx_pkg::CntResyncBytes] = 1'b1;
@@ -572,7 +572,7 @@ module tlsnic_tx_front #(
 
   // A resync frame whose header is known but whose prefix is empty still initialises its tracker.
   logic rs_init_now;
-  assign rs_init_now = fr_kind_q == tlsnic_tx_pkg::KindResync && loads && rs_hdr_known && !fr_rsinit_q;
+  assign rs_init_now = fr_kind_q == tlsnic_pkg::KindResync && loads && rs_hdr_known && !fr_rsinit_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -676,14 +676,14 @@ module tlsnic_tx_front #(
           fr_err_q     <= 1'b0;
           fr_recend_q  <= 1'b0;
           fr_rsinit_q  <= 1'b0;
-          if (loads || (fr_kind_q == tlsnic_tx_pkg::KindControl && c_inst)) begin
+          if (loads || (fr_kind_q == tlsnic_pkg::KindControl && c_inst)) begin
             wk_q     <= commit ? fin_st : (fr_start ? st : snap_q);
             wk_ctx_q <= fr_ctx_q;
             wk_has_q <= 1'b1;
           end
           // The snapshot is read only on its own frame's end; a control frame's (the context an
           // install replaces or a delete removes) is not kept.
-          if (fr_kind_q == tlsnic_tx_pkg::KindControl) snap_q <= '0;
+          if (fr_kind_q == tlsnic_pkg::KindControl) snap_q <= '0;
           for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
             if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + cnt_add[i];
           end
@@ -757,9 +757,9 @@ module tlsnic_tx_front #(
       it_fr_first_o  <= fr_start;
       it_fr_last_o   <= fp_beat_done && fp_last_q;
       it_beat_last_o <= fp_beat_done;
-      it_wr_o        <= fr_kind_q == tlsnic_tx_pkg::KindPacket && !oversize;
-      it_pkt_o       <= fr_kind_q == tlsnic_tx_pkg::KindPacket;
-      it_commit_o    <= fr_kind_q == tlsnic_tx_pkg::KindPacket ? pkt_keep : commit;
+      it_wr_o        <= fr_kind_q == tlsnic_pkg::KindPacket && !oversize;
+      it_pkt_o       <= fr_kind_q == tlsnic_pkg::KindPacket;
+      it_commit_o    <= fr_kind_q == tlsnic_pkg::KindPacket ? pkt_keep : commit;
       it_fix_csum_o  <= fix_csum;
       it_data_o      <= fp_data_q;
       it_keep_o      <= fp_keep_q;
@@ -769,10 +769,10 @@ module tlsnic_tx_front #(
       it_csum_const_o <= pa_tcp_len_q + 17'd6;
       it_csum_beat_o <= csum_beat;
       it_csum_lane_o <= PB'(csum_pos % B[8:0]);
-      it_crypto_o    <= trk_on || ((fr_kind_q == tlsnic_tx_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
+      it_crypto_o    <= trk_on || ((fr_kind_q == tlsnic_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
       it_ctx_o       <= fr_ctx_q[CW-1:0];
-      it_inst_o      <= fr_kind_q == tlsnic_tx_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
-      it_del_o       <= fr_kind_q == tlsnic_tx_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
+      it_inst_o      <= fr_kind_q == tlsnic_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
+      it_del_o       <= fr_kind_q == tlsnic_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
       it_a_p0_o      <= trk_on ? p_a0 : '0;
       it_a_p1_o      <= trk_on ? p_a1 : '0;
       it_a_qm_o      <= a_qm;
@@ -787,9 +787,9 @@ module tlsnic_tx_front #(
       it_b_p1_o      <= pe;
       it_aad_o       <= aad;
       it_lenblk_o    <= lenblk;
-      it_key_o       <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? c_new.key : tst.key;
-      it_k256_o      <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? c_new.k256 : tst.k256;
-      it_blocks_o    <= (fr_kind_q == tlsnic_tx_pkg::KindControl) ? '0 : blocks;
+      it_key_o       <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.key : tst.key;
+      it_k256_o      <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.k256 : tst.k256;
+      it_blocks_o    <= (fr_kind_q == tlsnic_pkg::KindControl) ? '0 : blocks;
     end
   end
 
@@ -815,7 +815,7 @@ module tlsnic_tx_front #(
     for (int j = 0; j < B; j++) begin
       jj  = PB'(j);
       off = bstart + 20'(j);
-      sim_need[j] = fp_valid_q && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && dec_cur == DecEnc
+      sim_need[j] = fp_valid_q && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && dec_cur == DecEnc
                     && jj >= fp_s_q && jj < ie && jj < vbytes && off >= p0 && off < p1
                     && !(trk_on && ((jj >= s_t && jj < p_a0) || (jj >= t_a0 && jj < t_a1)
                                     || (end_a && jj >= e_pos && jj < hb_end)));
@@ -839,7 +839,7 @@ module tlsnic_tx_front #(
     if (rst_ni) begin
       a_dec_once: assert (!(fp_item && dec_now) || sim_ndec_q == '0)
         else $error("tlsnic_tx_front: a second decision for one packet frame");
-      a_dec_made: assert (!(fp_frame_end && fr_kind_q == tlsnic_tx_pkg::KindPacket && fr_offload_q && loads
+      a_dec_made: assert (!(fp_frame_end && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && loads
                             && !pa_malformed_q && !oversize) || dec_now || sim_ndec_q != '0)
         else $error("tlsnic_tx_front: an offloaded packet of an installed context ended without a decision");
       a_tbl_idx: assert (!(tbl_we && !init_q) || {16'b0, fr_ctx_q} < 32'(N_CTX))

@@ -1,4 +1,5 @@
-// tlsnic_tx_back: back end of the TX offload engine. Receives each work item from the AES
+// tlsnic_gcm_back: the AES-GCM back end of both offload engines: encrypt (TX engine) or, with
+// DECRYPT = 1, decrypt and authenticate (RX engine). Receives each work item from the AES
 // pipeline (tlsnic_aes_pipe output: the item descriptor in the sideband plus LANES+1 encrypted
 // counter blocks) and
 //   * XORs the keystream into the record payload bytes of slot A and slot B (tlsnic_tx_front
@@ -10,7 +11,7 @@
 //   * finishes the tag (GHASH ^ E_K(J0)) when slot A's payload ends and writes tag bytes;
 //   * after the beat's last item, computes the beat's share of the TCP checksum and hands the
 //     beat to the output buffer; on a packet's last beat, the final checksum and keep/drop.
-// Per-connection crypto state (tlsnic_tx_back::bctx) lives in the back flow table, loaded on a
+// Per-connection crypto state (tlsnic_gcm_back::bctx) lives in the back flow table, loaded on a
 // frame's first crypto item and written back on its last item if the frame commits; otherwise
 // the working copy returns to the snapshot taken at load.
 // An install item (lane 0 = E_K(0^128) = H) writes H^1..H^(LANES+2) for the context.
@@ -32,7 +33,7 @@
 // Stages: B0 registers the AES output and reads the table; B1 (combinational) does all of the
 // above for one item; B2 merges the items of a beat and sums the checksum; its registered
 // outputs drive the output buffer. Latency: 2 cycles from the AES output to ob_wr_o.
-module tlsnic_tx_back #(
+module tlsnic_gcm_back #(
   parameter int unsigned W     = 512,
   parameter int unsigned N_CTX = 1024,
   parameter bit          DECRYPT = 1'b0,
@@ -270,7 +271,7 @@ module tlsnic_tx_back #(
 
   always_comb begin
     a_k8 = {{(8-KW){1'b0}}, b0_a_k_q};
-    for (int l = 0; l < LA; l++) lanes_le[l*128 +: 128] = tlsnic_tx_pkg::bswap128(b0_aes_q[l*128 +: 128]);
+    for (int l = 0; l < LA; l++) lanes_le[l*128 +: 128] = tlsnic_pkg::bswap128(b0_aes_q[l*128 +: 128]);
     j0_blk = b0_aes_q[b0_a_k_q*128 +: 128];
 
     // Keystream, aligned to the beat.
@@ -296,7 +297,7 @@ module tlsnic_tx_back #(
     tot_a  = {4'b0, n_a} + {{PB{1'b0}}, b0_a_qm_q};
     nf_a   = PB'(tot_a >> 4);
     r_a    = tot_a[3:0];
-    for (int i = 0; i <= L; i++) blk_a[i*128 +: 128] = tlsnic_tx_pkg::bswap128(strm_a[i*128 +: 128]);
+    for (int i = 0; i <= L; i++) blk_a[i*128 +: 128] = tlsnic_pkg::bswap128(strm_a[i*128 +: 128]);
     cnt_a = '0;
     list_a = '0;
     for (int k = 0; k < LG; k++) begin
@@ -332,7 +333,7 @@ module tlsnic_tx_back #(
     n_b    = b0_b_p1_q - b0_b_p0_q;
     ct_b   = (ct >> (8 * b0_b_p0_q)) & byte_range('0, n_b);
     nf_b   = n_b >> 4;
-    for (int i = 0; i < L; i++) blk_b[i*128 +: 128] = tlsnic_tx_pkg::bswap128(ct_b[i*128 +: 128]);
+    for (int i = 0; i < L; i++) blk_b[i*128 +: 128] = tlsnic_pkg::bswap128(ct_b[i*128 +: 128]);
     list_b = '0;
     list_b[127:0] = b0_aad_q;
     for (int i = 1; i < L; i++) list_b[i*128 +: 128] = blk_b[(i-1)*128 +: 128];
@@ -349,7 +350,7 @@ module tlsnic_tx_back #(
 
     // Tag bytes.
     tag_use = b0_a_fin_q ? tag_a : bs.tag;
-    tag_le  = tlsnic_tx_pkg::bswap128(tag_use);
+    tag_le  = tlsnic_pkg::bswap128(tag_use);
     mask_t  = byte_range(b0_a_t0_q, b0_a_t1_q);
     tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_a_u_q)) << (8 * b0_a_t0_q);
     out     = DECRYPT ? xk : ((ct & ~mask_t) | (tag_sh[W-1:0] & mask_t));
@@ -433,13 +434,13 @@ module tlsnic_tx_back #(
   always_ff @(posedge clk_i) begin
     if (rst_ni && item && b0_crypto_q && !b0_inst_q && !b0_del_q) begin
       a_lanes: assert (sim_lanes <= 8'(LA))
-        else $error("tlsnic_tx_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);
+        else $error("tlsnic_gcm_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);
       a_body_tag: assert (((mask_a | mask_b) & mask_t) == '0)
-        else $error("tlsnic_tx_back: a byte is both record payload and tag");
+        else $error("tlsnic_gcm_back: a byte is both record payload and tag");
       a_ranges: assert (b0_s_q <= b0_a_p0_q && b0_a_p0_q <= b0_a_p1_q && b0_a_p1_q <= b0_a_t0_q && b0_a_t0_q <= b0_a_t1_q
                         && b0_a_t1_q <= b0_e_q && b0_e_q <= PB'(B)
                         && (!b0_b_start_q || (b0_a_t1_q <= b0_b_p0_q && b0_b_p0_q <= b0_b_p1_q && b0_b_p1_q <= b0_e_q)))
-        else $error("tlsnic_tx_back: item byte ranges out of order (s %0d, payload A %0d..%0d, tag A %0d..%0d, e %0d)",
+        else $error("tlsnic_gcm_back: item byte ranges out of order (s %0d, payload A %0d..%0d, tag A %0d..%0d, e %0d)",
                     b0_s_q, b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_e_q);
     end
   end
@@ -458,7 +459,7 @@ module tlsnic_tx_back #(
   always_comb begin
     own    = byte_range(b0_s_q, b0_e_q);
     merged = (asm_q & ~own) | (out & own);
-    sum_all = tlsnic_tx_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b0_csum_const_q});
+    sum_all = tlsnic_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b0_csum_const_q});
     folded  = ~sum_all[15:0];
   end
   tlsnic_csum_beat #(.W(W)) u_csum (.data_i(merged), .mask_i(b0_csum_mask_q), .sum_o(beat_sum));

@@ -2,7 +2,7 @@
 // docs/architecture.md ("TX offload engine"); behaviour: the golden model models/nic-tx.ts, packet for packet
 // and counter for counter; structure and timing: docs/architecture.md.
 //
-//   s_axis -> tlsnic_tx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_tx_back
+//   s_axis -> tlsnic_tx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_gcm_back
 //          -> tlsnic_tx_outbuf -> m_axis
 //
 // One global enable stalls every pipeline stage at once; it is high while the output buffer
@@ -170,7 +170,7 @@ module tlsnic_tx_engine #(
   logic [W-1:0]      ob_raw_unused;    // decrypt-variant outputs of the shared back end
   logic              ob_tagfail_unused, ob_user_unused;
 
-  tlsnic_tx_back #(.W(W), .N_CTX(N_CTX)) u_back (
+  tlsnic_gcm_back #(.W(W), .N_CTX(N_CTX)) u_back (
     .clk_i, .rst_ni,
     .en_i           (en),
     .it_valid_i     (x_valid),

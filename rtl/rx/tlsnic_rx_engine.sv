@@ -3,7 +3,7 @@
 // for event and counter for counter; structure and timing: docs/architecture.md ("RX offload
 // engine").
 //
-//   s_axis -> tlsnic_rx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_tx_back (DECRYPT = 1)
+//   s_axis -> tlsnic_rx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_gcm_back (DECRYPT = 1)
 //          -> tlsnic_rx_outbuf -> m_axis
 //
 // The blocks are the TX engine's: the same parser, record tracker (tlsnic_rec_track), work-item
@@ -176,7 +176,7 @@ module tlsnic_rx_engine #(
   logic [13:0]       ob_csum_beat_unused;
   logic [PB-1:0]     ob_csum_lane_unused;
 
-  tlsnic_tx_back #(.W(W), .N_CTX(N_CTX), .DECRYPT(1'b1), .UW(UW)) u_back (
+  tlsnic_gcm_back #(.W(W), .N_CTX(N_CTX), .DECRYPT(1'b1), .UW(UW)) u_back (
     .clk_i, .rst_ni,
     .en_i           (en),
     .it_valid_i     (x_valid),

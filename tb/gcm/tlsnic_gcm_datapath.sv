@@ -1,5 +1,7 @@
-// tlsnic_gcm_datapath: the AES-GCM core of the engine: CTR keystream XOR and GHASH for up to
-// LANES 16-byte blocks of one connection per cycle, any connection on any cycle.
+// tlsnic_gcm_datapath: a stand-alone AES-GCM core (CTR keystream XOR and GHASH for up to LANES
+// 16-byte blocks of one connection per cycle, any connection on any cycle), kept in tb/ for the
+// tests and the benchmark that exercise it. Neither engine uses it: their GCM is
+// rtl/crypto/tlsnic_gcm_back.sv, which shares only the AES pipeline with this core.
 //
 // One input beat = up to LANES blocks of ONE GHASH stream (one TLS record of one connection) with
 // that connection's key, H, saved accumulator and an opaque user tag. Latency is fixed at

@@ -1,27 +1,8 @@
-// tlsnic_tx_pkg: constants, per-connection state layouts and small functions of the TX offload
-// engine (tlsnic_tx_engine and its blocks). Pure definitions, no logic.
-//
-// Byte order conventions used throughout the engine:
-//   * stream beats (AXI-Stream tdata, frame views): byte 0 of the beat / frame in bits [7:0];
-//   * AES / GHASH blocks, keys, nonces, AAD and length blocks: byte 0 in the MOST significant
-//     bits (bits [127:120] of a block), the way FIPS-197 and SP 800-38D write them.
-// bswap128 converts a 16-byte group between the two.
+// tlsnic_tx_pkg: the TX offload engine's counters and per-connection front-end state layout
+// (tlsnic_tx_engine and its blocks); what both engines share is in tlsnic_pkg. Pure definitions,
+// no logic.
 package tlsnic_tx_pkg;
-  // Shared with the RX engine (record tracker, back end), which uses only part of it.
   /* verilator lint_off UNUSEDPARAM */
-
-  // Frame kinds (s_tuser_i[1:0]).
-  localparam logic [1:0] KindPacket  = 2'd0;
-  localparam logic [1:0] KindControl = 2'd1;
-  localparam logic [1:0] KindResync  = 2'd2;
-
-  // Control opcodes (byte 0 of a control frame).
-  localparam logic [7:0] OpInstall = 8'd1;
-  localparam logic [7:0] OpDelete  = 8'd2;
-
-  // Longest record body (bytes after the 5-byte header) the engine accepts: 2^14 + 256.
-  localparam int unsigned MaxRecordBody = 16640;
-
   // Counter indices (cnt_sel_i), the order of TX_COUNTER_NAMES in models/nic-tx.ts.
   localparam int unsigned CntEncPkts      = 0;
   localparam int unsigned CntEncBytes     = 1;
@@ -60,28 +41,5 @@ package tlsnic_tx_pkg;
     logic [63:0]  rseq;      // record sequence number of the current record
     logic [95:0]  nonce;     // GCM nonce of the current record (valid once its header is complete)
   } fctx_t;
-
-  // Byte swap of a 16-byte group: stream order <-> block order.
-  function automatic logic [127:0] bswap128(input logic [127:0] x);
-    for (int i = 0; i < 16; i++) begin
-      bswap128[8*i +: 8] = x[8*(15-i) +: 8];
-    end
-  endfunction
-
-  // 32-bit TCP sequence comparison a <= b (RFC 793 modular order).
-  function automatic logic seq_leq(input logic [31:0] a, input logic [31:0] b);
-    seq_leq = seq_lt(a, b) || (a == b);
-  endfunction
-
-  // One's-complement fold of a 32-bit running sum to 16 bits (in [15:0]).
-  function automatic logic [31:0] fold16(input logic [31:0] s);
-    logic [31:0] t;
-    t = {16'h0, s[15:0]} + {16'h0, s[31:16]};
-    fold16 = {16'h0, t[15:0]} + {16'h0, t[31:16]};
-  endfunction
-
-  function automatic logic seq_lt(input logic [31:0] a, input logic [31:0] b);
-    seq_lt = (a - b) > 32'h7fff_ffff;
-  endfunction
 
 endpackage

@@ -3,7 +3,7 @@
 // the hash flow table, runs the per-context sequence machine (sync / skip / wait / scan / lock,
 // docs/rx-engine-model.md section 4) over the packet's payload and cuts every beat into work items
 // for the crypto pipeline: the same item format as the TX front end (tlsnic_tx_front), produced by
-// the same record tracker (tlsnic_rec_track) in sync mode; the back end is tlsnic_tx_back with
+// the same record tracker (tlsnic_rec_track) in sync mode; the back end is tlsnic_gcm_back with
 // DECRYPT = 1. Frame verdicts leave on the frame's last item in it_user_o
 // (tlsnic_rx_pkg::rx_user_t).
 //
@@ -407,10 +407,10 @@ module tlsnic_rx_front #(
 `endif
     d_len    = (fp_q.ip_end > {8'b0, fp_q.pay_off}) ? fp_q.ip_end - {8'b0, fp_q.pay_off} : 17'd0;
     d_end    = fp_q.seq + {15'b0, d_len};
-    d_skip32 = tlsnic_tx_pkg::seq_lt(fp_q.seq, ld_st.exp_sn) ? ld_st.exp_sn - fp_q.seq : 32'd0;
+    d_skip32 = tlsnic_pkg::seq_lt(fp_q.seq, ld_st.exp_sn) ? ld_st.exp_sn - fp_q.seq : 32'd0;
     if (!fp_hit_q || !ld_st.valid) dec_val = DecPlain;
     else if (d_len == 17'd0) dec_val = DecNoPay;
-    else if (tlsnic_tx_pkg::seq_leq(d_end, ld_st.exp_sn)) dec_val = DecOld;
+    else if (tlsnic_pkg::seq_leq(d_end, ld_st.exp_sn)) dec_val = DecOld;
     else if (tlsnic_rx_pkg::too_far(fp_q.seq, ld_st.exp_sn)) dec_val = DecFar;
     else dec_val = DecWalk;
     d_gap    = dec_val == DecWalk && d_skip32 == 32'd0 && fp_q.seq != ld_st.exp_sn;
@@ -440,15 +440,15 @@ module tlsnic_rx_front #(
       case (st.mode)
         tlsnic_rx_pkg::ModeSync: begin
           e = st.exp_sn - {17'b0, st.off} + {17'b0, st.rlen};
-          if (st.rlen != 15'd0 && tlsnic_tx_pkg::seq_leq(fp_q.seq, e)) begin
+          if (st.rlen != 15'd0 && tlsnic_pkg::seq_leq(fp_q.seq, e)) begin
             gst.mode      = tlsnic_rx_pkg::ModeSkip;
             gst.rec_end   = e;
             gst.next_rseq = st.rseq + 64'd1;
           end else lose = 1'b1;
         end
-        tlsnic_rx_pkg::ModeSkip: if (!tlsnic_tx_pkg::seq_leq(fp_q.seq, st.rec_end)) lose = 1'b1;
+        tlsnic_rx_pkg::ModeSkip: if (!tlsnic_pkg::seq_leq(fp_q.seq, st.rec_end)) lose = 1'b1;
         tlsnic_rx_pkg::ModeLock: begin
-          if (tlsnic_tx_pkg::seq_leq(fp_q.seq, st.rec_end)) gst.hist_len = 3'd0;
+          if (tlsnic_pkg::seq_leq(fp_q.seq, st.rec_end)) gst.hist_len = 3'd0;
           else lose = 1'b1;
         end
         tlsnic_rx_pkg::ModeScan: gst.hist_len = 3'd0;
@@ -489,14 +489,14 @@ module tlsnic_rx_front #(
     // scan_from): the item starts in the new mode.
     ist = gst;
     if (wk_on) begin
-      if (gst.mode == tlsnic_rx_pkg::ModeSkip && tlsnic_tx_pkg::seq_leq(gst.rec_end, pos0)) begin
+      if (gst.mode == tlsnic_rx_pkg::ModeSkip && tlsnic_pkg::seq_leq(gst.rec_end, pos0)) begin
         ist.mode = tlsnic_rx_pkg::ModeSync;
         ist.off  = '0;
         ist.rlen = '0;
         ist.hdr  = '0;
         ist.rseq = gst.next_rseq;
       end
-      if (gst.mode == tlsnic_rx_pkg::ModeWait && gst.scan && tlsnic_tx_pkg::seq_leq(gst.scan_from, pos0)) begin
+      if (gst.mode == tlsnic_rx_pkg::ModeWait && gst.scan && tlsnic_pkg::seq_leq(gst.scan_from, pos0)) begin
         ist.mode     = tlsnic_rx_pkg::ModeScan;
         ist.hist_len = 3'd0;
       end
@@ -704,9 +704,9 @@ module tlsnic_rx_front #(
       if (k != 5 && 9'(2 * k) < {3'b0, ihl[3:0], 2'b0})
         s = s + {16'h0, ipbyte(vw, vl, 2 * k), ipbyte(vw, vl, 2 * k + 1)};
     end
-    s = tlsnic_tx_pkg::fold16(s);
+    s = tlsnic_pkg::fold16(s);
     ip_ok = (ihl >> 4) == 8'd6 || (~s[15:0]) == {ipbyte(vw, vl, 10), ipbyte(vw, vl, 11)};
-    s = tlsnic_tx_pkg::fold16(csum_all + 32'd6 + {15'h0, fp_q.tcp_len}
+    s = tlsnic_pkg::fold16(csum_all + 32'd6 + {15'h0, fp_q.tcp_len}
           + {16'h0, vbyte(vw, l4 + 9'd16), vbyte(vw, l4 + 9'd17)});
     tcp_ok = s[15:0] == 16'hffff;
   end
@@ -791,7 +791,7 @@ module tlsnic_rx_front #(
             end
           end
         end
-      end else if (!tlsnic_tx_pkg::seq_lt(c_sn, ld_st.exp_sn) && !tlsnic_rx_pkg::too_far(c_sn, ld_st.exp_sn)) begin
+      end else if (!tlsnic_pkg::seq_lt(c_sn, ld_st.exp_sn) && !tlsnic_rx_pkg::too_far(c_sn, ld_st.exp_sn)) begin
         c_res_ok = 1'b1;
         if (ld_st.mode == tlsnic_rx_pkg::ModeLock) begin
           c_res_rskip = 1'b1;

@@ -1,0 +1,48 @@
+// tlsnic_pkg: what both offload engines share: frame kinds, control opcodes, record limits and
+// the small functions of byte order, TCP sequence order and the Internet checksum. Pure
+// definitions, no logic.
+//
+// Byte order conventions used throughout both engines:
+//   * stream beats (AXI-Stream tdata, frame views): byte 0 of the beat / frame in bits [7:0];
+//   * AES / GHASH blocks, keys, nonces, AAD and length blocks: byte 0 in the MOST significant
+//     bits (bits [127:120] of a block), the way FIPS-197 and SP 800-38D write them.
+// bswap128 converts a 16-byte group between the two.
+package tlsnic_pkg;
+  /* verilator lint_off UNUSEDPARAM */
+  // Frame kinds (s_tuser_i[1:0]). The RX engine accepts Packet and Control only.
+  localparam logic [1:0] KindPacket  = 2'd0;
+  localparam logic [1:0] KindControl = 2'd1;
+  localparam logic [1:0] KindResync  = 2'd2;
+
+  // Control opcodes (byte 0 of a control frame); the RX engine adds OpResync (tlsnic_rx_pkg).
+  localparam logic [7:0] OpInstall = 8'd1;
+  localparam logic [7:0] OpDelete  = 8'd2;
+
+  // Longest record body (bytes after the 5-byte header) the engines accept: 2^14 + 256.
+  localparam int unsigned MaxRecordBody = 16640;
+  /* verilator lint_on UNUSEDPARAM */
+
+  // Byte swap of a 16-byte group: stream order <-> block order.
+  function automatic logic [127:0] bswap128(input logic [127:0] x);
+    for (int i = 0; i < 16; i++) begin
+      bswap128[8*i +: 8] = x[8*(15-i) +: 8];
+    end
+  endfunction
+
+  // 32-bit TCP sequence comparison a <= b (RFC 793 modular order).
+  function automatic logic seq_leq(input logic [31:0] a, input logic [31:0] b);
+    seq_leq = seq_lt(a, b) || (a == b);
+  endfunction
+
+  // One's-complement fold of a 32-bit running sum to 16 bits (in [15:0]).
+  function automatic logic [31:0] fold16(input logic [31:0] s);
+    logic [31:0] t;
+    t = {16'h0, s[15:0]} + {16'h0, s[31:16]};
+    fold16 = {16'h0, t[15:0]} + {16'h0, t[31:16]};
+  endfunction
+
+  function automatic logic seq_lt(input logic [31:0] a, input logic [31:0] b);
+    seq_lt = (a - b) > 32'h7fff_ffff;
+  endfunction
+
+endpackage

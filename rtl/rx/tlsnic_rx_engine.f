@@ -1,0 +1,17 @@
+// tlsnic_rx_engine: the RX offload engine's source files in compile order (packages first).
+// Used by Verilator (-f), the Makefile, the harness (harness/engine) and the synthesis flow.
+// The blocks shared with the TX engine (rtl/common, rtl/crypto) are the same files.
+rtl/common/tlsnic_pkg.sv
+rtl/crypto/tlsnic_aes_pkg.sv
+rtl/rx/tlsnic_rx_pkg.sv
+rtl/crypto/tlsnic_aes_sbox.sv
+rtl/crypto/tlsnic_aes_round.sv
+rtl/crypto/tlsnic_aes_pipe.sv
+rtl/crypto/tlsnic_gcm_back.sv
+rtl/common/tlsnic_pkt_parse.sv
+rtl/common/tlsnic_frame_in.sv
+rtl/common/tlsnic_csum_beat.sv
+rtl/common/tlsnic_rec_track.sv
+rtl/rx/tlsnic_rx_front.sv
+rtl/rx/tlsnic_rx_outbuf.sv
+rtl/rx/tlsnic_rx_engine.sv
