@@ -25,7 +25,7 @@ endmodule
 SV
 files=$(grep -v '^//' rtl/rx/tlsnic_rx_engine.f | tr '\n' ' ')
 cat > "$out/script.ys" <<YS
-read_verilog -sv $files $out/tlsnic_rx_top.sv
+read_verilog -sv -I rtl/common $files $out/tlsnic_rx_top.sv
 hierarchy -check -top tlsnic_rx_top
 synth -run coarse:fine
 tee -q -o $out/memories.txt select -list t:\$mem_v2

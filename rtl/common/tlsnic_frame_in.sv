@@ -46,6 +46,9 @@ module tlsnic_frame_in #(
   output logic              pv_malformed_o
 );
 
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_frame_in: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
   localparam logic [PB-1:0] BeatB = B[PB-1:0];
 
   function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);

@@ -45,4 +45,21 @@ package tlsnic_pkg;
     seq_lt = (a - b) > 32'h7fff_ffff;
   endfunction
 
+  // Bits of an item_t (rtl/common/tlsnic_item.svh) at beat width w, cw context id bits and uw
+  // user bits: the width of the vector that carries an item between modules, known in a module's
+  // header (where the struct, declared in its body, is not). Every module that declares an
+  // item_t checks this against $bits of one at elaboration ($fatal), so the two cannot drift.
+  function automatic int unsigned item_bits(input int unsigned w, input int unsigned cw, input int unsigned uw);
+    int unsigned b, pb, kw;
+    b  = w / 8;
+    pb = $clog2(b) + 1;
+    kw = $clog2(w / 128 + 2);
+    item_bits = 6 + w + b + 2 * pb            // frame and beat position, data, keep, s, e
+              + 1 + b + 17 + 14 + pb          // checksum rewrite
+              + 1 + cw + 2                    // crypto, ctx, inst, del
+              + 4 * pb + 8 + kw + 2           // slot A
+              + 1 + 2 * pb                    // slot B
+              + 256 + uw;                     // aad, lenblk, user
+  endfunction
+
 endpackage

@@ -40,6 +40,9 @@ module tlsnic_pkt_parse #(
   output logic              malformed_o
 );
 
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_pkt_parse: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
   localparam int unsigned NWB = HW / B;  // window beats
   localparam logic [19:0] BeatBytes = B[19:0];
   localparam logic [8:0]  WinBytes  = HW[8:0];

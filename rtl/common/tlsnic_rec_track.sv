@@ -60,6 +60,9 @@ module tlsnic_rec_track #(
   output logic [LA*128-1:0] blocks_o   // AES counter blocks, lane l at [l*128 +: 128]
 );
 
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_rec_track: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
   localparam logic [PB-1:0] BeatB = B[PB-1:0];
 
   function automatic logic [7:0] bb(input logic [W-1:0] d, input logic [PB-1:0] p);

@@ -15,10 +15,10 @@
 // frame's first crypto item and written back on its last item if the frame commits; otherwise
 // the working copy returns to the snapshot taken at load.
 // An install item (lane 0 = E_K(0^128) = H) writes H^1..H^(LANES+2) for the context.
-// Key hygiene: a delete item (it_del_i with it_crypto_i, it_commit_i and it_fr_last_i) writes the
+// Key hygiene: a delete item (del with crypto, commit and fr_last) writes the
 // context's entry all zero, and the working copy and the snapshot with it (an install clears the
-// snapshot too); the RX front end sends the same item, outside any frame's output (it_pkt_i and
-// it_wr_i low), for a context it evicts. After reset the table is cleared, one entry per cycle
+// snapshot too); the RX front end sends the same item, outside any frame's output (pkt and
+// wr low), for a context it evicts. After reset the table is cleared, one entry per cycle
 // (N_CTX cycles, in parallel with the front end's own clear, during which no item can arrive).
 // The table and its width are Verilator-public (read back by tb/tb_tables.h; synthesis ignores
 // the comments).
@@ -27,7 +27,7 @@
 // GHASH, but GHASH absorbs the item's input bytes (the received ciphertext), the payload leaves
 // decrypted, tag bytes pass as received and are compared with the computed tag instead of being
 // written (ob_tagfail_o: a record whose last tag byte is in the packet did not authenticate).
-// it_user_i is carried, unchanged, from a frame's last item to ob_user_o (the RX engine's
+// The item's user field is carried, unchanged, from a frame's last item to ob_user_o (the RX engine's
 // verdict fields); ob_raw_o is the beat as received.
 //
 // Stages: B0 registers the AES output and reads the table; B1 (combinational) does all of the
@@ -37,54 +37,23 @@ module tlsnic_gcm_back #(
   parameter int unsigned W     = 512,
   parameter int unsigned N_CTX = 1024,
   parameter bit          DECRYPT = 1'b0,
-  parameter int unsigned UW    = 1,
+  parameter int unsigned UW    = 1,                    // item_t.user bits
   localparam int unsigned B  = W / 8,
   localparam int unsigned L  = W / 128,
   localparam int unsigned LA = L + 1,
   localparam int unsigned LG = L + 2,                 // slot A GHASH lanes
   localparam int unsigned PB = $clog2(B) + 1,
   localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1,
-  localparam int unsigned KW = $clog2(LA + 1)
+  localparam int unsigned KW = $clog2(LA + 1),
+  localparam int unsigned IW = tlsnic_pkg::item_bits(W, CW, UW)   // item_t bits (checked below)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
   input  logic              en_i,
   // item from the AES pipeline
   input  logic              it_valid_i,
-  input  logic              it_fr_last_i,
-  input  logic              it_beat_last_i,
-  input  logic              it_wr_i,
-  input  logic              it_pkt_i,
-  input  logic              it_commit_i,
-  input  logic              it_fix_csum_i,
-  input  logic [W-1:0]      it_data_i,
-  input  logic [B-1:0]      it_keep_i,
-  input  logic [PB-1:0]     it_s_i,
-  input  logic [PB-1:0]     it_e_i,
-  input  logic [B-1:0]      it_csum_mask_i,
-  input  logic [16:0]       it_csum_const_i,
-  input  logic [13:0]       it_csum_beat_i,
-  input  logic [PB-1:0]     it_csum_lane_i,
-  input  logic              it_crypto_i,
-  input  logic [CW-1:0]     it_ctx_i,
-  input  logic              it_inst_i,
-  input  logic              it_del_i,
-  input  logic [PB-1:0]     it_a_p0_i,
-  input  logic [PB-1:0]     it_a_p1_i,
-  input  logic [3:0]        it_a_qm_i,
-  input  logic [KW-1:0]     it_a_k_i,
-  input  logic              it_a_start_i,
-  input  logic              it_a_fin_i,
-  input  logic [PB-1:0]     it_a_t0_i,
-  input  logic [PB-1:0]     it_a_t1_i,
-  input  logic [3:0]        it_a_u_i,
-  input  logic              it_b_start_i,
-  input  logic [PB-1:0]     it_b_p0_i,
-  input  logic [PB-1:0]     it_b_p1_i,
-  input  logic [127:0]      it_aad_i,
-  input  logic [127:0]      it_lenblk_i,
+  input  logic [IW-1:0]     it_i,           // item_t (rtl/common/tlsnic_item.svh)
   input  logic [LA*128-1:0] aes_i,          // E_K(counter block), lane l at [l*128 +: 128]
-  input  logic [UW-1:0]     it_user_i,      // carried to ob_user_o (read on a frame's last item)
   // to the output buffer
   output logic              ob_wr_o,
   output logic [W-1:0]      ob_data_o,
@@ -97,11 +66,13 @@ module tlsnic_gcm_back #(
   output logic [PB-1:0]     ob_csum_lane_o,
   output logic [W-1:0]      ob_raw_o,       // the beat as received
   output logic              ob_tagfail_o,   // with ob_end_o (DECRYPT): a record's tag mismatched
-  output logic [UW-1:0]     ob_user_o       // with ob_end_o: it_user_i of the frame's last item
+  output logic [UW-1:0]     ob_user_o       // with ob_end_o: the user field of the frame's last item
 );
 
   localparam logic [7:0] LgLanes = LG[7:0];
   localparam logic [7:0] LbLanes = L[7:0];
+
+  `include "tlsnic_item.svh"
 
   // Back-end context: H powers, GHASH accumulator, partial ciphertext block and saved keystream
   // block (stream byte order), E_K(J0) and the finished tag of the current record.
@@ -127,21 +98,19 @@ module tlsnic_gcm_back #(
 
   // ---------------------------------------------------------------------------------------
   // B0: AES output register and table read.
-  logic              b0_valid_q, b0_fr_last_q, b0_beat_last_q, b0_wr_q, b0_pkt_q, b0_commit_q, b0_fix_q;
-  logic [W-1:0]      b0_data_q;
-  logic [B-1:0]      b0_keep_q, b0_csum_mask_q;
-  logic [PB-1:0]     b0_s_q, b0_e_q, b0_csum_lane_q;
-  logic [16:0]       b0_csum_const_q;
-  logic [13:0]       b0_csum_beat_q;
-  logic              b0_crypto_q, b0_inst_q, b0_del_q;
-  logic [CW-1:0]     b0_ctx_q;
-  logic [PB-1:0]     b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_b_p0_q, b0_b_p1_q;
-  logic [3:0]        b0_a_qm_q, b0_a_u_q;
-  logic [KW-1:0]     b0_a_k_q;
-  logic              b0_a_start_q, b0_a_fin_q, b0_b_start_q;
-  logic [127:0]      b0_aad_q, b0_lenblk_q;
+  logic              b0_valid_q;
+  item_t             b0_in, b0_q;     // the item arriving from the AES pipeline, and in B0
   logic [LA*128-1:0] b0_aes_q;
-  logic [UW-1:0]     b0_user_q;
+  assign b0_in = it_i;
+  if (IW != $bits(b0_q)) begin : g_bad_iw
+    $fatal(1, "tlsnic_gcm_back: IW = %0d, but an item_t has %0d bits", IW, $bits(b0_q));
+  end
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_gcm_back: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
+  if (N_CTX < 1 || N_CTX > 65536) begin : g_bad_n_ctx
+    $fatal(1, "tlsnic_gcm_back: N_CTX = %0d; context ids are 16 bits, 1 <= N_CTX <= 65536", N_CTX);
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -153,45 +122,13 @@ module tlsnic_gcm_back #(
 
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      b0_fr_last_q    <= it_fr_last_i;
-      b0_beat_last_q  <= it_beat_last_i;
-      b0_wr_q         <= it_wr_i;
-      b0_pkt_q        <= it_pkt_i;
-      b0_commit_q     <= it_commit_i;
-      b0_fix_q        <= it_fix_csum_i;
-      b0_data_q       <= it_data_i;
-      b0_keep_q       <= it_keep_i;
-      b0_csum_mask_q  <= it_csum_mask_i;
-      b0_s_q          <= it_s_i;
-      b0_e_q          <= it_e_i;
-      b0_csum_lane_q  <= it_csum_lane_i;
-      b0_csum_const_q <= it_csum_const_i;
-      b0_csum_beat_q  <= it_csum_beat_i;
-      b0_crypto_q     <= it_crypto_i;
-      b0_inst_q       <= it_inst_i;
-      b0_del_q        <= it_del_i;
-      b0_ctx_q        <= it_ctx_i;
-      b0_a_p0_q       <= it_a_p0_i;
-      b0_a_p1_q       <= it_a_p1_i;
-      b0_a_t0_q       <= it_a_t0_i;
-      b0_a_t1_q       <= it_a_t1_i;
-      b0_b_p0_q       <= it_b_p0_i;
-      b0_b_p1_q       <= it_b_p1_i;
-      b0_a_qm_q       <= it_a_qm_i;
-      b0_a_u_q        <= it_a_u_i;
-      b0_a_k_q        <= it_a_k_i;
-      b0_a_start_q    <= it_a_start_i;
-      b0_a_fin_q      <= it_a_fin_i;
-      b0_b_start_q    <= it_b_start_i;
-      b0_aad_q        <= it_aad_i;
-      b0_lenblk_q     <= it_lenblk_i;
-      b0_aes_q        <= aes_i;
-      b0_user_q       <= it_user_i;
+      b0_q     <= it_i;
+      b0_aes_q <= aes_i;
 `ifndef SYNTHESIS
       // Test-only faults: 10 gives a starting record every AES lane for its keystream (LANES + 2
       // lanes with J0); 11 makes slot A's first tag byte a payload byte.
-      if (brk == 32'd10 && it_a_start_i) b0_a_k_q <= KW'(LA);
-      if (brk == 32'd11 && it_a_t1_i != it_a_t0_i) b0_a_p1_q <= it_a_p1_i + 1'b1;
+      if (brk == 32'd10 && b0_in.a_start) b0_q.a_k <= KW'(LA);
+      if (brk == 32'd11 && b0_in.a_t1 != b0_in.a_t0) b0_q.a_p1 <= b0_in.a_p1 + 1'b1;
 `endif
     end
   end
@@ -217,11 +154,11 @@ module tlsnic_gcm_back #(
   logic [CW-1:0]   tbl_port_wa;
 
   assign tbl_port_we = init_q || tbl_we;
-  assign tbl_port_wa = init_q ? init_idx_q[CW-1:0] : b0_ctx_q;
+  assign tbl_port_wa = init_q ? init_idx_q[CW-1:0] : b0_q.ctx;
   assign tbl_port_wd = init_q ? '0 : tbl_wd;
 
   always_ff @(posedge clk_i) begin
-    if (en_i) tbl_rd_q <= tbl_q[it_ctx_i];
+    if (en_i) tbl_rd_q <= tbl_q[b0_in.ctx];
     if (tbl_port_we) tbl_q[tbl_port_wa] <= tbl_port_wd;
   end
 
@@ -232,12 +169,12 @@ module tlsnic_gcm_back #(
   logic   item, ld_first, touches;
 
   assign item     = b0_valid_q && en_i;
-  assign touches  = b0_crypto_q || b0_inst_q || b0_del_q;
+  assign touches  = b0_q.crypto || b0_q.inst || b0_q.del;
   assign ld_first = touches && !loaded_q;
 
   always_comb begin
     bs = wk_q;
-    if (ld_first) bs = (wk_has_q && wk_ctx_q == b0_ctx_q) ? wk_q : tbl_rd_q;
+    if (ld_first) bs = (wk_has_q && wk_ctx_q == b0_q.ctx) ? wk_q : tbl_rd_q;
   end
 
   function automatic logic [W-1:0] byte_range(input logic [PB-1:0] lo, input logic [PB-1:0] hi);
@@ -270,31 +207,31 @@ module tlsnic_gcm_back #(
   logic [LG*128-1:0]     hp_new;
 
   always_comb begin
-    a_k8 = {{(8-KW){1'b0}}, b0_a_k_q};
+    a_k8 = {{(8-KW){1'b0}}, b0_q.a_k};
     for (int l = 0; l < LA; l++) lanes_le[l*128 +: 128] = tlsnic_pkg::bswap128(b0_aes_q[l*128 +: 128]);
-    j0_blk = b0_aes_q[b0_a_k_q*128 +: 128];
+    j0_blk = b0_aes_q[b0_q.a_k*128 +: 128];
 
     // Keystream, aligned to the beat.
-    ks_lin_a = (b0_a_qm_q != 4'd0) ? {lanes_le, bs.ks} : {128'h0, lanes_le};
-    ks_sh_a  = (ks_lin_a >> (8 * b0_a_qm_q)) << (8 * b0_a_p0_q);
+    ks_lin_a = (b0_q.a_qm != 4'd0) ? {lanes_le, bs.ks} : {128'h0, lanes_le};
+    ks_sh_a  = (ks_lin_a >> (8 * b0_q.a_qm)) << (8 * b0_q.a_p0);
     ks_al_a  = ks_sh_a[W-1:0];
-    ks_sh_b  = (lanes_le >> (128 * (a_k8 + 8'd1))) << (8 * b0_b_p0_q);
+    ks_sh_b  = (lanes_le >> (128 * (a_k8 + 8'd1))) << (8 * b0_q.b_p0);
     ks_al_b  = ks_sh_b[W-1:0];
-    mask_a   = byte_range(b0_a_p0_q, b0_a_p1_q);
+    mask_a   = byte_range(b0_q.a_p0, b0_q.a_p1);
 `ifndef SYNTHESIS
     // Test-only fault 12: slot A's last payload byte misses the keystream (leaves in plaintext).
-    if (brk == 32'd12 && b0_a_p1_q != b0_a_p0_q) mask_a = byte_range(b0_a_p0_q, b0_a_p1_q - 1'b1);
+    if (brk == 32'd12 && b0_q.a_p1 != b0_q.a_p0) mask_a = byte_range(b0_q.a_p0, b0_q.a_p1 - 1'b1);
 `endif
-    mask_b   = b0_b_start_q ? byte_range(b0_b_p0_q, b0_b_p1_q) : '0;
-    xk       = b0_data_q ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
+    mask_b   = b0_q.b_start ? byte_range(b0_q.b_p0, b0_q.b_p1) : '0;
+    xk       = b0_q.data ^ (ks_al_a & mask_a) ^ (ks_al_b & mask_b);
     // GHASH runs over the ciphertext: the output when encrypting, the input when decrypting.
-    ct       = DECRYPT ? b0_data_q : xk;
+    ct       = DECRYPT ? b0_q.data : xk;
 
     // Slot A GHASH list: [AAD] ciphertext blocks [padded last block] [length block].
-    n_a    = b0_a_p1_q - b0_a_p0_q;
-    ct_a   = (ct >> (8 * b0_a_p0_q)) & byte_range('0, n_a);
-    strm_a = ({128'h0, ct_a} << (8 * b0_a_qm_q)) | {{W{1'b0}}, bs.part & 128'(byte_range('0, PB'(b0_a_qm_q)))};
-    tot_a  = {4'b0, n_a} + {{PB{1'b0}}, b0_a_qm_q};
+    n_a    = b0_q.a_p1 - b0_q.a_p0;
+    ct_a   = (ct >> (8 * b0_q.a_p0)) & byte_range('0, n_a);
+    strm_a = ({128'h0, ct_a} << (8 * b0_q.a_qm)) | {{W{1'b0}}, bs.part & 128'(byte_range('0, PB'(b0_q.a_qm)))};
+    tot_a  = {4'b0, n_a} + {{PB{1'b0}}, b0_q.a_qm};
     nf_a   = PB'(tot_a >> 4);
     r_a    = tot_a[3:0];
     for (int i = 0; i <= L; i++) blk_a[i*128 +: 128] = tlsnic_pkg::bswap128(strm_a[i*128 +: 128]);
@@ -303,20 +240,20 @@ module tlsnic_gcm_back #(
     for (int k = 0; k < LG; k++) begin
       logic [PB-1:0] kk, ka;
       kk = k[PB-1:0];
-      ka = kk - {{(PB-1){1'b0}}, b0_a_start_q};
-      if (b0_a_start_q && kk == '0) begin
-        list_a[k*128 +: 128] = b0_aad_q;
+      ka = kk - {{(PB-1){1'b0}}, b0_q.a_start};
+      if (b0_q.a_start && kk == '0) begin
+        list_a[k*128 +: 128] = b0_q.aad;
       end else if (ka < nf_a) begin
         list_a[k*128 +: 128] = blk_a[ka*128 +: 128];
-      end else if (b0_a_fin_q && ka == nf_a && r_a != 4'd0) begin
+      end else if (b0_q.a_fin && ka == nf_a && r_a != 4'd0) begin
         list_a[k*128 +: 128] = blk_a[nf_a*128 +: 128];
-      end else if (b0_a_fin_q && ka == nf_a + {{(PB-1){1'b0}}, r_a != 4'd0}) begin
-        list_a[k*128 +: 128] = b0_lenblk_q;
+      end else if (b0_q.a_fin && ka == nf_a + {{(PB-1){1'b0}}, r_a != 4'd0}) begin
+        list_a[k*128 +: 128] = b0_q.lenblk;
       end
     end
-    cnt_a = {{(PB-1){1'b0}}, b0_a_start_q} + nf_a
-          + (b0_a_fin_q ? {{(PB-1){1'b0}}, r_a != 4'd0} + 1'b1 : '0);
-    acc_in = b0_a_start_q ? 128'h0 : bs.acc;
+    cnt_a = {{(PB-1){1'b0}}, b0_q.a_start} + nf_a
+          + (b0_q.a_fin ? {{(PB-1){1'b0}}, r_a != 4'd0} + 1'b1 : '0);
+    acc_in = b0_q.a_start ? 128'h0 : bs.acc;
     // Right-align the list so lane m multiplies by H^(LG-m); the accumulator joins the first block.
     cnt_a8  = {{(8-PB){1'b0}}, cnt_a};
     lanes_a = list_a << (128 * (LgLanes - cnt_a8));
@@ -325,17 +262,17 @@ module tlsnic_gcm_back #(
     for (int m = 0; m < LG; m++) begin
       if (PB'(m) >= PB'(LG) - cnt_a) acc_a = acc_a ^ tlsnic_aes_pkg::gf128_mul(lanes_a[m*128 +: 128], bs.hpow[(LG-1-m)*128 +: 128]);
     end
-    tag_a   = acc_a ^ (b0_a_start_q ? j0_blk : bs.ekj0);
+    tag_a   = acc_a ^ (b0_q.a_start ? j0_blk : bs.ekj0);
     part_a  = 128'(strm_a >> (128 * nf_a));
-    ks_a    = (b0_a_k_q != '0) ? lanes_le[(a_k8 - 8'd1)*128 +: 128] : bs.ks;
+    ks_a    = (b0_q.a_k != '0) ? lanes_le[(a_k8 - 8'd1)*128 +: 128] : bs.ks;
 
     // Slot B: a new record, AAD then whole ciphertext blocks.
-    n_b    = b0_b_p1_q - b0_b_p0_q;
-    ct_b   = (ct >> (8 * b0_b_p0_q)) & byte_range('0, n_b);
+    n_b    = b0_q.b_p1 - b0_q.b_p0;
+    ct_b   = (ct >> (8 * b0_q.b_p0)) & byte_range('0, n_b);
     nf_b   = n_b >> 4;
     for (int i = 0; i < L; i++) blk_b[i*128 +: 128] = tlsnic_pkg::bswap128(ct_b[i*128 +: 128]);
     list_b = '0;
-    list_b[127:0] = b0_aad_q;
+    list_b[127:0] = b0_q.aad;
     for (int i = 1; i < L; i++) list_b[i*128 +: 128] = blk_b[(i-1)*128 +: 128];
     cnt_b   = nf_b + 1'b1;
     cnt_b8  = {{(8-PB){1'b0}}, cnt_b};
@@ -349,15 +286,15 @@ module tlsnic_gcm_back #(
     ks_b   = lanes_le[(a_k8 + k_b)*128 +: 128];
 
     // Tag bytes.
-    tag_use = b0_a_fin_q ? tag_a : bs.tag;
+    tag_use = b0_q.a_fin ? tag_a : bs.tag;
     tag_le  = tlsnic_pkg::bswap128(tag_use);
-    mask_t  = byte_range(b0_a_t0_q, b0_a_t1_q);
-    tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_a_u_q)) << (8 * b0_a_t0_q);
+    mask_t  = byte_range(b0_q.a_t0, b0_q.a_t1);
+    tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_q.a_u)) << (8 * b0_q.a_t0);
     out     = DECRYPT ? xk : ((ct & ~mask_t) | (tag_sh[W-1:0] & mask_t));
     // Decrypt: compare the received tag bytes; the record ends with its 16th tag byte.
-    tmis     = |((b0_data_q ^ tag_sh[W-1:0]) & mask_t);
-    t_last   = {1'b0, b0_a_u_q} + 5'(b0_a_t1_q - b0_a_t0_q);
-    rec_end  = b0_crypto_q && b0_a_t1_q != b0_a_t0_q && t_last == 5'd16;
+    tmis     = |((b0_q.data ^ tag_sh[W-1:0]) & mask_t);
+    t_last   = {1'b0, b0_q.a_u} + 5'(b0_q.a_t1 - b0_q.a_t0);
+    rec_end  = b0_q.crypto && b0_q.a_t1 != b0_q.a_t0 && t_last == 5'd16;
     pkt_fail = DECRYPT && rec_end && (bs.tbad || tmis);
 
     // H powers for an install.
@@ -367,14 +304,14 @@ module tlsnic_gcm_back #(
 
     // Next state.
     bs_nx = bs;
-    if (b0_inst_q) begin
+    if (b0_q.inst) begin
       bs_nx = '0;
       bs_nx.hpow = hp_new;
-    end else if (b0_del_q) begin
+    end else if (b0_q.del) begin
       bs_nx = '0;
-    end else if (b0_crypto_q) begin
+    end else if (b0_q.crypto) begin
       bs_nx.tbad = DECRYPT && !rec_end && (bs.tbad || tmis);
-      if (b0_b_start_q) begin
+      if (b0_q.b_start) begin
         bs_nx.tbad = 1'b0;
         bs_nx.acc  = acc_b;
         bs_nx.part = part_b;
@@ -384,8 +321,8 @@ module tlsnic_gcm_back #(
         bs_nx.acc  = acc_a;
         bs_nx.part = part_a;
         bs_nx.ks   = ks_a;
-        if (b0_a_start_q) bs_nx.ekj0 = j0_blk;
-        if (b0_a_fin_q) bs_nx.tag = tag_a;
+        if (b0_q.a_start) bs_nx.ekj0 = j0_blk;
+        if (b0_q.a_fin) bs_nx.tag = tag_a;
       end
     end
   end
@@ -402,14 +339,14 @@ module tlsnic_gcm_back #(
       if (ld_first) begin
         // An install or delete is its frame's only and last crypto item, so its snapshot (the old
         // keys) is never used: not kept.
-        snap_q   <= (b0_inst_q || b0_del_q) ? '0 : bs;
-        wk_ctx_q <= b0_ctx_q;
+        snap_q   <= (b0_q.inst || b0_q.del) ? '0 : bs;
+        wk_ctx_q <= b0_q.ctx;
         wk_has_q <= 1'b1;
       end
       if (touches) wk_q <= bs_nx;
-      if (b0_fr_last_q) begin
+      if (b0_q.fr_last) begin
         loaded_q <= 1'b0;
-        if ((loaded_q || ld_first) && !b0_commit_q) wk_q <= ld_first ? bs : snap_q;
+        if ((loaded_q || ld_first) && !b0_q.commit) wk_q <= ld_first ? bs : snap_q;
       end else if (ld_first) begin
         loaded_q <= 1'b1;
       end
@@ -417,7 +354,7 @@ module tlsnic_gcm_back #(
   end
 
   always_comb begin
-    tbl_we = item && b0_fr_last_q && (loaded_q || ld_first) && b0_commit_q;
+    tbl_we = item && b0_q.fr_last && (loaded_q || ld_first) && b0_q.commit;
     tbl_wd = touches ? bs_nx : bs;
   end
 
@@ -430,24 +367,25 @@ module tlsnic_gcm_back #(
 `ifndef SYNTHESIS
   // (Immediate assertions at the clock edge: they read the values before it.)
   logic [7:0] sim_lanes;
-  assign sim_lanes = a_k8 + {7'b0, b0_a_start_q || b0_b_start_q} + (b0_b_start_q ? k_b : 8'd0);
+  assign sim_lanes = a_k8 + {7'b0, b0_q.a_start || b0_q.b_start} + (b0_q.b_start ? k_b : 8'd0);
   always_ff @(posedge clk_i) begin
-    if (rst_ni && item && b0_crypto_q && !b0_inst_q && !b0_del_q) begin
+    if (rst_ni && item && b0_q.crypto && !b0_q.inst && !b0_q.del) begin
       a_lanes: assert (sim_lanes <= 8'(LA))
         else $error("tlsnic_gcm_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);
       a_body_tag: assert (((mask_a | mask_b) & mask_t) == '0)
         else $error("tlsnic_gcm_back: a byte is both record payload and tag");
-      a_ranges: assert (b0_s_q <= b0_a_p0_q && b0_a_p0_q <= b0_a_p1_q && b0_a_p1_q <= b0_a_t0_q && b0_a_t0_q <= b0_a_t1_q
-                        && b0_a_t1_q <= b0_e_q && b0_e_q <= PB'(B)
-                        && (!b0_b_start_q || (b0_a_t1_q <= b0_b_p0_q && b0_b_p0_q <= b0_b_p1_q && b0_b_p1_q <= b0_e_q)))
+      a_ranges: assert (b0_q.s <= b0_q.a_p0 && b0_q.a_p0 <= b0_q.a_p1 && b0_q.a_p1 <= b0_q.a_t0 && b0_q.a_t0 <= b0_q.a_t1
+                        && b0_q.a_t1 <= b0_q.e && b0_q.e <= PB'(B)
+                        && (!b0_q.b_start || (b0_q.a_t1 <= b0_q.b_p0 && b0_q.b_p0 <= b0_q.b_p1 && b0_q.b_p1 <= b0_q.e)))
         else $error("tlsnic_gcm_back: item byte ranges out of order (s %0d, payload A %0d..%0d, tag A %0d..%0d, e %0d)",
-                    b0_s_q, b0_a_p0_q, b0_a_p1_q, b0_a_t0_q, b0_a_t1_q, b0_e_q);
+                    b0_q.s, b0_q.a_p0, b0_q.a_p1, b0_q.a_t0, b0_q.a_t1, b0_q.e);
     end
   end
 `endif
 
   // Shift results wider than the beat: only their low W bits are placed in the beat.
-  logic unused_shift;
+  logic unused_shift, unused_item;
+  assign unused_item = ^{b0_q.fr_first, b0_in};   // read whole by b0_q; fr_first: not needed here
   assign unused_shift = ^{ks_sh_a[(LA+1)*128-1:W], ks_sh_b[LA*128-1:W], tag_sh[W+127:W]};
 
   // ---------------------------------------------------------------------------------------
@@ -457,12 +395,12 @@ module tlsnic_gcm_back #(
   logic          pf_q;
   logic [15:0]   folded;
   always_comb begin
-    own    = byte_range(b0_s_q, b0_e_q);
+    own    = byte_range(b0_q.s, b0_q.e);
     merged = (asm_q & ~own) | (out & own);
-    sum_all = tlsnic_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b0_csum_const_q});
+    sum_all = tlsnic_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b0_q.csum_const});
     folded  = ~sum_all[15:0];
   end
-  tlsnic_csum_beat #(.W(W)) u_csum (.data_i(merged), .mask_i(b0_csum_mask_q), .sum_o(beat_sum));
+  tlsnic_csum_beat #(.W(W)) u_csum (.data_i(merged), .mask_i(b0_q.csum_mask), .sum_o(beat_sum));
   logic unused_fold;   // a folded sum's upper half is zero
   assign unused_fold = ^sum_all[31:16];
 
@@ -485,22 +423,22 @@ module tlsnic_gcm_back #(
       pf_q           <= 1'b0;
     end else begin
       // Write strobes are single-cycle pulses (the output buffer always has room: see free_o).
-      ob_wr_o  <= item && b0_beat_last_q && b0_wr_q;
-      ob_end_o <= item && b0_fr_last_q && b0_pkt_q;
+      ob_wr_o  <= item && b0_q.beat_last && b0_q.wr;
+      ob_end_o <= item && b0_q.fr_last && b0_q.pkt;
       if (item) begin
         ob_data_o      <= merged;
-        ob_keep_o      <= b0_keep_q;
-        ob_keep_pkt_o  <= b0_commit_q;
-        ob_fix_o       <= b0_fix_q;
+        ob_keep_o      <= b0_q.keep;
+        ob_keep_pkt_o  <= b0_q.commit;
+        ob_fix_o       <= b0_q.fix_csum;
         ob_csum_o      <= folded;
-        ob_csum_beat_o <= b0_csum_beat_q;
-        ob_csum_lane_o <= b0_csum_lane_q;
-        ob_raw_o       <= b0_data_q;
-        ob_user_o      <= b0_user_q;
+        ob_csum_beat_o <= b0_q.csum_beat;
+        ob_csum_lane_o <= b0_q.csum_lane;
+        ob_raw_o       <= b0_q.data;
+        ob_user_o      <= b0_q.user;
         ob_tagfail_o   <= pf_q || pkt_fail;
-        pf_q           <= b0_fr_last_q ? 1'b0 : (pf_q || pkt_fail);
-        asm_q <= b0_beat_last_q ? '0 : merged;
-        if (b0_beat_last_q) csum_acc_q <= b0_fr_last_q ? 32'd0 : csum_acc_q + beat_sum;
+        pf_q           <= b0_q.fr_last ? 1'b0 : (pf_q || pkt_fail);
+        asm_q <= b0_q.beat_last ? '0 : merged;
+        if (b0_q.beat_last) csum_acc_q <= b0_q.fr_last ? 32'd0 : csum_acc_q + beat_sum;
       end
     end
   end

@@ -47,7 +47,6 @@ module tlsnic_rx_engine #(
   localparam int unsigned LA = L + 1;
   localparam int unsigned PB = $clog2(B) + 1;
   localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1;
-  localparam int unsigned KW = $clog2(LA + 1);
   localparam int unsigned UW = 74;                      // tlsnic_rx_pkg::rx_user_t
   // Output buffer: two maximum frames plus the pipeline's slack, rounded up to a power of two.
   localparam int unsigned MAX_BEATS = (MAX_FRAME + B - 1) / B;
@@ -55,6 +54,23 @@ module tlsnic_rx_engine #(
   localparam int unsigned OB_NEED   = 2 * (MAX_BEATS + 1) + EN_SLACK;
   localparam int unsigned OB_DEPTH  = 1 << $clog2(OB_NEED);
   localparam int unsigned OAW = $clog2(OB_DEPTH);
+
+  // Elaboration-time parameter checks (each block checks what it depends on as well).
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_rx_engine: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
+  if (N_CTX < 1 || N_CTX > 65536) begin : g_bad_n_ctx
+    $fatal(1, "tlsnic_rx_engine: N_CTX = %0d; context ids are 16 bits, 1 <= N_CTX <= 65536", N_CTX);
+  end
+  if (MAX_FRAME < 64 || MAX_FRAME > 65553) begin : g_bad_max_frame
+    $fatal(1, "tlsnic_rx_engine: MAX_FRAME = %0d; an Ethernet frame is 64 to 65,553 bytes (14 + 4 + 65,535)", MAX_FRAME);
+  end
+  if (BUCKETS < 1 || (BUCKETS & (BUCKETS - 1)) != 0) begin : g_bad_buckets
+    $fatal(1, "tlsnic_rx_engine: BUCKETS = %0d; the bucket index is low hash bits, BUCKETS must be a power of two", BUCKETS);
+  end
+  if (WAYS < 1 || WAYS > 16 || BUCKETS * WAYS > (1 << 20)) begin : g_bad_ways
+    $fatal(1, "tlsnic_rx_engine: WAYS = %0d, BUCKETS = %0d; 1 <= WAYS <= 16 and BUCKETS * WAYS <= 2^20 (rctx_t.slot)", WAYS, BUCKETS);
+  end
 
 `ifndef SYNTHESIS
   // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
@@ -71,101 +87,41 @@ module tlsnic_rx_engine #(
 `endif
               ;
 
-  // Work items from the front end.
-  logic              it_valid, it_fr_first, it_fr_last, it_beat_last, it_wr, it_pkt, it_commit;
-  logic [W-1:0]      it_data;
-  logic [B-1:0]      it_keep;
-  logic [PB-1:0]     it_s, it_e, it_a_p0, it_a_p1, it_a_t0, it_a_t1, it_b_p0, it_b_p1;
-  logic              it_crypto, it_inst, it_del, it_a_start, it_a_fin, it_b_start, it_k256;
-  logic [CW-1:0]     it_ctx;
-  logic [3:0]        it_a_qm, it_a_u;
-  logic [KW-1:0]     it_a_k;
-  logic [127:0]      it_aad, it_lenblk;
+  // Work items from the front end: item_t (user = tlsnic_rx_pkg::rx_user_t), carried whole
+  // through the AES pipeline's sideband to the back end.
+  localparam int unsigned IW = tlsnic_pkg::item_bits(W, CW, UW);
+
+  logic              it_valid, it_k256, x_valid;
+  logic [IW-1:0]     it, x_it;
   logic [255:0]      it_key;
-  logic [LA*128-1:0] it_blocks;
-  logic [UW-1:0]     it_user;
+  logic [LA*128-1:0] it_blocks, x_blocks;
   logic [63:0]       front_cnt;
 
   tlsnic_rx_front #(.W(W), .N_CTX(N_CTX), .BUCKETS(BUCKETS), .WAYS(WAYS), .MAX_FRAME(MAX_FRAME), .UW(UW)) u_front (
     .clk_i, .rst_ni,
-    .en_i           (en),
+    .en_i       (en),
     .s_tvalid_i, .s_tready_o, .s_tdata_i, .s_tkeep_i, .s_tlast_i, .s_tuser_i,
-    .it_valid_o     (it_valid),
-    .it_fr_first_o  (it_fr_first),
-    .it_fr_last_o   (it_fr_last),
-    .it_beat_last_o (it_beat_last),
-    .it_wr_o        (it_wr),
-    .it_pkt_o       (it_pkt),
-    .it_commit_o    (it_commit),
-    .it_data_o      (it_data),
-    .it_keep_o      (it_keep),
-    .it_s_o         (it_s),
-    .it_e_o         (it_e),
-    .it_crypto_o    (it_crypto),
-    .it_ctx_o       (it_ctx),
-    .it_inst_o      (it_inst),
-    .it_del_o       (it_del),
-    .it_a_p0_o      (it_a_p0),
-    .it_a_p1_o      (it_a_p1),
-    .it_a_qm_o      (it_a_qm),
-    .it_a_k_o       (it_a_k),
-    .it_a_start_o   (it_a_start),
-    .it_a_fin_o     (it_a_fin),
-    .it_a_t0_o      (it_a_t0),
-    .it_a_t1_o      (it_a_t1),
-    .it_a_u_o       (it_a_u),
-    .it_b_start_o   (it_b_start),
-    .it_b_p0_o      (it_b_p0),
-    .it_b_p1_o      (it_b_p1),
-    .it_aad_o       (it_aad),
-    .it_lenblk_o    (it_lenblk),
-    .it_key_o       (it_key),
-    .it_k256_o      (it_k256),
-    .it_blocks_o    (it_blocks),
-    .it_user_o      (it_user),
+    .it_valid_o (it_valid),
+    .it_o       (it),
+    .it_key_o   (it_key),
+    .it_k256_o  (it_k256),
+    .it_blocks_o(it_blocks),
     .cnt_sel_i,
-    .cnt_value_o    (front_cnt)
+    .cnt_value_o(front_cnt)
   );
 
-  // The item descriptor rides through the AES pipeline as its sideband.
-  localparam int unsigned SB_W = 6 + W + B + 8 * PB + 3 + CW + 8 + KW + 3 + 256 + UW;
-  logic [SB_W-1:0] sb_in, sb_out;
-  assign sb_in = {it_fr_last, it_beat_last, it_wr, it_pkt, it_commit, it_crypto,
-                  it_data, it_keep,
-                  it_s, it_e, it_a_p0, it_a_p1, it_a_t0, it_a_t1, it_b_p0, it_b_p1,
-                  it_inst, it_del, it_a_start, it_ctx,
-                  it_a_qm, it_a_u, it_a_k, it_a_fin, it_b_start, it_fr_first, it_aad, it_lenblk, it_user};
-
-  logic              x_valid;
-  logic [LA*128-1:0] x_blocks;
-  tlsnic_aes_pipe #(.LANES(LA), .SB_W(SB_W)) u_aes (
+  tlsnic_aes_pipe #(.LANES(LA), .SB_W(IW)) u_aes (
     .clk_i, .rst_ni,
     .en_i    (en),
     .valid_i (it_valid),
     .key_i   (it_key),
     .key256_i(it_k256),
     .blk_i   (it_blocks),
-    .sb_i    (sb_in),
+    .sb_i    (it),
     .valid_o (x_valid),
     .blk_o   (x_blocks),
-    .sb_o    (sb_out)
+    .sb_o    (x_it)
   );
-
-  logic              x_fr_first, x_fr_last, x_beat_last, x_wr, x_pkt, x_commit, x_crypto;
-  logic [W-1:0]      x_data;
-  logic [B-1:0]      x_keep;
-  logic [PB-1:0]     x_s, x_e, x_a_p0, x_a_p1, x_a_t0, x_a_t1, x_b_p0, x_b_p1;
-  logic              x_inst, x_del, x_a_start, x_a_fin, x_b_start;
-  logic [CW-1:0]     x_ctx;
-  logic [3:0]        x_a_qm, x_a_u;
-  logic [KW-1:0]     x_a_k;
-  logic [127:0]      x_aad, x_lenblk;
-  logic [UW-1:0]     x_user;
-  assign {x_fr_last, x_beat_last, x_wr, x_pkt, x_commit, x_crypto,
-          x_data, x_keep,
-          x_s, x_e, x_a_p0, x_a_p1, x_a_t0, x_a_t1, x_b_p0, x_b_p1,
-          x_inst, x_del, x_a_start, x_ctx,
-          x_a_qm, x_a_u, x_a_k, x_a_fin, x_b_start, x_fr_first, x_aad, x_lenblk, x_user} = sb_out;
 
   logic              ob_wr, ob_end, ob_tagfail;
   logic [W-1:0]      ob_dec, ob_raw;
@@ -180,40 +136,8 @@ module tlsnic_rx_engine #(
     .clk_i, .rst_ni,
     .en_i           (en),
     .it_valid_i     (x_valid),
-    .it_fr_last_i   (x_fr_last),
-    .it_beat_last_i (x_beat_last),
-    .it_wr_i        (x_wr),
-    .it_pkt_i       (x_pkt),
-    .it_commit_i    (x_commit),
-    .it_fix_csum_i  (1'b0),
-    .it_data_i      (x_data),
-    .it_keep_i      (x_keep),
-    .it_s_i         (x_s),
-    .it_e_i         (x_e),
-    .it_csum_mask_i ('0),
-    .it_csum_const_i('0),
-    .it_csum_beat_i ('0),
-    .it_csum_lane_i ('0),
-    .it_crypto_i    (x_crypto),
-    .it_ctx_i       (x_ctx),
-    .it_inst_i      (x_inst),
-    .it_del_i       (x_del),
-    .it_a_p0_i      (x_a_p0),
-    .it_a_p1_i      (x_a_p1),
-    .it_a_qm_i      (x_a_qm),
-    .it_a_k_i       (x_a_k),
-    .it_a_start_i   (x_a_start),
-    .it_a_fin_i     (x_a_fin),
-    .it_a_t0_i      (x_a_t0),
-    .it_a_t1_i      (x_a_t1),
-    .it_a_u_i       (x_a_u),
-    .it_b_start_i   (x_b_start),
-    .it_b_p0_i      (x_b_p0),
-    .it_b_p1_i      (x_b_p1),
-    .it_aad_i       (x_aad),
-    .it_lenblk_i    (x_lenblk),
+    .it_i           (x_it),
     .aes_i          (x_blocks),
-    .it_user_i      (x_user),
     .ob_wr_o        (ob_wr),
     .ob_data_o      (ob_dec),
     .ob_keep_o      (ob_keep),
@@ -280,7 +204,7 @@ module tlsnic_rx_engine #(
   );
 
   logic unused;
-  assign unused = ^{x_fr_first, ob_keep_pkt_unused, ob_fix_unused, ob_csum_unused, ob_csum_beat_unused,
+  assign unused = ^{ob_keep_pkt_unused, ob_fix_unused, ob_csum_unused, ob_csum_beat_unused,
                     ob_csum_lane_unused};
 
   // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // docs/rx-engine-model.md section 4) over the packet's payload and cuts every beat into work items
 // for the crypto pipeline: the same item format as the TX front end (tlsnic_tx_front), produced by
 // the same record tracker (tlsnic_rec_track) in sync mode; the back end is tlsnic_gcm_back with
-// DECRYPT = 1. Frame verdicts leave on the frame's last item in it_user_o
+// DECRYPT = 1. Frame verdicts leave on the frame's last item in the item's user field
 // (tlsnic_rx_pkg::rx_user_t).
 //
 // Pipeline (all stages advance on en_i, the engine's global enable):
@@ -33,10 +33,10 @@
 // Key hygiene: a context that goes — deleted, evicted by an install of its tuple under another
 // id, or dropped by an install reusing its id (the entry the install then writes, or zeroes when
 // the bucket is full) — leaves zeroes in the context table, and its back-end entry is zeroed by
-// a delete item (it_del_o): the delete's own last item, or an extra item the install sequencer
+// a delete item (del): the delete's own last item, or an extra item the install sequencer
 // sends in the cycle it finds a reused id (CsIdle) or evicts (CsEvict). Those cycles send no item
-// otherwise, so the extra item costs no cycle; it is not part of any frame's output (it_pkt_o,
-// it_wr_o low). A control frame also clears the packet snapshot. The context table and its width
+// otherwise, so the extra item costs no cycle; it is not part of any frame's output (pkt,
+// wr low). A control frame also clears the packet snapshot. The context table and its width
 // are Verilator-public (read back by tb/tb_tables.h; synthesis ignores the comments).
 module tlsnic_rx_front #(
   parameter int unsigned W         = 512,
@@ -50,7 +50,8 @@ module tlsnic_rx_front #(
   localparam int unsigned LA = L + 1,                 // AES lanes
   localparam int unsigned PB = $clog2(B) + 1,         // beat position 0..B
   localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1,
-  localparam int unsigned KW = $clog2(LA + 1)
+  localparam int unsigned KW = $clog2(LA + 1),
+  localparam int unsigned IW = tlsnic_pkg::item_bits(W, CW, UW)   // item_t bits (checked below)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -62,40 +63,13 @@ module tlsnic_rx_front #(
   input  logic [B-1:0]      s_tkeep_i,
   input  logic              s_tlast_i,
   input  logic [18:0]       s_tuser_i,
-  // work item (registered); fields as tlsnic_tx_front
+  // work item (registered): the item (item_t, rtl/common/tlsnic_item.svh; user =
+  // tlsnic_rx_pkg::rx_user_t, read on fr_last) and its AES inputs
   output logic              it_valid_o,
-  output logic              it_fr_first_o,
-  output logic              it_fr_last_o,
-  output logic              it_beat_last_o,
-  output logic              it_wr_o,         // the beat goes to the output buffer
-  output logic              it_pkt_o,        // the frame's end goes to the output buffer
-  output logic              it_commit_o,     // fr_last: commit the crypto state
-  output logic [W-1:0]      it_data_o,
-  output logic [B-1:0]      it_keep_o,
-  output logic [PB-1:0]     it_s_o,
-  output logic [PB-1:0]     it_e_o,
-  output logic              it_crypto_o,
-  output logic [CW-1:0]     it_ctx_o,
-  output logic              it_inst_o,
-  output logic              it_del_o,
-  output logic [PB-1:0]     it_a_p0_o,
-  output logic [PB-1:0]     it_a_p1_o,
-  output logic [3:0]        it_a_qm_o,
-  output logic [KW-1:0]     it_a_k_o,
-  output logic              it_a_start_o,
-  output logic              it_a_fin_o,
-  output logic [PB-1:0]     it_a_t0_o,
-  output logic [PB-1:0]     it_a_t1_o,
-  output logic [3:0]        it_a_u_o,
-  output logic              it_b_start_o,
-  output logic [PB-1:0]     it_b_p0_o,
-  output logic [PB-1:0]     it_b_p1_o,
-  output logic [127:0]      it_aad_o,
-  output logic [127:0]      it_lenblk_o,
+  output logic [IW-1:0]     it_o,
   output logic [255:0]      it_key_o,
   output logic              it_k256_o,
   output logic [LA*128-1:0] it_blocks_o,
-  output logic [UW-1:0]     it_user_o,       // fr_last: tlsnic_rx_pkg::rx_user_t
   // statistics (the counters decided here; the top adds the mark-dependent ones)
   input  logic [4:0]        cnt_sel_i,
   output logic [63:0]       cnt_value_o
@@ -109,12 +83,28 @@ module tlsnic_rx_front #(
   localparam int unsigned    BKW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1;
   localparam int unsigned    WYW = (WAYS > 1) ? $clog2(WAYS) : 1;
   localparam int unsigned    NINIT = (N_CTX > BUCKETS) ? N_CTX : BUCKETS;
-  localparam int unsigned    IW  = $clog2(NINIT + 1);
+  localparam int unsigned    NIW  = $clog2(NINIT + 1);
   localparam int unsigned    FEW = 1 + 296 + 16;          // flow entry: valid, key, ctx id
   localparam int unsigned    NC  = tlsnic_rx_pkg::NumCounters;
 
   tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, gst, ist, st_nx, fin_st, c_new, c_res;
   localparam int unsigned RW /*verilator public_flat_rd*/ = $bits(wk_q);
+
+  `include "tlsnic_item.svh"
+  item_t it_q;
+  assign it_o = it_q;
+  if (IW != $bits(it_q)) begin : g_bad_iw
+    $fatal(1, "tlsnic_rx_front: IW = %0d, but an item_t has %0d bits", IW, $bits(it_q));
+  end
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_rx_front: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
+  if (N_CTX < 1 || N_CTX > 65536) begin : g_bad_n_ctx
+    $fatal(1, "tlsnic_rx_front: N_CTX = %0d; context ids are 16 bits, 1 <= N_CTX <= 65536", N_CTX);
+  end
+  if (MAX_FRAME < 64 || MAX_FRAME > 65553) begin : g_bad_max_frame
+    $fatal(1, "tlsnic_rx_front: MAX_FRAME = %0d; an Ethernet frame is 64 to 65,553 bytes (14 + 4 + 65,535)", MAX_FRAME);
+  end
 
 `ifndef SYNTHESIS
   // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
@@ -127,14 +117,14 @@ module tlsnic_rx_front #(
   // ---------------------------------------------------------------------------------------
   // Table clear after reset.
   logic          init_q;
-  logic [IW-1:0] init_idx_q;
+  logic [NIW-1:0] init_idx_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       init_q     <= 1'b1;
       init_idx_q <= '0;
     end else if (init_q) begin
       init_idx_q <= init_idx_q + 1'b1;
-      if (init_idx_q == IW'(NINIT - 1)) init_q <= 1'b0;
+      if (init_idx_q == NIW'(NINIT - 1)) init_q <= 1'b0;
     end
   end
 
@@ -1121,9 +1111,9 @@ module tlsnic_rx_front #(
     ft_wall = 1'b0;
     ft_wd   = '0;
     if (init_q) begin
-      ct_we   = {{(32-IW){1'b0}}, init_idx_q} < 32'(N_CTX);
+      ct_we   = {{(32-NIW){1'b0}}, init_idx_q} < 32'(N_CTX);
       ct_wa   = init_idx_q[CW-1:0];
-      ft_we   = {{(32-IW){1'b0}}, init_idx_q} < 32'(BUCKETS);
+      ft_we   = {{(32-NIW){1'b0}}, init_idx_q} < 32'(BUCKETS);
       ft_wa   = init_idx_q[BKW-1:0];
       ft_wall = 1'b1;
     end else if (fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && commit) begin
@@ -1183,90 +1173,67 @@ module tlsnic_rx_front #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      it_valid_o <= 1'b0;
-      it_fr_first_o <= 1'b0;
-      it_fr_last_o <= 1'b0;
-      it_beat_last_o <= 1'b0;
-      it_wr_o <= 1'b0;
-      it_pkt_o <= 1'b0;
-      it_commit_o <= 1'b0;
-      it_data_o <= '0;
-      it_keep_o <= '0;
-      it_s_o <= '0;
-      it_e_o <= '0;
-      it_crypto_o <= 1'b0;
-      it_ctx_o <= '0;
-      it_inst_o <= 1'b0;
-      it_del_o <= 1'b0;
-      it_a_p0_o <= '0;
-      it_a_p1_o <= '0;
-      it_a_qm_o <= '0;
-      it_a_k_o <= '0;
-      it_a_start_o <= 1'b0;
-      it_a_fin_o <= 1'b0;
-      it_a_t0_o <= '0;
-      it_a_t1_o <= '0;
-      it_a_u_o <= '0;
-      it_b_start_o <= 1'b0;
-      it_b_p0_o <= '0;
-      it_b_p1_o <= '0;
-      it_aad_o <= '0;
-      it_lenblk_o <= '0;
-      it_key_o <= '0;
-      it_k256_o <= 1'b0;
+      it_valid_o  <= 1'b0;
+      it_q        <= '0;
+      it_key_o    <= '0;
+      it_k256_o   <= 1'b0;
       it_blocks_o <= '0;
-      it_user_o <= '0;
     end else if (en_i) begin
       it_valid_o     <= fp_item;
-      it_fr_first_o  <= fr_start;
-      it_fr_last_o   <= fp_beat_done && fp_q.last;
-      it_beat_last_o <= fp_beat_done;
-      it_wr_o        <= fr_kind == tlsnic_rx_pkg::KindPacket;
-      it_pkt_o       <= fr_kind == tlsnic_rx_pkg::KindPacket || fr_kind == tlsnic_rx_pkg::KindControl;
+      it_q.fr_first  <= fr_start;
+      it_q.fr_last   <= fp_beat_done && fp_q.last;
+      it_q.beat_last <= fp_beat_done;
+      it_q.wr        <= fr_kind == tlsnic_rx_pkg::KindPacket;
+      it_q.pkt       <= fr_kind == tlsnic_rx_pkg::KindPacket || fr_kind == tlsnic_rx_pkg::KindControl;
       // Installs and deletes always write the back end's context (H powers / zeroes).
-      it_commit_o    <= commit || (c_last && c_done && !c_err &&
+      it_q.commit    <= commit || (c_last && c_done && !c_err &&
                         (c_op == tlsnic_rx_pkg::OpDelete || (c_op == tlsnic_rx_pkg::OpInstall && cs_q == CsWrite)));
-      it_data_o      <= fp_q.data;
-      it_keep_o      <= fp_q.keep;
-      it_s_o         <= fp_s_q;
-      it_e_o         <= it_cut ? ie : BeatB;
-      it_crypto_o    <= (trk_on && !trk_bad) || (c_last && c_done && !c_err &&
+      it_q.data      <= fp_q.data;
+      it_q.keep      <= fp_q.keep;
+      it_q.s         <= fp_s_q;
+      it_q.e         <= it_cut ? ie : BeatB;
+      it_q.crypto    <= (trk_on && !trk_bad) || (c_last && c_done && !c_err &&
                         (c_op == tlsnic_rx_pkg::OpDelete || (c_op == tlsnic_rx_pkg::OpInstall && cs_q == CsWrite)));
-      it_ctx_o       <= (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx[CW-1:0] : (dec_now ? fp_cid_q[CW-1:0] : fr_cid_q[CW-1:0]);
-      it_inst_o      <= c_last && c_done && !c_err && c_op == tlsnic_rx_pkg::OpInstall && cs_q == CsWrite;
-      it_del_o       <= c_last && c_done && !c_err && c_op == tlsnic_rx_pkg::OpDelete;
-      it_a_p0_o      <= trk_on ? p_a0 : '0;
-      it_a_p1_o      <= trk_on ? p_a1 : '0;
-      it_a_qm_o      <= a_qm;
-      it_a_k_o       <= trk_on ? k_a : '0;
-      it_a_start_o   <= trk_on && !trk_bad && start_a;
-      it_a_fin_o     <= trk_on && !trk_bad && fin_a;
-      it_a_t0_o      <= trk_on ? t_a0 : '0;
-      it_a_t1_o      <= trk_on ? t_a1 : '0;
-      it_a_u_o       <= a_u;
-      it_b_start_o   <= trk_on && !trk_bad && b_start;
-      it_b_p0_o      <= p_b0;
-      it_b_p1_o      <= pe;
-      it_aad_o       <= aad;
-      it_lenblk_o    <= lenblk;
+      it_q.ctx       <= (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx[CW-1:0] : (dec_now ? fp_cid_q[CW-1:0] : fr_cid_q[CW-1:0]);
+      it_q.inst      <= c_last && c_done && !c_err && c_op == tlsnic_rx_pkg::OpInstall && cs_q == CsWrite;
+      it_q.del       <= c_last && c_done && !c_err && c_op == tlsnic_rx_pkg::OpDelete;
+      it_q.a_p0      <= trk_on ? p_a0 : '0;
+      it_q.a_p1      <= trk_on ? p_a1 : '0;
+      it_q.a_qm      <= a_qm;
+      it_q.a_k       <= trk_on ? k_a : '0;
+      it_q.a_start   <= trk_on && !trk_bad && start_a;
+      it_q.a_fin     <= trk_on && !trk_bad && fin_a;
+      it_q.a_t0      <= trk_on ? t_a0 : '0;
+      it_q.a_t1      <= trk_on ? t_a1 : '0;
+      it_q.a_u       <= a_u;
+      it_q.b_start   <= trk_on && !trk_bad && b_start;
+      it_q.b_p0      <= p_b0;
+      it_q.b_p1      <= pe;
+      it_q.aad       <= aad;
+      it_q.lenblk    <= lenblk;
       it_key_o       <= (fr_kind == tlsnic_rx_pkg::KindControl) ? c_new.key : ist.key;
       it_k256_o      <= (fr_kind == tlsnic_rx_pkg::KindControl) ? c_new.k256 : ist.k256;
       it_blocks_o    <= (fr_kind == tlsnic_rx_pkg::KindControl) ? '0 : blocks;
-      it_user_o      <= usr;
+      it_q.user      <= usr;
+      it_q.fix_csum  <= 1'b0;          // the TX engine's checksum rewrite
+      it_q.csum_mask <= '0;
+      it_q.csum_const <= '0;
+      it_q.csum_beat <= '0;
+      it_q.csum_lane <= '0;
       if (zx) begin
         // Zeroize item for the back end: a committed delete of zx_ctx, outside any frame's output.
         it_valid_o     <= 1'b1;
-        it_fr_first_o  <= 1'b0;
-        it_fr_last_o   <= 1'b1;
-        it_beat_last_o <= 1'b0;
-        it_wr_o        <= 1'b0;
-        it_pkt_o       <= 1'b0;
-        it_commit_o    <= 1'b1;
-        it_crypto_o    <= 1'b1;
-        it_del_o       <= 1'b1;
-        it_ctx_o       <= zx_ctx;
-        it_s_o         <= '0;
-        it_e_o         <= '0;
+        it_q.fr_first  <= 1'b0;
+        it_q.fr_last   <= 1'b1;
+        it_q.beat_last <= 1'b0;
+        it_q.wr        <= 1'b0;
+        it_q.pkt       <= 1'b0;
+        it_q.commit    <= 1'b1;
+        it_q.crypto    <= 1'b1;
+        it_q.del       <= 1'b1;
+        it_q.ctx       <= zx_ctx;
+        it_q.s         <= '0;
+        it_q.e         <= '0;
       end
     end
   end

@@ -50,6 +50,13 @@ module tlsnic_rx_outbuf #(
   output logic [2:0]    m_tuser_o
 );
 
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_rx_outbuf: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
+  if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0 || DEPTH < 2 * MAX_BEATS) begin : g_bad_depth
+    $fatal(1, "tlsnic_rx_outbuf: DEPTH = %0d; a power of two holding two frames of MAX_BEATS = %0d", DEPTH, MAX_BEATS);
+  end
+
   localparam int unsigned DW = 2 * W + B;
 
 `ifndef SYNTHESIS

@@ -37,12 +37,22 @@ module tlsnic_tx_engine #(
   localparam int unsigned LA = L + 1;
   localparam int unsigned PB = $clog2(B) + 1;
   localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1;
-  localparam int unsigned KW = $clog2(LA + 1);
   // Output buffer: two maximum frames plus the pipeline's slack, rounded up to a power of two.
   localparam int unsigned EN_SLACK = 24;
   localparam int unsigned OB_NEED  = 2 * ((MAX_FRAME + B - 1) / B + 1) + EN_SLACK;
   localparam int unsigned OB_DEPTH = 1 << $clog2(OB_NEED);
   localparam int unsigned OAW = $clog2(OB_DEPTH);
+
+  // Elaboration-time parameter checks (each block checks what it depends on as well).
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_tx_engine: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
+  if (N_CTX < 1 || N_CTX > 65536) begin : g_bad_n_ctx
+    $fatal(1, "tlsnic_tx_engine: N_CTX = %0d; context ids are 16 bits, 1 <= N_CTX <= 65536", N_CTX);
+  end
+  if (MAX_FRAME < 64 || MAX_FRAME > 65553) begin : g_bad_max_frame
+    $fatal(1, "tlsnic_tx_engine: MAX_FRAME = %0d; an Ethernet frame is 64 to 65,553 bytes (14 + 4 + 65,535)", MAX_FRAME);
+  end
 
 `ifndef SYNTHESIS
   // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
@@ -59,107 +69,41 @@ module tlsnic_tx_engine #(
 `endif
               ;
 
-  // Work items from the front end.
-  logic              it_valid, it_fr_first, it_fr_last, it_beat_last, it_wr, it_pkt, it_commit, it_fix;
-  logic [W-1:0]      it_data;
-  logic [B-1:0]      it_keep, it_csum_mask;
-  logic [PB-1:0]     it_s, it_e, it_csum_lane, it_a_p0, it_a_p1, it_a_t0, it_a_t1, it_b_p0, it_b_p1;
-  logic [16:0]       it_csum_const;
-  logic [13:0]       it_csum_beat;
-  logic              it_crypto, it_inst, it_del, it_a_start, it_a_fin, it_b_start, it_k256;
-  logic [CW-1:0]     it_ctx;
-  logic [3:0]        it_a_qm, it_a_u;
-  logic [KW-1:0]     it_a_k;
-  logic [127:0]      it_aad, it_lenblk;
+  // Work items from the front end: item_t, carried whole through the AES pipeline's sideband to
+  // the back end. UW is the width of item_t.user (unused by the TX engine).
+  localparam int unsigned UW = 1;
+  localparam int unsigned IW = tlsnic_pkg::item_bits(W, CW, UW);
+
+  logic              it_valid, it_k256, x_valid;
+  logic [IW-1:0]     it, x_it;
   logic [255:0]      it_key;
-  logic [LA*128-1:0] it_blocks;
+  logic [LA*128-1:0] it_blocks, x_blocks;
 
   tlsnic_tx_front #(.W(W), .N_CTX(N_CTX), .MAX_FRAME(MAX_FRAME)) u_front (
     .clk_i, .rst_ni,
-    .en_i           (en),
+    .en_i       (en),
     .s_tvalid_i, .s_tready_o, .s_tdata_i, .s_tkeep_i, .s_tlast_i, .s_tuser_i,
-    .it_valid_o     (it_valid),
-    .it_fr_first_o  (it_fr_first),
-    .it_fr_last_o   (it_fr_last),
-    .it_beat_last_o (it_beat_last),
-    .it_wr_o        (it_wr),
-    .it_pkt_o       (it_pkt),
-    .it_commit_o    (it_commit),
-    .it_fix_csum_o  (it_fix),
-    .it_data_o      (it_data),
-    .it_keep_o      (it_keep),
-    .it_s_o         (it_s),
-    .it_e_o         (it_e),
-    .it_csum_mask_o (it_csum_mask),
-    .it_csum_const_o(it_csum_const),
-    .it_csum_beat_o (it_csum_beat),
-    .it_csum_lane_o (it_csum_lane),
-    .it_crypto_o    (it_crypto),
-    .it_ctx_o       (it_ctx),
-    .it_inst_o      (it_inst),
-    .it_del_o       (it_del),
-    .it_a_p0_o      (it_a_p0),
-    .it_a_p1_o      (it_a_p1),
-    .it_a_qm_o      (it_a_qm),
-    .it_a_k_o       (it_a_k),
-    .it_a_start_o   (it_a_start),
-    .it_a_fin_o     (it_a_fin),
-    .it_a_t0_o      (it_a_t0),
-    .it_a_t1_o      (it_a_t1),
-    .it_a_u_o       (it_a_u),
-    .it_b_start_o   (it_b_start),
-    .it_b_p0_o      (it_b_p0),
-    .it_b_p1_o      (it_b_p1),
-    .it_aad_o       (it_aad),
-    .it_lenblk_o    (it_lenblk),
-    .it_key_o       (it_key),
-    .it_k256_o      (it_k256),
-    .it_blocks_o    (it_blocks),
+    .it_valid_o (it_valid),
+    .it_o       (it),
+    .it_key_o   (it_key),
+    .it_k256_o  (it_k256),
+    .it_blocks_o(it_blocks),
     .cnt_sel_i,
     .cnt_value_o
   );
 
-  // The item descriptor rides through the AES pipeline as its sideband.
-  localparam int unsigned SB_W = 7 + W + 2 * B + 9 * PB + 17 + 14 + 3 + CW + 8 + KW + 3 + 256;
-  logic [SB_W-1:0] sb_in, sb_out;
-  assign sb_in = {it_fr_last, it_beat_last, it_wr, it_pkt, it_commit, it_fix, it_crypto,
-                  it_data, it_keep, it_csum_mask,
-                  it_s, it_e, it_csum_lane, it_a_p0, it_a_p1, it_a_t0, it_a_t1, it_b_p0, it_b_p1,
-                  it_csum_const, it_csum_beat, it_inst, it_del, it_a_start, it_ctx,
-                  it_a_qm, it_a_u, it_a_k, it_a_fin, it_b_start, it_fr_first, it_aad, it_lenblk};
-
-  logic              x_valid;
-  logic [LA*128-1:0] x_blocks;
-
-  tlsnic_aes_pipe #(.LANES(LA), .SB_W(SB_W)) u_aes (
+  tlsnic_aes_pipe #(.LANES(LA), .SB_W(IW)) u_aes (
     .clk_i, .rst_ni,
     .en_i    (en),
     .valid_i (it_valid),
     .key_i   (it_key),
     .key256_i(it_k256),
     .blk_i   (it_blocks),
-    .sb_i    (sb_in),
+    .sb_i    (it),
     .valid_o (x_valid),
     .blk_o   (x_blocks),
-    .sb_o    (sb_out)
+    .sb_o    (x_it)
   );
-
-  logic              x_fr_first, x_fr_last, x_beat_last, x_wr, x_pkt, x_commit, x_fix, x_crypto;
-  logic [W-1:0]      x_data;
-  logic [B-1:0]      x_keep, x_csum_mask;
-  logic [PB-1:0]     x_s, x_e, x_csum_lane, x_a_p0, x_a_p1, x_a_t0, x_a_t1, x_b_p0, x_b_p1;
-  logic [16:0]       x_csum_const;
-  logic [13:0]       x_csum_beat;
-  logic              x_inst, x_del, x_a_start, x_a_fin, x_b_start;
-  logic [CW-1:0]     x_ctx;
-  logic [3:0]        x_a_qm, x_a_u;
-  logic [KW-1:0]     x_a_k;
-  logic [127:0]      x_aad, x_lenblk;
-  assign {x_fr_last, x_beat_last, x_wr, x_pkt, x_commit, x_fix, x_crypto,
-          x_data, x_keep, x_csum_mask,
-          x_s, x_e, x_csum_lane, x_a_p0, x_a_p1, x_a_t0, x_a_t1, x_b_p0, x_b_p1,
-          x_csum_const, x_csum_beat, x_inst, x_del, x_a_start, x_ctx,
-          x_a_qm, x_a_u, x_a_k, x_a_fin, x_b_start, x_fr_first, x_aad, x_lenblk} = sb_out;
 
   logic              ob_wr, ob_end, ob_keep_pkt, ob_fix;
   logic [W-1:0]      ob_data;
@@ -170,44 +114,12 @@ module tlsnic_tx_engine #(
   logic [W-1:0]      ob_raw_unused;    // decrypt-variant outputs of the shared back end
   logic              ob_tagfail_unused, ob_user_unused;
 
-  tlsnic_gcm_back #(.W(W), .N_CTX(N_CTX)) u_back (
+  tlsnic_gcm_back #(.W(W), .N_CTX(N_CTX), .UW(UW)) u_back (
     .clk_i, .rst_ni,
     .en_i           (en),
     .it_valid_i     (x_valid),
-    .it_fr_last_i   (x_fr_last),
-    .it_beat_last_i (x_beat_last),
-    .it_wr_i        (x_wr),
-    .it_pkt_i       (x_pkt),
-    .it_commit_i    (x_commit),
-    .it_fix_csum_i  (x_fix),
-    .it_data_i      (x_data),
-    .it_keep_i      (x_keep),
-    .it_s_i         (x_s),
-    .it_e_i         (x_e),
-    .it_csum_mask_i (x_csum_mask),
-    .it_csum_const_i(x_csum_const),
-    .it_csum_beat_i (x_csum_beat),
-    .it_csum_lane_i (x_csum_lane),
-    .it_crypto_i    (x_crypto),
-    .it_ctx_i       (x_ctx),
-    .it_inst_i      (x_inst),
-    .it_del_i       (x_del),
-    .it_a_p0_i      (x_a_p0),
-    .it_a_p1_i      (x_a_p1),
-    .it_a_qm_i      (x_a_qm),
-    .it_a_k_i       (x_a_k),
-    .it_a_start_i   (x_a_start),
-    .it_a_fin_i     (x_a_fin),
-    .it_a_t0_i      (x_a_t0),
-    .it_a_t1_i      (x_a_t1),
-    .it_a_u_i       (x_a_u),
-    .it_b_start_i   (x_b_start),
-    .it_b_p0_i      (x_b_p0),
-    .it_b_p1_i      (x_b_p1),
-    .it_aad_i       (x_aad),
-    .it_lenblk_i    (x_lenblk),
+    .it_i           (x_it),
     .aes_i          (x_blocks),
-    .it_user_i      (1'b0),
     .ob_wr_o        (ob_wr),
     .ob_data_o      (ob_data),
     .ob_keep_o      (ob_keep),
@@ -238,7 +150,7 @@ module tlsnic_tx_engine #(
   );
 
   logic unused;
-  assign unused = ^{x_fr_first, ob_raw_unused, ob_tagfail_unused, ob_user_unused};
+  assign unused = ^{ob_raw_unused, ob_tagfail_unused, ob_user_unused};
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions"). The blocks check their own
@@ -297,10 +209,10 @@ module tlsnic_tx_engine #(
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) sim_leak_q <= 1'b0;
-    else if (u_back.item) sim_leak_q <= !u_back.b0_fr_last_q && (sim_leak_q || sim_leak != '0);
+    else if (u_back.item) sim_leak_q <= !u_back.b0_q.fr_last && (sim_leak_q || sim_leak != '0);
   end
   always_ff @(posedge clk_i) begin
-    if (rst_ni && u_back.item && u_back.b0_fr_last_q && u_back.b0_pkt_q && u_back.b0_commit_q) begin
+    if (rst_ni && u_back.item && u_back.b0_q.fr_last && u_back.b0_q.pkt && u_back.b0_q.commit) begin
       a_no_leak: assert (!sim_leak_q && sim_leak == '0)
         else $error("tlsnic_tx_engine: record body bytes of an encrypted packet leave without the keystream XOR");
     end

@@ -11,7 +11,7 @@
 //   FI  item register, feeding tlsnic_aes_pipe and (through its sideband) tlsnic_gcm_back
 // Latency input beat -> item register: 2 cycles for the first item of a beat.
 //
-// Work items. An item covers bytes [it_s_o, it_e_o) of its beat and at most two records:
+// Work items (item_t). An item covers bytes [s, e) of its beat and at most two records:
 //   slot A  the record under the cursor: header bytes (collected), payload (keystream from the
 //           AES lanes, plus the keystream block saved by the back end when the item starts
 //           mid-block), tag (written by the back end). "start" when its header completes in the
@@ -28,7 +28,7 @@
 // or contradictory frame leaves the context as it was); the working copy wk_q forwards the
 // newest committed state to a following frame of the same context. After reset the table is
 // cleared, one entry per cycle (N_CTX cycles, s_tready_o low meanwhile). A delete writes the entry
-// all zero (and sends it_del_o, which zeroes the back end's entry); a control frame leaves no
+// all zero (and sends a delete item, which zeroes the back end's entry); a control frame leaves no
 // old context state in the snapshot. The table and its width are Verilator-public (read back by
 // tb/tb_tables.h; synthesis ignores the comments).
 module tlsnic_tx_front #(
@@ -40,7 +40,9 @@ module tlsnic_tx_front #(
   localparam int unsigned LA = L + 1,                 // AES lanes
   localparam int unsigned PB = $clog2(B) + 1,         // beat position 0..B
   localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1,
-  localparam int unsigned KW = $clog2(LA + 1)          // lane count 0..LA
+  localparam int unsigned KW = $clog2(LA + 1),         // lane count 0..LA
+  localparam int unsigned UW = 1,                      // item_t.user: unused by the TX engine
+  localparam int unsigned IW = tlsnic_pkg::item_bits(W, CW, UW)   // item_t bits (checked below)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -52,41 +54,9 @@ module tlsnic_tx_front #(
   input  logic [B-1:0]      s_tkeep_i,
   input  logic              s_tlast_i,
   input  logic [18:0]       s_tuser_i,
-  // work item (registered)
+  // work item (registered): the item (item_t, rtl/common/tlsnic_item.svh) and its AES inputs
   output logic              it_valid_o,
-  output logic              it_fr_first_o,   // first item of a frame
-  output logic              it_fr_last_o,    // last item of a frame
-  output logic              it_beat_last_o,  // last item of its beat
-  output logic              it_wr_o,         // the beat goes to the output buffer
-  output logic              it_pkt_o,        // frame is a packet (output buffer frame end on fr_last)
-  output logic              it_commit_o,     // fr_last: keep the packet / commit crypto state
-  output logic              it_fix_csum_o,   // fr_last: rewrite the TCP checksum
-  output logic [W-1:0]      it_data_o,
-  output logic [B-1:0]      it_keep_o,
-  output logic [PB-1:0]     it_s_o,
-  output logic [PB-1:0]     it_e_o,
-  output logic [B-1:0]      it_csum_mask_o,
-  output logic [16:0]       it_csum_const_o, // fr_last: 6 + TCP length (pseudo-header constant)
-  output logic [13:0]       it_csum_beat_o,  // fr_last: beat of the checksum field
-  output logic [PB-1:0]     it_csum_lane_o,  // fr_last: byte lane of its first byte
-  output logic              it_crypto_o,     // item works on the context's crypto state
-  output logic [CW-1:0]     it_ctx_o,
-  output logic              it_inst_o,       // install: lane 0 carries E_K(0) = H
-  output logic              it_del_o,        // delete: zeroize the back-end state
-  output logic [PB-1:0]     it_a_p0_o,
-  output logic [PB-1:0]     it_a_p1_o,
-  output logic [3:0]        it_a_qm_o,       // slot A payload offset mod 16 at a_p0
-  output logic [KW-1:0]     it_a_k_o,        // lanes 0..a_k-1: slot A keystream blocks
-  output logic              it_a_start_o,
-  output logic              it_a_fin_o,
-  output logic [PB-1:0]     it_a_t0_o,
-  output logic [PB-1:0]     it_a_t1_o,
-  output logic [3:0]        it_a_u_o,        // tag byte index at a_t0
-  output logic              it_b_start_o,
-  output logic [PB-1:0]     it_b_p0_o,
-  output logic [PB-1:0]     it_b_p1_o,
-  output logic [127:0]      it_aad_o,        // AAD block of the record starting in the item
-  output logic [127:0]      it_lenblk_o,     // slot A length block (fin)
+  output logic [IW-1:0]     it_o,
   output logic [255:0]      it_key_o,
   output logic              it_k256_o,
   output logic [LA*128-1:0] it_blocks_o,     // AES inputs, lane l at [l*128 +: 128]
@@ -102,6 +72,22 @@ module tlsnic_tx_front #(
   // Working context state. Declared here so FW can take its width: Yosys rejects $bits(<type>).
   tlsnic_tx_pkg::fctx_t wk_q, snap_q, st, st_nx;
   localparam int unsigned    FW /*verilator public_flat_rd*/ = $bits(wk_q);
+
+  `include "tlsnic_item.svh"
+  item_t it_q;
+  assign it_o = it_q;
+  if (IW != $bits(it_q)) begin : g_bad_iw
+    $fatal(1, "tlsnic_tx_front: IW = %0d, but an item_t has %0d bits", IW, $bits(it_q));
+  end
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_tx_front: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
+  if (N_CTX < 1 || N_CTX > 65536) begin : g_bad_n_ctx
+    $fatal(1, "tlsnic_tx_front: N_CTX = %0d; context ids are 16 bits, 1 <= N_CTX <= 65536", N_CTX);
+  end
+  if (MAX_FRAME < 64 || MAX_FRAME > 65553) begin : g_bad_max_frame
+    $fatal(1, "tlsnic_tx_front: MAX_FRAME = %0d; an Ethernet frame is 64 to 65,553 bytes (14 + 4 + 65,535)", MAX_FRAME);
+  end
 
 `ifndef SYNTHESIS
   // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one
@@ -715,78 +701,47 @@ module tlsnic_tx_front #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      it_valid_o <= 1'b0;
-      it_fr_first_o <= 1'b0;
-      it_fr_last_o <= 1'b0;
-      it_beat_last_o <= 1'b0;
-      it_wr_o <= 1'b0;
-      it_pkt_o <= 1'b0;
-      it_commit_o <= 1'b0;
-      it_fix_csum_o <= 1'b0;
-      it_data_o <= '0;
-      it_keep_o <= '0;
-      it_s_o <= '0;
-      it_e_o <= '0;
-      it_csum_mask_o <= '0;
-      it_csum_const_o <= '0;
-      it_csum_beat_o <= '0;
-      it_csum_lane_o <= '0;
-      it_crypto_o <= 1'b0;
-      it_ctx_o <= '0;
-      it_inst_o <= 1'b0;
-      it_del_o <= 1'b0;
-      it_a_p0_o <= '0;
-      it_a_p1_o <= '0;
-      it_a_qm_o <= '0;
-      it_a_k_o <= '0;
-      it_a_start_o <= 1'b0;
-      it_a_fin_o <= 1'b0;
-      it_a_t0_o <= '0;
-      it_a_t1_o <= '0;
-      it_a_u_o <= '0;
-      it_b_start_o <= 1'b0;
-      it_b_p0_o <= '0;
-      it_b_p1_o <= '0;
-      it_aad_o <= '0;
-      it_lenblk_o <= '0;
-      it_key_o <= '0;
-      it_k256_o <= 1'b0;
+      it_valid_o  <= 1'b0;
+      it_q        <= '0;
+      it_key_o    <= '0;
+      it_k256_o   <= 1'b0;
       it_blocks_o <= '0;
     end else if (en_i) begin
       it_valid_o     <= fp_item;
-      it_fr_first_o  <= fr_start;
-      it_fr_last_o   <= fp_beat_done && fp_last_q;
-      it_beat_last_o <= fp_beat_done;
-      it_wr_o        <= fr_kind_q == tlsnic_pkg::KindPacket && !oversize;
-      it_pkt_o       <= fr_kind_q == tlsnic_pkg::KindPacket;
-      it_commit_o    <= fr_kind_q == tlsnic_pkg::KindPacket ? pkt_keep : commit;
-      it_fix_csum_o  <= fix_csum;
-      it_data_o      <= fp_data_q;
-      it_keep_o      <= fp_keep_q;
-      it_s_o         <= fp_s_q;
-      it_e_o         <= ie;
-      it_csum_mask_o <= pa_is_ip_q ? pa_csum_mask_q : '0;
-      it_csum_const_o <= pa_tcp_len_q + 17'd6;
-      it_csum_beat_o <= csum_beat;
-      it_csum_lane_o <= PB'(csum_pos % B[8:0]);
-      it_crypto_o    <= trk_on || ((fr_kind_q == tlsnic_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
-      it_ctx_o       <= fr_ctx_q[CW-1:0];
-      it_inst_o      <= fr_kind_q == tlsnic_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
-      it_del_o       <= fr_kind_q == tlsnic_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
-      it_a_p0_o      <= trk_on ? p_a0 : '0;
-      it_a_p1_o      <= trk_on ? p_a1 : '0;
-      it_a_qm_o      <= a_qm;
-      it_a_k_o       <= trk_on ? k_a : '0;
-      it_a_start_o   <= trk_on && start_a;
-      it_a_fin_o     <= trk_on && fin_a;
-      it_a_t0_o      <= trk_on ? t_a0 : '0;
-      it_a_t1_o      <= trk_on ? t_a1 : '0;
-      it_a_u_o       <= a_u;
-      it_b_start_o   <= trk_on && b_start;
-      it_b_p0_o      <= p_b0;
-      it_b_p1_o      <= pe;
-      it_aad_o       <= aad;
-      it_lenblk_o    <= lenblk;
+      it_q.fr_first  <= fr_start;
+      it_q.fr_last   <= fp_beat_done && fp_last_q;
+      it_q.beat_last <= fp_beat_done;
+      it_q.wr        <= fr_kind_q == tlsnic_pkg::KindPacket && !oversize;
+      it_q.pkt       <= fr_kind_q == tlsnic_pkg::KindPacket;
+      it_q.commit    <= fr_kind_q == tlsnic_pkg::KindPacket ? pkt_keep : commit;
+      it_q.fix_csum  <= fix_csum;
+      it_q.data      <= fp_data_q;
+      it_q.keep      <= fp_keep_q;
+      it_q.s         <= fp_s_q;
+      it_q.e         <= ie;
+      it_q.csum_mask <= pa_is_ip_q ? pa_csum_mask_q : '0;
+      it_q.csum_const <= pa_tcp_len_q + 17'd6;
+      it_q.csum_beat <= csum_beat;
+      it_q.csum_lane <= PB'(csum_pos % B[8:0]);
+      it_q.crypto    <= trk_on || ((fr_kind_q == tlsnic_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
+      it_q.ctx       <= fr_ctx_q[CW-1:0];
+      it_q.inst      <= fr_kind_q == tlsnic_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
+      it_q.del       <= fr_kind_q == tlsnic_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
+      it_q.a_p0      <= trk_on ? p_a0 : '0;
+      it_q.a_p1      <= trk_on ? p_a1 : '0;
+      it_q.a_qm      <= a_qm;
+      it_q.a_k       <= trk_on ? k_a : '0;
+      it_q.a_start   <= trk_on && start_a;
+      it_q.a_fin     <= trk_on && fin_a;
+      it_q.a_t0      <= trk_on ? t_a0 : '0;
+      it_q.a_t1      <= trk_on ? t_a1 : '0;
+      it_q.a_u       <= a_u;
+      it_q.b_start   <= trk_on && b_start;
+      it_q.b_p0      <= p_b0;
+      it_q.b_p1      <= pe;
+      it_q.aad       <= aad;
+      it_q.lenblk    <= lenblk;
+      it_q.user      <= '0;
       it_key_o       <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.key : tst.key;
       it_k256_o      <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.k256 : tst.k256;
       it_blocks_o    <= (fr_kind_q == tlsnic_pkg::KindControl) ? '0 : blocks;

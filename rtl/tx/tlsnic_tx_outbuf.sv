@@ -44,6 +44,13 @@ module tlsnic_tx_outbuf #(
   output logic          m_tlast_o
 );
 
+  if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0 || DEPTH < 2 * MAX_BEATS) begin : g_bad_depth
+    $fatal(1, "tlsnic_tx_outbuf: DEPTH = %0d; a power of two holding two frames of MAX_BEATS = %0d", DEPTH, MAX_BEATS);
+  end
+
+  if (W != 128 && W != 256 && W != 512) begin : g_bad_w
+    $fatal(1, "tlsnic_tx_outbuf: W = %0d; the beat must be 128, 256 or 512 bits", W);
+  end
   localparam int unsigned DW = W + B;
 
 `ifndef SYNTHESIS
