@@ -65,12 +65,6 @@ module tlsnic_rx_engine #(
   if (MAX_FRAME < 64 || MAX_FRAME > 65553) begin : g_bad_max_frame
     $fatal(1, "tlsnic_rx_engine: MAX_FRAME = %0d; an Ethernet frame is 64 to 65,553 bytes (14 + 4 + 65,535)", MAX_FRAME);
   end
-  if (BUCKETS < 1 || (BUCKETS & (BUCKETS - 1)) != 0) begin : g_bad_buckets
-    $fatal(1, "tlsnic_rx_engine: BUCKETS = %0d; the bucket index is low hash bits, BUCKETS must be a power of two", BUCKETS);
-  end
-  if (WAYS < 1 || WAYS > 16 || BUCKETS * WAYS > (1 << 20)) begin : g_bad_ways
-    $fatal(1, "tlsnic_rx_engine: WAYS = %0d, BUCKETS = %0d; 1 <= WAYS <= 16 and BUCKETS * WAYS <= 2^20 (rctx_t.slot)", WAYS, BUCKETS);
-  end
 
 `ifndef SYNTHESIS
   // Test-only fault injection: +tlsnic_break=<n> on the simulator's command line breaks one

@@ -25,6 +25,22 @@ package tlsnic_rx_pkg;
   localparam logic [2:0] ModeScan = 3'd3;
   localparam logic [2:0] ModeLock = 3'd4;
 
+  // Steps of the install sequencer (tlsnic_rx_install), one per cycle while an install's last
+  // beat waits in FP: Idle frees the reused id's flow entry, Bucket probes the tuple's bucket,
+  // Evict removes the context that holds the tuple under another id, Write writes entry and
+  // context.
+  typedef enum logic [1:0] {
+    CsIdle   = 2'd0,
+    CsBucket = 2'd1,
+    CsEvict  = 2'd2,
+    CsWrite  = 2'd3
+  } inst_step_e;
+
+  // Packet decisions (rules 3, 5, 6, 7; tlsnic_rx_front): none yet, plain (no context), no
+  // payload, old, far, walked.
+  localparam logic [2:0] DecNone = 3'd0, DecPlain = 3'd1, DecNoPay = 3'd2, DecOld = 3'd3, DecWalk = 3'd4,
+                         DecFar = 3'd5;
+
   // The longest record on the wire: 5 + 2^14 + 256.
   localparam logic [31:0] MaxRecordLen = 32'd16645;
 
@@ -112,6 +128,40 @@ package tlsnic_rx_pkg;
       for (int j = 0; j < 8; j++) c = c[0] ? ((c >> 1) ^ 32'hedb8_8320) : (c >> 1);
     end
     crc32_key = ~c;
+  endfunction
+
+  // Byte idx of a frame's first 96 bytes (the view the front end keeps, byte 0 in [7:0]).
+  function automatic logic [7:0] vbyte(input logic [767:0] v, input logic [8:0] idx);
+    vbyte = (idx < 9'd96) ? v[8*idx +: 8] : 8'h0;
+  endfunction
+
+  // Byte k of the IP header: the IP header starts at 14, or 18 behind an 802.1Q tag, so two
+  // fixed positions and a 2:1 mux (k is a constant) instead of a shifter over the whole view.
+  function automatic logic [7:0] ipbyte(input logic [767:0] v, input logic vlan, input int unsigned k);
+    ipbyte = vlan ? v[8*(18+k) +: 8] : v[8*(14+k) +: 8];
+  endfunction
+
+  // Flow key of a packet (models/flow-hash.ts), key byte k in [8k +: 8]: IP version, source and
+  // destination address (IPv4 right-aligned in 16 bytes), source and destination port. l3, l4:
+  // offsets of the IP and TCP headers (l3 = 18 behind a VLAN tag).
+  function automatic logic [295:0] flow_key(input logic [767:0] v, input logic [7:0] l3, input logic [7:0] l4);
+    logic vlan, v6;
+    logic [295:0] k;
+    vlan = l3 == 8'd18;
+    v6   = ipbyte(v, vlan, 0) >> 4 == 8'd6;
+    k    = '0;
+    k[7:0] = v6 ? 8'd6 : 8'd4;
+    for (int j = 0; j < 16; j++) begin
+      if (v6) begin
+        k[8*(1+j) +: 8]  = ipbyte(v, vlan, 8 + j);
+        k[8*(17+j) +: 8] = ipbyte(v, vlan, 24 + j);
+      end else if (j >= 12) begin
+        k[8*(1+j) +: 8]  = ipbyte(v, vlan, j);
+        k[8*(17+j) +: 8] = ipbyte(v, vlan, 4 + j);
+      end
+    end
+    for (int j = 0; j < 4; j++) k[8*(33+j) +: 8] = vbyte(v, {1'b0, l4} + 9'(j));
+    flow_key = k;
   endfunction
 
 endpackage
