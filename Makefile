@@ -22,7 +22,7 @@ test: setup
 	npm test
 
 GCM_SRCS  := -f tb/gcm/tlsnic_gcm_datapath.f
-LINT      := verilator --lint-only -Wall
+LINT      := verilator --lint-only -Wall -Irtl/common
 
 # Design-point configurations, in parallel (about 30 s): the AES-GCM core at LANES = 4, the TX
 # and RX engines at W = 512. `make lint-all` covers every width and the 65,536-entry flow table.
@@ -46,10 +46,10 @@ bench-gcm:
 bench: setup
 	node bin/tlsnic.mjs bench $(BENCH_ARGS)
 
-# The RX engine throughput table (bench/rx-bench.ts, out/bench-rx/); BENCH_ARGS=--quick for a short run.
+# The RX engine throughput table (tlsnic bench --direction rx, out/bench-rx/); BENCH_ARGS=--quick for a short run.
 .PHONY: bench-rx
 bench-rx: setup
-	npx tsx bench/rx-bench.ts $(BENCH_ARGS)
+	node bin/tlsnic.mjs bench --direction rx $(BENCH_ARGS)
 
 # FPGA handoff (docs/fpga-handoff.md): build/synth/<target>/ with file list, wrapper, SDC/XDC,
 # report.md/json. `synth`: the reduced configuration (W = 128, N_CTX = 16), generic Yosys flow,

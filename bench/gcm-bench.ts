@@ -4,10 +4,10 @@
 // --sbox also compares the S-box coding styles on the LANES=1 AES pipeline (one extra build
 // each; the function-case style takes minutes to compile).
 import { createPrng } from '../models/prng.ts';
-import { gcmBeatRecord, scheduleBeats, type GcmConnection } from '../harness/gcm-beats.ts';
-import { buildAesSim, buildGcmSim, buildGhashSim, type Lanes, type SboxStyle } from '../harness/gcm-sims.ts';
-import { hex, lanesToHex } from '../harness/lane-hex.ts';
-import { runSim } from '../harness/sim-process.ts';
+import { gcmBeatRecord, scheduleBeats, type GcmConnection } from '../harness/gcm/beats.ts';
+import { buildAesSim, buildGcmSim, buildGhashSim, type Lanes, type SboxStyle } from '../harness/gcm/sims.ts';
+import { hex, lanesToHex } from '../harness/gcm/lane-hex.ts';
+import { runSim } from '../harness/engine/sim-process.ts';
 
 const NO_STALLS = { seed: 1, gapPermille: 0, stallPermille: 0 };
 

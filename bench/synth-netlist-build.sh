@@ -3,7 +3,7 @@
 # memory, C++ size, and the g++ build time at the given optimization level, single job, niced.
 # Usage: bench/synth-netlist-build.sh NETLIST.v OUTDIR [OPT (default -O0)] [extra verilator flags]
 # e.g.   bench/synth-netlist-build.sh build/synth/.cache/generic-<key>/netlist-sim.v /tmp/nb -O0
-# The flags are the ones harness/build-sim.ts + harness/synth-resim.ts use, with -j 1.
+# The flags are the ones harness/engine/build-sim.ts + harness/synth/resim.ts use, with -j 1.
 set -eu
 NET=$1; OUT=$2; OPT=${3:--O0}
 shift 2; [ $# -gt 0 ] && shift

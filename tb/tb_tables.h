@@ -5,10 +5,12 @@
 // Verilated model keeps them under fixed names in Vtop___024root; synthesis reads those marks as
 // comments and builds the same hardware. Which tables a build has is found at compile time (the TX
 // stub has none), so one bench serves every top:
-//   front  TX: tlsnic_tx_front.tbl_q (tlsnic_tx_pkg::fctx_t), RX: tlsnic_rx_front.ctbl_q
+//   front  TX: tlsnic_tx_front.u_ctx.tbl_q (tlsnic_tx_pkg::fctx_t), RX: tlsnic_rx_front.u_ctx.tbl_q
 //          (tlsnic_rx_pkg::rctx_t): keys, IVs / salts, nonces, record-tracker state
-//   back   tlsnic_gcm_back.tbl_q in both engines (bctx_t): H powers, GHASH accumulator, partial
-//          block, saved keystream, E_K(J0), tag state
+//   back   tlsnic_gcm_back.u_ctx.tbl_q in both engines (bctx_t): H powers, GHASH accumulator,
+//          partial block, saved keystream, E_K(J0), tag state
+// (u_ctx: the tlsnic_ctx_table instance of each block; the entry widths stay in the blocks as
+// FW, RW and BWID.)
 //
 // Environment (tb_engine.h):
 //   TLSNIC_DUMP_TABLES=all | <id>,<id>,...   after the counters, one line per table and context:
@@ -34,10 +36,10 @@ namespace tbk {
   template <typename R>                                                                   \
   struct Trait<R, std::void_t<decltype(&R::member)>> : std::true_type {};
 
-TBK_HAS_MEMBER(HasTxFront, tlsnic_tx_engine__DOT__u_front__DOT__tbl_q)
-TBK_HAS_MEMBER(HasTxBack, tlsnic_tx_engine__DOT__u_back__DOT__tbl_q)
-TBK_HAS_MEMBER(HasRxFront, tlsnic_rx_engine__DOT__u_front__DOT__ctbl_q)
-TBK_HAS_MEMBER(HasRxBack, tlsnic_rx_engine__DOT__u_back__DOT__tbl_q)
+TBK_HAS_MEMBER(HasTxFront, tlsnic_tx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q)
+TBK_HAS_MEMBER(HasTxBack, tlsnic_tx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q)
+TBK_HAS_MEMBER(HasRxFront, tlsnic_rx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q)
+TBK_HAS_MEMBER(HasRxBack, tlsnic_rx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q)
 #undef TBK_HAS_MEMBER
 
 // One table: entry i is words(i)[0 .. words_per_entry-1], word 0 least significant (VlWide).
@@ -60,13 +62,13 @@ template <typename R>
 std::vector<Table> tables(R& r) {
   std::vector<Table> v;
   if constexpr (HasTxFront<R>::value)
-    v.push_back(table("front", r.tlsnic_tx_engine__DOT__u_front__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_front__DOT__FW));
+    v.push_back(table("front", r.tlsnic_tx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_front__DOT__FW));
   if constexpr (HasTxBack<R>::value)
-    v.push_back(table("back", r.tlsnic_tx_engine__DOT__u_back__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_back__DOT__BWID));
+    v.push_back(table("back", r.tlsnic_tx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_back__DOT__BWID));
   if constexpr (HasRxFront<R>::value)
-    v.push_back(table("front", r.tlsnic_rx_engine__DOT__u_front__DOT__ctbl_q, R::tlsnic_rx_engine__DOT__u_front__DOT__RW));
+    v.push_back(table("front", r.tlsnic_rx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q, R::tlsnic_rx_engine__DOT__u_front__DOT__RW));
   if constexpr (HasRxBack<R>::value)
-    v.push_back(table("back", r.tlsnic_rx_engine__DOT__u_back__DOT__tbl_q, R::tlsnic_rx_engine__DOT__u_back__DOT__BWID));
+    v.push_back(table("back", r.tlsnic_rx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q, R::tlsnic_rx_engine__DOT__u_back__DOT__BWID));
   (void)r;
   return v;
 }

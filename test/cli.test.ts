@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { readPcap } from '../models/pcap.ts';
+import { parseBenchArgs } from '../harness/cli/bench-command.ts';
 
 const cli = (args: string[]) => execa('node', ['bin/tlsnic.mjs', ...args], { reject: false });
 
@@ -138,5 +139,30 @@ describe('tlsnic CLI', () => {
     expect(r.stdout).toMatch(/--direction tx\|rx\|both/);
     expect(r.stdout).toMatch(/--rx-flows N/);
     expect(r.stdout).toMatch(/Examples:/);
+  });
+});
+
+describe('tlsnic bench --direction', () => {
+  test('parsing: tx by default, --direction taken off the arguments each bench parses', () => {
+    expect(parseBenchArgs(['--quick', '--width', '128'])).toEqual({ direction: 'tx', rest: ['--quick', '--width', '128'] });
+    expect(parseBenchArgs(['--direction', 'rx', '--quick'])).toEqual({ direction: 'rx', rest: ['--quick'] });
+    expect(parseBenchArgs(['--quick', '--direction=both', '--out', 'o'])).toEqual({ direction: 'both', rest: ['--quick', '--out', 'o'] });
+    expect(parseBenchArgs(['--direction', 'tx', '--stub', '--widths', '512'])).toEqual({ direction: 'tx', rest: ['--stub', '--widths', '512'] });
+    expect(() => parseBenchArgs(['--direction', 'sideways'])).toThrow(/--direction must be tx, rx or both, got 'sideways'/);
+    expect(() => parseBenchArgs(['--direction', 'rx', '--stub'])).toThrow(/--stub/);
+    expect(() => parseBenchArgs(['--direction', 'both', '--widths', '128'])).toThrow(/--widths/);
+    expect(() => parseBenchArgs(['--bogus'])).toThrow(/bogus/);
+  });
+
+  test('CLI: bad --direction exits 2 with a message, bench --help lists the option', async () => {
+    const r = await cli(['bench', '--direction', 'sideways']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^tlsnic: --direction must be tx, rx or both/);
+    const s = await cli(['bench', '--direction', 'rx', '--stub']);
+    expect(s.exitCode).toBe(2);
+    const h = await cli(['bench', '--help']);
+    expect(h.exitCode).toBe(0);
+    expect(h.stdout).toMatch(/--direction tx\|rx\|both/);
+    expect(h.stdout).toMatch(/bench-rx\.json/);
   });
 });

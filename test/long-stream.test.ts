@@ -3,7 +3,7 @@
 // so 2 GiB into a connection every in-order segment was judged "before the offload start" and sent
 // untouched. Model, driver model and RTL agreed, so no comparison could catch it; these tests put
 // connections far along their streams and check the output with the independent stream oracle
-// (harness/tx-check.ts: whole-record decryption and an explicit plaintext-leak check, sharing no
+// (harness/tx/check.ts: whole-record decryption and an explicit plaintext-leak check, sharing no
 // code with the model), and the RTL against the model, at W = 128 and 512.
 //
 // Offsets: 2^31 − 1 MiB, 2^31 + 5, 2^32 − 1 MiB (the stream crosses start_offload_tcp_sn + 2^32),
@@ -12,14 +12,14 @@
 //
 // Seeds: TLSNIC_SEED moves every scenario seed.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { checkRxRun } from '../harness/rx-check.ts';
-import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx-compare.ts';
-import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, type RxScenarioConfig } from '../harness/rx-scenario.ts';
-import { buildRxEngineSim, runRxEngine, type RxWidth } from '../harness/rx-sim.ts';
-import { checkTxStreams, isLeak } from '../harness/tx-check.ts';
-import { compareTxRun, runTxModel } from '../harness/tx-compare.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from '../harness/tx-scenario.ts';
-import { buildTxEngineSim, runTxEngine, type TxWidth } from '../harness/tx-sim.ts';
+import { checkRxRun } from '../harness/rx/check.ts';
+import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx/compare.ts';
+import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, type RxScenarioConfig } from '../harness/rx/scenario.ts';
+import { buildRxEngineSim, runRxEngine } from '../harness/rx/sim.ts';
+import { checkTxStreams, isLeak } from '../harness/tx/check.ts';
+import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
+import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
+import { buildTxEngineSim, runTxEngine } from '../harness/tx/sim.ts';
 import { bytesEqual } from '../models/bytes.ts';
 import { frameRecords } from '../models/framer.ts';
 import { createNicTx, nicTxStep } from '../models/nic-tx.ts';
@@ -30,6 +30,7 @@ import { installFrame, packetFrame, resyncFrame, type TxFrame } from '../models/
 import { driverTxAdd, driverTxSegment } from '../models/driver-tx.ts';
 import { appendRecord, createRecordList } from '../models/record-list.ts';
 import { concatBytes } from '../models/bytes.ts';
+import type { Width } from '../harness/engine/width.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0x1096);
 const MiB = 1 << 20;
@@ -126,7 +127,7 @@ describe('TX golden model + driver model at long stream offsets (oracle, leak ch
   });
 });
 
-const TX_CONFIGS: { width: TxWidth; nCtx: number }[] = [
+const TX_CONFIGS: { width: Width; nCtx: number }[] = [
   { width: 128, nCtx: 16 },
   { width: 512, nCtx: 1024 },
 ];
@@ -162,9 +163,9 @@ const RX_BASE: RxScenarioConfig = {
 };
 
 describe('RX at long stream offsets: model (oracle) and RTL at W=128 and 512', () => {
-  const bins = new Map<RxWidth, string>();
+  const bins = new Map<Width, string>();
   beforeAll(async () => {
-    for (const w of [128, 512] as RxWidth[]) bins.set(w, await buildRxEngineSim({ width: w, nCtx: RX_NIC.nCtx, buckets: RX_NIC.buckets, ways: RX_NIC.ways }));
+    for (const w of [128, 512] as Width[]) bins.set(w, await buildRxEngineSim({ width: w, nCtx: RX_NIC.nCtx, buckets: RX_NIC.buckets, ways: RX_NIC.ways }));
   }, 1_200_000);
   LONG_OFFSETS.forEach(({ name, bytes }, k) => {
     test(`offset ${name}: the oracle accepts the closed loop, RTL equals the model`, async () => {
@@ -179,7 +180,7 @@ describe('RX at long stream offsets: model (oracle) and RTL at W=128 and 512', (
       // The records are numbered on from the offset (the nonces the engine used).
       for (const f of sc.flows) expect(f.records[0].recordSeq).toBeGreaterThanOrEqual(BigInt(Math.floor(bytes / 16406)));
       const frames = compactCtxIds(run.inputs, RX_NIC.nCtx);
-      for (const w of [128, 512] as RxWidth[]) {
+      for (const w of [128, 512] as Width[]) {
         const model = runRxModel(frames, RX_NIC);
         const rtl = await runRxEngine(bins.get(w)!, frames, { seed: cfg.seed, gapPermille: 100, stallPermille: 100 });
         expect(compareRxRun(model, rtl)?.message ?? null, `W=${w}`).toBeNull();

@@ -1,17 +1,17 @@
 // The NIC RX golden model (models/nic-rx.ts) in a closed loop with the kernel model
 // (models/kernel-rx.ts), checked by an oracle that shares none of the engine's decision logic
-// (harness/rx-check.ts: whole-record decryption of the senders' records, byte-for-byte comparison
+// (harness/rx/check.ts: whole-record decryption of the senders' records, byte-for-byte comparison
 // of untouched packets, the kernel's recovered plaintext). Directed cases cover each class of the
 // document (reorder of a non-header segment, loss of a header segment with stream-scan resync,
 // false lock, host-driven resync, duplicates, corrupted tags, bad checksums, full buckets, deletes);
-// their builders live in harness/rx-directed.ts, which the RTL suite replays too. Seeded random
+// their builders live in harness/rx/directed.ts, which the RTL suite replays too. Seeded random
 // scenarios cover the rest. Every random case names its seed.
 import { describe, expect, test } from 'vitest';
-import { checkRxRun } from '../harness/rx-check.ts';
+import { checkRxRun } from '../harness/rx/check.ts';
 import {
   badChecksums, confirmHalfHeader, controlErrors, corruptedTag, deleteMidStream, directedRunOptions, duplicates, falseLock, fullBucket,
   hostResync, impossibleLength, installReplace, lateHints, lostHeader, oversizeFrames, reorderNonHeader, rxDirectedCases, type RxDirectedRun,
-} from '../harness/rx-directed.ts';
+} from '../harness/rx/directed.ts';
 import {
   DEFAULT_RX_SCENARIO,
   generateRxScenario,
@@ -21,7 +21,7 @@ import {
   type RxRun,
   type RxScenario,
   type RxScenarioConfig,
-} from '../harness/rx-scenario.ts';
+} from '../harness/rx/scenario.ts';
 import { bytesEqual } from '../models/bytes.ts';
 import { flowHash, tupleKey } from '../models/flow-hash.ts';
 import { nextHintOnEncrypted, type NextHintState } from '../models/kernel-rx.ts';
@@ -459,7 +459,7 @@ describe('RX: duplicates, errors, table', () => {
   });
 });
 
-describe('RX: the directed catalogue the RTL suite replays (harness/rx-directed.ts)', () => {
+describe('RX: the directed catalogue the RTL suite replays (harness/rx/directed.ts)', () => {
   // Sized as test/rtl-rx-engine.test.ts builds the RTL: 16 ids, 8 buckets × 2 ways, 9600-byte frames.
   const target = { nCtx: 16, buckets: 8, ways: 2, maxFrameBytes: DEFAULT_RX_MAX_FRAME_BYTES };
   const cases = rxDirectedCases(target);

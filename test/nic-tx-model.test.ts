@@ -1,9 +1,9 @@
 // The NIC TX golden model (models/nic-tx.ts + the driver model) against an oracle that shares none
-// of its code path (harness/tx-check.ts: reassembled streams, whole-record decryption), plus the
+// of its code path (harness/tx/check.ts: reassembled streams, whole-record decryption), plus the
 // counter arithmetic of every outcome class.
 import { describe, expect, test } from 'vitest';
-import { checkTxStreams } from '../harness/tx-check.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from '../harness/tx-scenario.ts';
+import { checkTxStreams } from '../harness/tx/check.ts';
+import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
 import { bytesEqual } from '../models/bytes.ts';
 import { createNicTx, nicTxStep, type TxVerdict } from '../models/nic-tx.ts';
 import { buildTcpPacket, TcpFlag } from '../models/packet.ts';
@@ -12,7 +12,7 @@ import { FrameKind, installFrame, packetFrame, resyncFrame } from '../models/tx-
 import { protectRecord } from '../models/tls-record.ts';
 import { concatBytes } from '../models/bytes.ts';
 import { driverTxCanOffload } from '../models/driver-tx.ts';
-import { createVictim, MALFORMED } from '../harness/bad-input.ts';
+import { createVictim, MALFORMED } from '../harness/bad-input/catalogue.ts';
 
 function runModel(cfg: TxScenarioConfig) {
   const sc = generateTxScenario(cfg);

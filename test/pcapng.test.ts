@@ -5,7 +5,7 @@
 // Secrets Blocks, unknown blocks, and truncated, corrupt and randomly damaged files (a one-line
 // `pcapng:` error, never another exception or a hang). Interop: tshark/capinfos read what the
 // writer writes; the reader reads what editcap and mergecap write. Replay: a capture of real
-// node:tls sessions (harness/capture-gen.ts) converted by `editcap -F pcapng` and given its keys by
+// node:tls sessions (harness/peer/capture-gen.ts) converted by `editcap -F pcapng` and given its keys by
 // `editcap --inject-secrets tls,KEYLOG` replays without --keylog exactly as the pcap with --keylog
 // does; `--format pcapng` outputs carry the key log, so tshark decrypts tx.pcapng with no key log
 // argument; a big-endian pcapng with a second, non-Ethernet interface (and simple packet blocks on
@@ -33,10 +33,10 @@ import {
   type PcapngPacketIn,
 } from '../models/pcapng.ts';
 import { createPrng } from '../models/prng.ts';
-import { arpRequestFrame, mergeIntoPcap, recordTlsSession, sessionPackets, sessionTraffic, udpFrame, type RecordedSession } from '../harness/capture-gen.ts';
-import { compareToCapture, goldenTxEngine, parseCapture, planReplay, runReplay } from '../harness/replay.ts';
+import { arpRequestFrame, mergeIntoPcap, recordTlsSession, sessionPackets, sessionTraffic, udpFrame, type RecordedSession } from '../harness/peer/capture-gen.ts';
+import { compareToCapture, goldenTxEngine, parseCapture, planReplay, runReplay } from '../harness/replay/replay.ts';
 import { parseKeylog } from '../models/keylog.ts';
-import { TLS_PEER_SUITES } from '../harness/tls-peer.ts';
+import { TLS_PEER_SUITES } from '../harness/peer/tls-peer.ts';
 
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 0x9c9a);
 const cli = (args: string[]) => execa('node', ['bin/tlsnic.mjs', ...args], { reject: false });

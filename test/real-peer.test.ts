@@ -1,5 +1,5 @@
 // The golden model against a real OpenSSL peer: node:tls client and server over loopback with
-// a relay in between (harness/tls-peer.ts). After the handshake the test takes over the client's
+// a relay in between (harness/peer/tls-peer.ts). After the handshake the test takes over the client's
 // transmit direction and plays kTLS + NIC: the framer frames an application stream with dummy
 // tags, the model encrypts each record piece by piece, and the pieces go to the real server in
 // many small TCP writes. The real server must deliver exactly the plaintext, must reject a
@@ -28,8 +28,8 @@ import {
   sessionKeys,
   type TlsPeerSession,
   type TlsPeerSuite,
-} from '../harness/tls-peer.ts';
-import { TLS_CONTENT_TYPE, TLS_HANDSHAKE_TYPE, parseHandshakeMessages } from '../harness/tls-handshake.ts';
+} from '../harness/peer/tls-peer.ts';
+import { TLS_CONTENT_TYPE, TLS_HANDSHAKE_TYPE, parseHandshakeMessages } from '../harness/peer/tls-handshake.ts';
 
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 20241122);
 const SUITES: readonly TlsPeerSuite[] = Object.values(TLS_PEER_SUITES);

@@ -1,4 +1,4 @@
-// `tlsnic replay` on captures made from real node:tls sessions (harness/capture-gen.ts): for each of
+// `tlsnic replay` on captures made from real node:tls sessions (harness/peer/capture-gen.ts): for each of
 // the four AES-GCM suites (TLS 1.2 / 1.3 × AES-128 / AES-256), two concurrent connections (IPv4 on
 // port 443; IPv6 with an 802.1Q tag and jumbo segments on port 8443) cut into segments of many
 // sizes, with retransmissions (exact, coalesced, re-cut), pure ACKs, FINs, zero and partial TCP
@@ -37,10 +37,10 @@ import {
   type CapturePacket,
   type CaptureStats,
   type RecordedSession,
-} from '../harness/capture-gen.ts';
-import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/tls-peer.ts';
-import { compareToCapture, goldenTxEngine, parseCapture, planReplay, runReplay, type DirectionReport, type TxEngine } from '../harness/replay.ts';
-import { goldenRxEngine, runRxReplay, rxReplayTable, type RxReplayEngine } from '../harness/replay-rx.ts';
+} from '../harness/peer/capture-gen.ts';
+import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/peer/tls-peer.ts';
+import { compareToCapture, goldenTxEngine, parseCapture, planReplay, runReplay, type DirectionReport, type TxEngine } from '../harness/replay/replay.ts';
+import { goldenRxEngine, runRxReplay, rxReplayTable, type RxReplayEngine } from '../harness/replay/rx.ts';
 import { RX_COUNTER_NAMES } from '../models/nic-rx.ts';
 import { parseKeylog } from '../models/keylog.ts';
 

@@ -9,10 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../models/bytes.ts';
 import { aesEncryptBlock, gcmKeySchedule } from '../models/gcm.ts';
 import { createPrng } from '../models/prng.ts';
-import { AES_SOURCES, buildAesSim, type Lanes } from '../harness/gcm-sims.ts';
-import { hexToLanes, lanesToHex } from '../harness/lane-hex.ts';
-import { runSim, type SimResult } from '../harness/sim-process.ts';
-import { verilatorLint, yosysSynth } from '../harness/rtl-checks.ts';
+import { AES_SOURCES, buildAesSim, type Lanes } from '../harness/gcm/sims.ts';
+import { hexToLanes, lanesToHex } from '../harness/gcm/lane-hex.ts';
+import { runSim, type SimResult } from '../harness/engine/sim-process.ts';
+import { verilatorLint, yosysSynth } from '../harness/engine/rtl-checks.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0xae5);
 const AES_LATENCY = 14;

@@ -1,22 +1,22 @@
 // The RTL's assertions (docs/architecture.md "Assertions"), each proven live. Every simulator build
-// of the tests runs with --assert (harness/build-sim.ts), so these are the very binaries the other
+// of the tests runs with --assert (harness/engine/build-sim.ts), so these are the very binaries the other
 // RTL suites use (TX W = 128 / N_CTX 16, RX W = 128 / 16 contexts / 8 × 2 flow table, the GCM
 // core at LANES = 1): no extra build. A test-only fault is chosen at run time with
 // +tlsnic_break=<n> on the simulator's command line (read by the RTL's sim-only code, `ifndef
 // SYNTHESIS, and by the engine bench for the input-side faults 1 and 2). For each fault the same
 // scenario that passes unbroken (and matches the golden model) must stop with the assertion's
-// message, named by harness/sim-process.ts benchFailure:
+// message, named by harness/engine/sim-process.ts benchFailure:
 //   "RTL assertion failed at cycle <n>: <message> [<hierarchical name>, <file>:<line>]".
 import { beforeAll, describe, expect, test } from 'vitest';
-import { scheduleBeats, gcmBeatRecord, parseGcmResult, compareBeat, type GcmConnection } from '../harness/gcm-beats.ts';
-import { buildGcmSim } from '../harness/gcm-sims.ts';
-import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx-compare.ts';
-import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario } from '../harness/rx-scenario.ts';
-import { buildRxEngineSim, runRxEngine } from '../harness/rx-sim.ts';
-import { BenchFailure, runSim, type SimStallConfig } from '../harness/sim-process.ts';
-import { compareTxRun, runTxModel } from '../harness/tx-compare.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario } from '../harness/tx-scenario.ts';
-import { buildTxEngineSim, runTxEngine } from '../harness/tx-sim.ts';
+import { scheduleBeats, gcmBeatRecord, parseGcmResult, compareBeat, type GcmConnection } from '../harness/gcm/beats.ts';
+import { buildGcmSim } from '../harness/gcm/sims.ts';
+import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx/compare.ts';
+import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario } from '../harness/rx/scenario.ts';
+import { buildRxEngineSim, runRxEngine } from '../harness/rx/sim.ts';
+import { BenchFailure, runSim, type SimStallConfig } from '../harness/engine/sim-process.ts';
+import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
+import { DEFAULT_TX_SCENARIO, generateTxScenario } from '../harness/tx/scenario.ts';
+import { buildTxEngineSim, runTxEngine } from '../harness/tx/sim.ts';
 import { createPrng } from '../models/prng.ts';
 import { installFrame, packetFrame, type TxFrame } from '../models/tx-frames.ts';
 

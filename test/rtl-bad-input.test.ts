@@ -1,10 +1,10 @@
 // The bad-input catalogue (docs/bad-input.md) through the Verilator RTL of both engines and their
-// golden models. Every class is a case of harness/bad-input.ts: its frames are spliced into a
+// golden models. Every class is a case of harness/bad-input/catalogue.ts: its frames are spliced into a
 // healthy background scenario, the whole batch runs once per engine build (one simulator run for
 // the TX catalogue at W = 128 and at W = 512, one for the RX catalogue at W = 128), and then
 //   * the batch: RTL output == model output (every packet, event and decrypted mark, in order) and
 //     every counter; the background connections come through intact (TX: every record decrypts,
-//     harness/tx-check.ts; RX: every packet after the install is marked and carries the plaintext);
+//     harness/tx/check.ts; RX: every packet after the install is marked and carries the plaintext);
 //     TX: no output packet carries 8 bytes of any record body in the clear;
 //   * per class (one test each, named by the class id): the model verdict of each of its frames,
 //     the exact counter delta over its frames, the RTL's output for its frames equal to the
@@ -20,16 +20,16 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import {
   buildRxCases, buildRxNullBeatCases, buildTxCases, buildTxNullBeatCases, checkRxVictim, checkTxVictim, compose, createVictim, findPlaintext, fullRxDelta, fullTxDelta,
   MALFORMED, runRxCatalogueModel, runTxCatalogueModel, secretWindows, type Composed, type RxCase, type TxCase, type Victim,
-} from '../harness/bad-input.ts';
-import { REPO_ROOT } from '../harness/build-sim.ts';
-import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx-compare.ts';
-import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, type RxScenario } from '../harness/rx-scenario.ts';
-import { buildRxEngineSim, runRxEngine, type RxEngineRun } from '../harness/rx-sim.ts';
-import type { SimStallConfig } from '../harness/sim-process.ts';
-import { checkTxStreams } from '../harness/tx-check.ts';
-import { compareTxRun, runTxModel } from '../harness/tx-compare.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario } from '../harness/tx-scenario.ts';
-import { buildTxEngineSim, runTxEngine, type TxEngineRun, type TxWidth } from '../harness/tx-sim.ts';
+} from '../harness/bad-input/catalogue.ts';
+import { REPO_ROOT } from '../harness/engine/build-sim.ts';
+import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx/compare.ts';
+import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, type RxScenario } from '../harness/rx/scenario.ts';
+import { buildRxEngineSim, runRxEngine, type RxEngineRun } from '../harness/rx/sim.ts';
+import type { SimStallConfig } from '../harness/engine/sim-process.ts';
+import { checkTxStreams } from '../harness/tx/check.ts';
+import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
+import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario } from '../harness/tx/scenario.ts';
+import { buildTxEngineSim, runTxEngine, type TxEngineRun } from '../harness/tx/sim.ts';
 import { bytesEqual, concatBytes, firstDifference } from '../models/bytes.ts';
 import { flowHash } from '../models/flow-hash.ts';
 import type { NicRxConfig } from '../models/nic-rx.ts';
@@ -38,6 +38,7 @@ import { RxInKind, type RxFrame } from '../models/rx-frames.ts';
 import { seqDiff } from '../models/tcp-seq.ts';
 import { recordPrefixLen, TLS_TAG_LEN } from '../models/tls-record.ts';
 import { FrameKind, type TxFrame } from '../models/tx-frames.ts';
+import type { Width } from '../harness/engine/width.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0xbad1);
 const MAX_FRAME = 9600;
@@ -78,7 +79,7 @@ function txEnv(sc: TxScenario, width: number, nCtx: number) {
   return { width, nCtx, maxFrame: MAX_FRAME, freeCtx: [...Array(nCtx).keys()].filter((i) => !used.has(i)).slice(0, 8), busyCtx: sc.flows[0].ctxId };
 }
 
-const TX_CONFIGS: { width: TxWidth; nCtx: number }[] = [
+const TX_CONFIGS: { width: Width; nCtx: number }[] = [
   { width: 128, nCtx: 16 },
   { width: 512, nCtx: 1024 },
 ];

@@ -20,10 +20,10 @@ import {
   type GcmMessage,
   type ScheduledBeat,
   type ScheduleOptions,
-} from '../harness/gcm-beats.ts';
-import { buildGcmSim, GCM_SOURCES, type Lanes } from '../harness/gcm-sims.ts';
-import { runSim, type SimStallConfig } from '../harness/sim-process.ts';
-import { verilatorLint, yosysSynth } from '../harness/rtl-checks.ts';
+} from '../harness/gcm/beats.ts';
+import { buildGcmSim, GCM_SOURCES, type Lanes } from '../harness/gcm/sims.ts';
+import { runSim, type SimStallConfig } from '../harness/engine/sim-process.ts';
+import { verilatorLint, yosysSynth } from '../harness/engine/rtl-checks.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0x6c4d);
 const GCM_LATENCY = 16;

@@ -9,10 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, xorBytes } from '../models/bytes.ts';
 import { ghashMul } from '../models/ghash.ts';
 import { createPrng } from '../models/prng.ts';
-import { buildGhashSim, GHASH_SOURCES, type Lanes } from '../harness/gcm-sims.ts';
-import { lanesToHex } from '../harness/lane-hex.ts';
-import { runSim } from '../harness/sim-process.ts';
-import { verilatorLint, yosysSynth } from '../harness/rtl-checks.ts';
+import { buildGhashSim, GHASH_SOURCES, type Lanes } from '../harness/gcm/sims.ts';
+import { lanesToHex } from '../harness/gcm/lane-hex.ts';
+import { runSim } from '../harness/engine/sim-process.ts';
+import { verilatorLint, yosysSynth } from '../harness/engine/rtl-checks.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0x6a54);
 /** tb_ghash_top: 2 cycles of H powers + 2 cycles of fold. */

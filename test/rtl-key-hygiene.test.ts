@@ -3,7 +3,7 @@
 // E_K(J0) and tag state in the back-end tables — is zero once a context is deleted, evicted (RX:
 // its tuple installed under another id, its id reused), or dropped by a failed re-install (RX:
 // bucket full), and after reset. Read back through the simulator (tb/tb_tables.h: the tables are
-// Verilator-public; harness/key-tables.ts decodes them), at W = 128 with small tables.
+// Verilator-public; harness/engine/key-tables.ts decodes them), at W = 128 with small tables.
 //
 // Every entry is checked against the golden model's context table at the end of the same run: a
 // context the model does not hold must read all zero in both tables; one it holds must carry
@@ -15,14 +15,14 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import {
   BACK_KEY_FIELDS, backFields, decodeEntry, expectedKeyFields, FRONT_KEY_FIELDS, runRxEngineTables, runTxEngineTables,
   RX_FRONT_FIELDS, TX_FRONT_FIELDS, type FieldList, type TableDump,
-} from '../harness/key-tables.ts';
-import { compareRxRun, runRxModel } from '../harness/rx-compare.ts';
-import { addRxFlow, buildRxScenario, createRxScenario, pushInstall, pushSegments, runRxScenario, segmentFrame } from '../harness/rx-scenario.ts';
-import { buildRxEngineSim } from '../harness/rx-sim.ts';
-import type { SimStallConfig } from '../harness/sim-process.ts';
-import { compareTxRun, runTxModel } from '../harness/tx-compare.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario } from '../harness/tx-scenario.ts';
-import { buildTxEngineSim } from '../harness/tx-sim.ts';
+} from '../harness/engine/key-tables.ts';
+import { compareRxRun, runRxModel } from '../harness/rx/compare.ts';
+import { addRxFlow, buildRxScenario, createRxScenario, pushInstall, pushSegments, runRxScenario, segmentFrame } from '../harness/rx/scenario.ts';
+import { buildRxEngineSim } from '../harness/rx/sim.ts';
+import type { SimStallConfig } from '../harness/engine/sim-process.ts';
+import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
+import { DEFAULT_TX_SCENARIO, generateTxScenario } from '../harness/tx/scenario.ts';
+import { buildTxEngineSim } from '../harness/tx/sim.ts';
 import { flowHash } from '../models/flow-hash.ts';
 import { createNicRx, nicRxStep, type NicRxConfig } from '../models/nic-rx.ts';
 import { createNicTx, nicTxStep } from '../models/nic-tx.ts';

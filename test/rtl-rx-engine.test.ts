@@ -5,23 +5,24 @@
 // Context ids are renumbered densely so the builds can use a 16-entry context table.
 import { execa } from 'execa';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { readFileList, REPO_ROOT } from '../harness/build-sim.ts';
-import { compactCtxIds, compareRxRun, runRxModel, rxThroughput } from '../harness/rx-compare.ts';
+import { readFileList, REPO_ROOT } from '../harness/engine/build-sim.ts';
+import { compactCtxIds, compareRxRun, runRxModel, rxThroughput } from '../harness/rx/compare.ts';
 import {
   addRxFlow, buildRxScenario, createRxScenario, DEFAULT_RX_SCENARIO, generateRxScenario, pushInstall, pushSegment, pushSegments,
   recordOffset, runRxScenario, type RxScenario, type RxScenarioConfig,
-} from '../harness/rx-scenario.ts';
+} from '../harness/rx/scenario.ts';
 import { createPrng } from '../models/prng.ts';
-import { buildRxEngineSim, runRxEngine, type RxWidth } from '../harness/rx-sim.ts';
+import { buildRxEngineSim, runRxEngine } from '../harness/rx/sim.ts';
 import { DEFAULT_RX_MAX_FRAME_BYTES, type NicRxConfig, type RxCounters } from '../models/nic-rx.ts';
-import { directedRunOptions, rxDirectedCases, type RxDirectedCase, type RxDirectedTarget } from '../harness/rx-directed.ts';
+import { directedRunOptions, rxDirectedCases, type RxDirectedCase, type RxDirectedTarget } from '../harness/rx/directed.ts';
 import { RxInKind, rxDeleteFrame, rxPacketFrame, rxResyncFrame, type RxFrame } from '../models/rx-frames.ts';
 import { isParseError, parseTcpPacket } from '../models/packet.ts';
+import type { Width } from '../harness/engine/width.ts';
 
 const N_CTX = 16;
 const NIC: NicRxConfig = { nCtx: N_CTX, buckets: 8, ways: 2 };
-const WIDTHS: RxWidth[] = [128, 512];
-const bins = new Map<RxWidth, string>();
+const WIDTHS: Width[] = [128, 512];
+const bins = new Map<Width, string>();
 
 beforeAll(async () => {
   // Sequentially: the two cores are shared.
@@ -38,7 +39,7 @@ function builtInputs(sc: RxScenario, latency: number): RxFrame[] {
   return compactCtxIds(run.inputs, N_CTX);
 }
 
-async function expectMatch(w: RxWidth, frames: RxFrame[], label: string, seed = 1) {
+async function expectMatch(w: Width, frames: RxFrame[], label: string, seed = 1) {
   const model = runRxModel(frames, NIC);
   const rtl = await runRxEngine(bins.get(w)!, frames, { seed, gapPermille: 100, stallPermille: 100 });
   const mm = compareRxRun(model, rtl);
@@ -220,7 +221,7 @@ test('the comparison catches a single wrong byte, a lost mark and a counter', as
   expect(compareRxRun(model, counters)?.kind).toBe('counter');
 });
 
-// The directed scenarios of the model suite (harness/rx-directed.ts), sized for these builds
+// The directed scenarios of the model suite (harness/rx/directed.ts), sized for these builds
 // (16 context ids, 8 buckets × 2 ways, 9600-byte frames), replayed into the RTL.
 const DIRECTED_TARGET: RxDirectedTarget = { nCtx: N_CTX, buckets: NIC.buckets, ways: NIC.ways, maxFrameBytes: DEFAULT_RX_MAX_FRAME_BYTES };
 
@@ -240,7 +241,7 @@ function directedInputs(c: RxDirectedCase): { frames: RxFrame[]; loopCounters: R
   return { frames: compactCtxIds(run.inputs, N_CTX), loopCounters: run.nic.counters };
 }
 
-async function expectDirected(w: RxWidth, c: RxDirectedCase, seed: number) {
+async function expectDirected(w: Width, c: RxDirectedCase, seed: number) {
   console.log(`rtl-rx directed "${c.name}" W=${w} stall seed ${seed}`);
   const { frames, loopCounters } = directedInputs(c);
   const { model } = await expectMatch(w, frames, `directed scenario "${c.name}"`, seed);

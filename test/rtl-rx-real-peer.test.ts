@@ -1,7 +1,7 @@
 // The outside check of the RTL RX engine: records a real OpenSSL peer (node:tls through the
-// recording relay of harness/tls-peer.ts) sent, cut into a lossless in-order capture
-// (harness/capture-gen.ts), go through the Verilator-built engine at W = 128 as the receiving host
-// would feed them (harness/replay-rx.ts: context installed from the keylog at the first
+// recording relay of harness/peer/tls-peer.ts) sent, cut into a lossless in-order capture
+// (harness/peer/capture-gen.ts), go through the Verilator-built engine at W = 128 as the receiving host
+// would feed them (harness/replay/rx.ts: context installed from the keylog at the first
 // application record, kernel model answering). Every packet carrying only application-record bytes
 // must come out marked decrypted, and the record contents rebuilt from the engine's output alone
 // must be the plaintext the real TLS sockets delivered. Then the same capture with one record's
@@ -11,11 +11,11 @@
 // Seeds: TLSNIC_SEED=<n> reruns with another base seed; each test prints the seed it used. The TLS
 // sessions themselves are real and so differ per run; the seed fixes traffic sizes and segmentation.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { recordTlsSession, sessionPackets, sessionTraffic, mergeIntoPcap, type RecordedSession } from '../harness/capture-gen.ts';
-import { parseCapture, planReplay, type ReplayPlan } from '../harness/replay.ts';
-import { runRxReplay, rxReplayTable, type RxReplayEngine } from '../harness/replay-rx.ts';
-import { buildRxEngineSim, runRxEngine } from '../harness/rx-sim.ts';
-import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/tls-peer.ts';
+import { recordTlsSession, sessionPackets, sessionTraffic, mergeIntoPcap, type RecordedSession } from '../harness/peer/capture-gen.ts';
+import { parseCapture, planReplay, type ReplayPlan } from '../harness/replay/replay.ts';
+import { runRxReplay, rxReplayTable, type RxReplayEngine } from '../harness/replay/rx.ts';
+import { buildRxEngineSim, runRxEngine } from '../harness/rx/sim.ts';
+import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/peer/tls-peer.ts';
 import { bytesEqual } from '../models/bytes.ts';
 import { parseKeylog } from '../models/keylog.ts';
 import { isParseError, parseTcpPacket } from '../models/packet.ts';

@@ -14,15 +14,16 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../harness/build-sim.ts';
-import type { SimStallConfig } from '../harness/sim-process.ts';
-import { checkTxStreams } from '../harness/tx-check.ts';
-import { compareTxRun, packetLatencies, runTxModel, stubExpectation, summarize, txThroughput, type TxModelRun } from '../harness/tx-compare.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario, type TxScenarioConfig } from '../harness/tx-scenario.ts';
-import { buildTxEngineSim, runTxEngine, TX_ENGINE_FILE, TX_ENGINE_STUB_TOP, txEngineSources, type TxEngineRun, type TxWidth } from '../harness/tx-sim.ts';
-import { verilatorLint } from '../harness/rtl-checks.ts';
+import { REPO_ROOT } from '../harness/engine/build-sim.ts';
+import type { SimStallConfig } from '../harness/engine/sim-process.ts';
+import { checkTxStreams } from '../harness/tx/check.ts';
+import { compareTxRun, packetLatencies, runTxModel, stubExpectation, summarize, txThroughput, type TxModelRun } from '../harness/tx/compare.ts';
+import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
+import { buildTxEngineSim, runTxEngine, TX_ENGINE_FILE, TX_ENGINE_STUB_TOP, txEngineSources, type TxEngineRun } from '../harness/tx/sim.ts';
+import { verilatorLint } from '../harness/engine/rtl-checks.ts';
 import { createPrng } from '../models/prng.ts';
 import { FrameKind, packetFrame, type TxFrame } from '../models/tx-frames.ts';
+import type { Width } from '../harness/engine/width.ts';
 
 // The one-line switch: while the engine's file is absent its tests are skipped (the stub tests
 // below still prove the bench). Replace with `false` to make a missing engine a failure.
@@ -33,7 +34,7 @@ const MAX_FRAME = 9600;
 /** Idle input cycles allowed per batch in the throughput test (none are expected). */
 const THROUGHPUT_SLACK = 4;
 
-const ENGINE_CONFIGS: { width: TxWidth; nCtx: number }[] = [
+const ENGINE_CONFIGS: { width: Width; nCtx: number }[] = [
   { width: 128, nCtx: 16 },
   { width: 512, nCtx: 1024 },
 ];
@@ -53,7 +54,7 @@ interface Checked {
 }
 
 /** Runs scenario `cfg` through model and RTL; every output packet and counter must match. */
-async function runChecked(bin: string, width: TxWidth, cfg: TxScenarioConfig, s: SimStallConfig): Promise<Checked> {
+async function runChecked(bin: string, width: Width, cfg: TxScenarioConfig, s: SimStallConfig): Promise<Checked> {
   const sc = generateTxScenario(cfg);
   const model = runTxModel(sc.frames, { nCtx: cfg.nCtx, maxFrameBytes: MAX_FRAME });
   const rtl = await runTxEngine(bin, sc.frames, s);
@@ -166,7 +167,7 @@ function cycleStamps(r: TxEngineRun): string {
 }
 
 describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
-  const bins = new Map<TxWidth, string>();
+  const bins = new Map<Width, string>();
   beforeAll(async () => {
     for (const width of [128, 512] as const) bins.set(width, await buildTxEngineSim({ width, nCtx: 16, top: TX_ENGINE_STUB_TOP }));
   });

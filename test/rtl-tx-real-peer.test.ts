@@ -1,14 +1,14 @@
 // The outside check of the RTL TX engine: a real OpenSSL peer (node:tls over loopback, through
-// the recording relay of harness/tls-peer.ts) must accept what the engine sends. After the
+// the recording relay of harness/peer/tls-peer.ts) must accept what the engine sends. After the
 // handshake the test plays kTLS + driver: it frames an application stream with dummy tags,
 // cuts it into TCP segments (some retransmitted, which the driver serves with resync loads),
 // runs everything through the Verilator-built engine, takes the TCP payload of the engine's
 // output packets in sequence order and writes it to the real server, which must deliver exactly
 // the plaintext. The engine's packets and counters must also equal the golden model's.
 import { describe, expect, it } from 'vitest';
-import { compareTxRun, runTxModel } from '../harness/tx-compare.ts';
-import { buildTxEngineSim, runTxEngine } from '../harness/tx-sim.ts';
-import { TLS_PEER_SUITES, nextApplicationSeq, openTlsPeerSession, sessionKeys, type TlsPeerSuite } from '../harness/tls-peer.ts';
+import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
+import { buildTxEngineSim, runTxEngine } from '../harness/tx/sim.ts';
+import { TLS_PEER_SUITES, nextApplicationSeq, openTlsPeerSession, sessionKeys, type TlsPeerSuite } from '../harness/peer/tls-peer.ts';
 import { concatBytes, firstDifference } from '../models/bytes.ts';
 import { driverTxAdd, driverTxSegment } from '../models/driver-tx.ts';
 import { createFramerState, frameNext } from '../models/framer.ts';

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../harness/cli.ts';
+import { main } from '../harness/cli/cli.ts';
 import { createSoakFlow, flowStep, reinstall, type SoakTraffic } from '../harness/soak/generator.ts';
 import { SoakOracle } from '../harness/soak/oracle.ts';
 import { mergeSoak, soakCommand, SOAK_DEFAULTS, type SoakOptions, type SoakSummary } from '../harness/soak/run.ts';
-import { runTxModel } from '../harness/tx-compare.ts';
+import { runTxModel } from '../harness/tx/compare.ts';
 import type { TxFrame } from '../models/tx-frames.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0x50a4);

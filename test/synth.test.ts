@@ -1,4 +1,4 @@
-// The FPGA synthesis handoff (harness/synth.ts) on the reduced configuration (W = 128,
+// The FPGA synthesis handoff (harness/synth/synth.ts) on the reduced configuration (W = 128,
 // N_CTX = 16): the bundle, Verilator lint, Yosys generic synthesis with its checks, and the
 // post-synthesis simulation of Yosys's netlist against the golden model and the RTL. Every check
 // of the report is one test here, so a failure names the check and shows its detail.
@@ -8,13 +8,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileList, REPO_ROOT } from '../harness/build-sim.ts';
-import { checkFlow } from '../harness/synth-checks.ts';
-import { parseFlowResult } from '../harness/synth-parse.ts';
-import { aesSbox, proveSboxModule, sboxRomVerilog, withRomSbox } from '../harness/synth-sbox.ts';
-import { scanYosysSubset } from '../harness/synth-subset.ts';
-import { flowScript, runSynth, SYNTH_TARGETS, SYNTH_TOP, type Bundle, type SynthReport } from '../harness/synth.ts';
-import { TX_ENGINE_FILE_LIST } from '../harness/tx-sim.ts';
+import { readFileList, REPO_ROOT } from '../harness/engine/build-sim.ts';
+import { checkFlow } from '../harness/synth/checks.ts';
+import { parseFlowResult } from '../harness/synth/parse.ts';
+import { aesSbox, proveSboxModule, sboxRomVerilog, withRomSbox } from '../harness/synth/sbox.ts';
+import { scanYosysSubset } from '../harness/synth/subset.ts';
+import { flowScript, runSynth, SYNTH_TARGETS, SYNTH_TOP, type Bundle, type SynthReport } from '../harness/synth/synth.ts';
+import { TX_ENGINE_FILE_LIST } from '../harness/tx/sim.ts';
 
 const TARGET = SYNTH_TARGETS.reduced;
 
@@ -104,6 +104,7 @@ endmodule
       target: { ...TARGET, name: 'selftest' },
       dir,
       files: [{ path: 'bad.sv', origin: 'test', sha256: '' }],
+      includes: [],
       parameters: { W: 128, N_CTX: 16, MAX_FRAME: 9600 },
       aesLanes: 2,
       overlay: [],

@@ -11,13 +11,14 @@
 // the driver post a resync load at the connection's current stream offset — gigabytes past the
 // start once a soak is under way. Stream offsets are JS numbers (exact to 2^53 bytes).
 import { createFramerState, frameNext, type FramerState, type TlsRecord } from '../../models/framer.ts';
-import { buildTcpPacket, flowKey, TcpFlag, type EthernetHeader, type Ipv4Header, type Ipv6Header } from '../../models/packet.ts';
+import { flowKey, TcpFlag } from '../../models/packet.ts';
 import { createPrng, type Prng } from '../../models/prng.ts';
 import { appendRecord, createRecordList } from '../../models/record-list.ts';
 import { driverTxAck, driverTxAdd, driverTxAssumeSent, driverTxSegment, type DriverTxConnection } from '../../models/driver-tx.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import type { TlsCryptoInfo, TlsVersion } from '../../models/tls-record.ts';
 import type { TxFrame } from '../../models/tx-frames.ts';
+import { randomEthernet, randomIp, segmentPacket, type FlowHeaders } from '../scenario/headers.ts';
 
 export interface SoakTraffic {
   seed: number;
@@ -51,7 +52,7 @@ export interface SoakFlow {
   startSn: number;
   firstRecordSeq: bigint;
   tupleKey: string;
-  headers: { eth: EthernetHeader; ip: Ipv4Header | Ipv6Header; srcPort: number; dstPort: number };
+  headers: FlowHeaders;
   prng: Prng;
   framer: FramerState;
   /** Live records (not yet acknowledged), oldest first, with their stream offsets. */
@@ -68,12 +69,6 @@ export interface SoakFlow {
   done: boolean;
 }
 
-function mac(p: Prng): Uint8Array {
-  const m = p.bytes(6);
-  m[0] = (m[0] & 0xfe) | 0x02;
-  return m;
-}
-
 /** Connection `index` of a soak: its own PRNG stream, so sharding does not change it. */
 export function createSoakFlow(t: SoakTraffic, index: number, ctxId: number): SoakFlow {
   const p = createPrng((Math.imul(t.seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0);
@@ -81,12 +76,9 @@ export function createSoakFlow(t: SoakTraffic, index: number, ctxId: number): So
   const crypto: TlsCryptoInfo = { version, key: p.bytes(p.chance(0.5) ? 32 : 16), iv: p.bytes(version === '1.3' ? 12 : 4) };
   const startSn = p.nextU32();
   const firstRecordSeq = version === '1.2' ? 1n : 0n;
-  const eth: EthernetHeader = { dst: mac(p), src: mac(p) };
-  if (p.chance(0.25)) eth.vlan = { pcp: p.int(0, 7), dei: 0, vid: p.int(1, 4094) };
-  const ip: Ipv4Header | Ipv6Header = p.chance(0.35)
-    ? { version: 6, src: p.bytes(16), dst: p.bytes(16), trafficClass: 0, flowLabel: p.int(0, 0xfffff), hopLimit: 64 }
-    : { version: 4, src: p.bytes(4), dst: p.bytes(4), dscpEcn: 0, id: 0, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) };
-  const headers = { eth, ip, srcPort: p.int(1024, 65535), dstPort: 443 };
+  const eth = randomEthernet(p, () => p.chance(0.25));
+  const ip = randomIp(p, p.chance(0.35) ? 6 : 4, false);
+  const headers: FlowHeaders = { eth, ip, srcPort: p.int(1024, 65535), dstPort: 443 };
   const framer = createFramerState(
     { version, maxPlaintext: 16384, explicitNonceStart: version === '1.2' ? (BigInt(p.nextU32()) << 32n) | BigInt(p.nextU32()) : undefined },
     { recordSeq: firstRecordSeq, tcpSeq: startSn },
@@ -137,15 +129,8 @@ function streamBytes(f: SoakFlow, off: number, len: number): Uint8Array {
 }
 
 function segmentFrames(f: SoakFlow, off: number, len: number): TxFrame[] {
-  const h = f.headers;
   const seq = seqAdd(f.startSn, off % 0x1_0000_0000);
-  const ip = h.ip.version === 4 ? { ...h.ip, id: f.ipId++ & 0xffff } : h.ip;
-  const frame = buildTcpPacket({
-    eth: h.eth,
-    ip,
-    tcp: { srcPort: h.srcPort, dstPort: h.dstPort, seq, ack: 1, flags: TcpFlag.ACK | TcpFlag.PSH, window: 501, urgent: 0, options: new Uint8Array(0) },
-    payload: streamBytes(f, off, len),
-  });
+  const frame = segmentPacket(f.headers, () => f.ipId++, seq, TcpFlag.ACK | TcpFlag.PSH, new Uint8Array(0), streamBytes(f, off, len));
   return driverTxSegment(f.conn!, frame, seq, len);
 }
 

@@ -1,14 +1,14 @@
-// The soak's stream oracle: the checks of harness/tx-check.ts, done incrementally so that a
+// The soak's stream oracle: the checks of harness/tx/check.ts, done incrementally so that a
 // stream of any length is checked with memory bounded by the live window. Like tx-check it shares
 // no code with the engine model: packets are parsed and their TCP checksums verified
 // (models/packet.ts), every record is decrypted whole with models/tls-record.ts (itself checked
 // against Node's crypto) once all its bytes have been on the wire, every retransmitted byte must
 // equal its first transmission, and every packet is checked for record-body plaintext
-// (tx-check.ts isLeak). A record is released once it is verified and the host has freed it.
+// (harness/tx/check.ts isLeak). A record is released once it is verified and the host has freed it.
 import { bytesEqual } from '../../models/bytes.ts';
 import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk } from '../../models/packet.ts';
 import { TLS_TAG_LEN, unprotectRecord } from '../../models/tls-record.ts';
-import { isLeak } from '../tx-check.ts';
+import { isLeak } from '../tx/check.ts';
 import type { SoakFlow, SoakRecord } from './generator.ts';
 
 interface Pending {

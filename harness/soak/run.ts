@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { TX_COUNTER_NAMES, zeroTxCounters, type TxCounters } from '../../models/nic-tx.ts';
 import { createPrng } from '../../models/prng.ts';
 import { FrameKind, type TxFrame } from '../../models/tx-frames.ts';
-import { compareTxRun, runTxModel } from '../tx-compare.ts';
-import { buildTxEngineSim, runTxEngine, type TxWidth } from '../tx-sim.ts';
+import { compareTxRun, runTxModel } from '../tx/compare.ts';
+import { buildTxEngineSim, runTxEngine } from '../tx/sim.ts';
 import { createSoakFlow, flowStep, reinstall, type SoakFlow, type SoakTraffic } from './generator.ts';
 import { SoakOracle } from './oracle.ts';
+import type { Width } from '../engine/width.ts';
 
 export interface SoakOptions {
   seed: number;
@@ -29,7 +30,7 @@ export interface SoakOptions {
   /** Packets per chunk; the engine is reset (and the contexts re-installed) between chunks. */
   resetEvery: number;
   shard: { index: number; count: number };
-  width: TxWidth;
+  width: Width;
   engine: 'rtl' | 'model';
   mss: number;
   recordSizes: readonly number[];

@@ -133,39 +133,36 @@ module tlsnic_gcm_back #(
     end
   end
 
-  // Table clear after reset (no item reaches B1 before the front end's clear, at least as long,
-  // has ended).
-  logic          init_q;
-  logic [CW:0]   init_idx_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      init_q     <= 1'b1;
-      init_idx_q <= '0;
-    end else if (init_q) begin
-      init_idx_q <= init_idx_q + 1'b1;
-      if (init_idx_q == (CW+1)'(N_CTX - 1)) init_q <= 1'b0;
-    end
-  end
+  // The back flow table and the working copy (tlsnic_ctx_table). Its clear sweep after reset is
+  // no longer than the front end's, so no item reaches B1 before it ends. The table is read for
+  // the item entering B0; a frame's first crypto item loads (with forwarding), its last commits.
+  logic          ct_wk_we, ct_snap_we, ct_own, tbl_we, ct_busy_unused;
+  logic [BWID-1:0] ct_wk_d, ct_snap_d, tbl_wd, tbl_ld, tbl_rd_unused;
 
-  logic [BWID-1:0] tbl_q [N_CTX] /*verilator public_flat_rd*/;
-  logic [BWID-1:0] tbl_rd_q;
-  logic            tbl_we, tbl_port_we;
-  logic [BWID-1:0] tbl_wd, tbl_port_wd;
-  logic [CW-1:0]   tbl_port_wa;
-
-  assign tbl_port_we = init_q || tbl_we;
-  assign tbl_port_wa = init_q ? init_idx_q[CW-1:0] : b0_q.ctx;
-  assign tbl_port_wd = init_q ? '0 : tbl_wd;
-
-  always_ff @(posedge clk_i) begin
-    if (en_i) tbl_rd_q <= tbl_q[b0_in.ctx];
-    if (tbl_port_we) tbl_q[tbl_port_wa] <= tbl_port_wd;
-  end
+  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(BWID), .IDW(CW)) u_ctx (
+    .clk_i, .rst_ni,
+    .busy_o    (ct_busy_unused),
+    .rd_en_i   (en_i),
+    .rd_id_i   (b0_in.ctx),
+    .rd_o      (tbl_rd_unused),   // read through ld_o
+    .wr_en_i   (tbl_we),
+    .wr_id_i   (b0_q.ctx),
+    .wr_d_i    (tbl_wd),
+    .ld_id_i   (b0_q.ctx),
+    .ld_o      (tbl_ld),
+    .own_i     (ct_own),
+    .own_id_i  (b0_q.ctx),
+    .wk_we_i   (ct_wk_we),
+    .wk_d_i    (ct_wk_d),
+    .wk_o      (wk_q),
+    .snap_we_i (ct_snap_we),
+    .snap_d_i  (ct_snap_d),
+    .snap_o    (snap_q)
+  );
 
   // ---------------------------------------------------------------------------------------
   // B1: one item (wk_q, snap_q, bs, bs_nx declared with bctx_t above).
-  logic [CW-1:0] wk_ctx_q;
-  logic   wk_has_q, loaded_q;
+  logic   loaded_q;
   logic   item, ld_first, touches;
 
   assign item     = b0_valid_q && en_i;
@@ -174,7 +171,7 @@ module tlsnic_gcm_back #(
 
   always_comb begin
     bs = wk_q;
-    if (ld_first) bs = (wk_has_q && wk_ctx_q == b0_q.ctx) ? wk_q : tbl_rd_q;
+    if (ld_first) bs = tbl_ld;
   end
 
   function automatic logic [W-1:0] byte_range(input logic [PB-1:0] lo, input logic [PB-1:0] hi);
@@ -327,35 +324,30 @@ module tlsnic_gcm_back #(
     end
   end
 
-  // Working state, snapshot, commit.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      wk_q     <= '0;
-      snap_q   <= '0;
-      wk_ctx_q <= '0;
-      wk_has_q <= 1'b0;
-      loaded_q <= 1'b0;
-    end else if (item) begin
-      if (ld_first) begin
-        // An install or delete is its frame's only and last crypto item, so its snapshot (the old
-        // keys) is never used: not kept.
-        snap_q   <= (b0_q.inst || b0_q.del) ? '0 : bs;
-        wk_ctx_q <= b0_q.ctx;
-        wk_has_q <= 1'b1;
-      end
-      if (touches) wk_q <= bs_nx;
-      if (b0_q.fr_last) begin
-        loaded_q <= 1'b0;
-        if ((loaded_q || ld_first) && !b0_q.commit) wk_q <= ld_first ? bs : snap_q;
-      end else if (ld_first) begin
-        loaded_q <= 1'b1;
-      end
-    end
+  // Working state, snapshot, commit: a frame's first crypto item loads its context and takes the
+  // snapshot; every crypto item updates the working copy; the last item writes it to the table
+  // if the frame commits, else restores the snapshot into the working copy.
+  logic restore;
+  always_comb begin
+    restore    = b0_q.fr_last && (loaded_q || ld_first) && !b0_q.commit;
+    ct_own     = item && ld_first;
+    // An install or delete is its frame's only and last crypto item, so its snapshot (the old
+    // keys) is never used: not kept.
+    ct_snap_we = item && ld_first;
+    ct_snap_d  = (b0_q.inst || b0_q.del) ? '0 : bs;
+    ct_wk_we   = item && (touches || restore);
+    ct_wk_d    = restore ? (ld_first ? bs : snap_q) : bs_nx;
+    tbl_we     = item && b0_q.fr_last && (loaded_q || ld_first) && b0_q.commit;
+    tbl_wd     = touches ? bs_nx : bs;
   end
 
-  always_comb begin
-    tbl_we = item && b0_q.fr_last && (loaded_q || ld_first) && b0_q.commit;
-    tbl_wd = touches ? bs_nx : bs;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      loaded_q <= 1'b0;
+    end else if (item) begin
+      if (b0_q.fr_last) loaded_q <= 1'b0;
+      else if (ld_first) loaded_q <= 1'b1;
+    end
   end
 
   // ---------------------------------------------------------------------------------------
@@ -385,7 +377,7 @@ module tlsnic_gcm_back #(
 
   // Shift results wider than the beat: only their low W bits are placed in the beat.
   logic unused_shift, unused_item;
-  assign unused_item = ^{b0_q.fr_first, b0_in};   // read whole by b0_q; fr_first: not needed here
+  assign unused_item = ^{b0_q.fr_first, b0_in, ct_busy_unused, tbl_rd_unused};   // b0_in: read whole by b0_q
   assign unused_shift = ^{ks_sh_a[(LA+1)*128-1:W], ks_sh_b[LA*128-1:W], tag_sh[W+127:W]};
 
   // ---------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@
 //     it (combinational): a way holding the same tuple (in_hit_o: the context to evict), or a
 //     free way (in_free_o). The entry of the id being re-installed (in_skip_i, in_skip_slot_i)
 //     counts as free: the sequencer frees it in the same install.
-// The lowest matching way wins in both. One write port: one way, or every way (clear sweep).
+// The lowest matching way wins in both. One write port (one way of a bucket). After reset a clear
+// sweep writes every entry invalid, one bucket per cycle (BUCKETS cycles, busy_o high; the front
+// end accepts no frame meanwhile, so the sweep owns the write port).
 // Lookups never race writes: the front end admits no frame behind a control frame until the
 // control frame is done.
 module tlsnic_rx_flow_table #(
@@ -21,6 +23,8 @@ module tlsnic_rx_flow_table #(
   localparam int unsigned FEW = 1 + 296 + 16             // entry: valid, key, ctx id
 ) (
   input  logic           clk_i,
+  input  logic           rst_ni,
+  output logic           busy_o,          // clear sweep in progress
   // read port
   input  logic           rd_en_i,
   input  logic [BKW-1:0] rd_bucket_i,
@@ -28,7 +32,6 @@ module tlsnic_rx_flow_table #(
   input  logic           wr_en_i,
   input  logic [BKW-1:0] wr_bucket_i,
   input  logic [WYW-1:0] wr_way_i,
-  input  logic           wr_all_i,        // write every way of the bucket
   input  logic [FEW-1:0] wr_entry_i,      // {valid, key, ctx id}
   // lookup
   input  logic [295:0]   lk_key_in_i,     // the key whose bucket to read (FK)
@@ -55,13 +58,43 @@ module tlsnic_rx_flow_table #(
     $fatal(1, "tlsnic_rx_flow_table: WAYS = %0d, BUCKETS = %0d; 1 <= WAYS <= 16 and BUCKETS * WAYS <= 2^20", WAYS, BUCKETS);
   end
 
+  // Clear sweep.
+  localparam int unsigned SWW = $clog2(BUCKETS + 1);
+  logic           init_q;
+  logic [SWW-1:0] init_idx_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      init_q     <= 1'b1;
+      init_idx_q <= '0;
+    end else if (init_q) begin
+      init_idx_q <= init_idx_q + 1'b1;
+      if (init_idx_q == SWW'(BUCKETS - 1)) init_q <= 1'b0;
+    end
+  end
+  assign busy_o = init_q;
+
   logic [WAYS*FEW-1:0] rd_q;      // the bucket's ways, way w at [w*FEW +: FEW]
+  logic                port_we, port_all;
+  logic [BKW-1:0]      port_wa;
+  logic [FEW-1:0]      port_wd;
+  always_comb begin
+    port_we  = wr_en_i;
+    port_all = 1'b0;
+    port_wa  = wr_bucket_i;
+    port_wd  = wr_entry_i;
+    if (init_q) begin
+      port_we  = 1'b1;
+      port_all = 1'b1;
+      port_wa  = init_idx_q[BKW-1:0];
+      port_wd  = '0;
+    end
+  end
 
   for (genvar w = 0; w < WAYS; w++) begin : g_way
     logic [FEW-1:0] mem_q [BUCKETS];
     always_ff @(posedge clk_i) begin
       if (rd_en_i) rd_q[w*FEW +: FEW] <= mem_q[rd_bucket_i];
-      if (wr_en_i && (wr_all_i || wr_way_i == WYW'(w))) mem_q[wr_bucket_i] <= wr_entry_i;
+      if (port_we && (port_all || wr_way_i == WYW'(w))) mem_q[port_wa] <= port_wd;
     end
   end
 

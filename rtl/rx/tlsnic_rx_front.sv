@@ -82,8 +82,6 @@ module tlsnic_rx_front #(
   localparam int unsigned    VW  = 96;                    // view bytes kept per beat (control frames)
   localparam int unsigned    BKW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1;
   localparam int unsigned    WYW = (WAYS > 1) ? $clog2(WAYS) : 1;
-  localparam int unsigned    NINIT = (N_CTX > BUCKETS) ? N_CTX : BUCKETS;
-  localparam int unsigned    NIW  = $clog2(NINIT + 1);
   localparam int unsigned    FEW = 1 + 296 + 16;          // flow entry: valid, key, ctx id
 
   tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, ist, st_nx, fin_st, c_new, c_res;
@@ -113,20 +111,6 @@ module tlsnic_rx_front #(
 `endif
   tlsnic_rx_pkg::rx_user_t usr;
 
-  // ---------------------------------------------------------------------------------------
-  // Table clear after reset.
-  logic          init_q;
-  logic [NIW-1:0] init_idx_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      init_q     <= 1'b1;
-      init_idx_q <= '0;
-    end else if (init_q) begin
-      init_idx_q <= init_idx_q + 1'b1;
-      if (init_idx_q == NIW'(NINIT - 1)) init_q <= 1'b0;
-    end
-  end
-
   function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);
     logic [PB-1:0] c;
     c = '0;
@@ -139,6 +123,8 @@ module tlsnic_rx_front #(
   logic fa_valid_q, fk_valid_q, fb_valid_q, fp_valid_q;
   logic fa_take, fk_take, fb_take, fp_take;
   logic fp_item, fp_beat_done, fp_frame_end;
+
+  logic init_q;    // the tables' clear sweep after reset
 
   // A control frame in the pipeline blocks the next frame (see header).
   logic ctl_inflight_q;
@@ -227,7 +213,7 @@ module tlsnic_rx_front #(
   logic                ft_we;
   logic [BKW-1:0]      ft_wa;
   logic [WYW-1:0]      ft_wway;
-  logic                ft_wall;      // write every way (clear sweep)
+  logic                ft_busy;      // clear sweep after reset
   logic [FEW-1:0]      ft_wd;
   logic [BKW-1:0]      fk_bucket;    // the bucket of the key in FK
   logic                fb_hit;
@@ -242,13 +228,13 @@ module tlsnic_rx_front #(
   logic [15:0]         b_x;
 
   tlsnic_rx_flow_table #(.BUCKETS(BUCKETS), .WAYS(WAYS)) u_flow (
-    .clk_i,
+    .clk_i, .rst_ni,
+    .busy_o        (ft_busy),
     .rd_en_i       (ft_re),
     .rd_bucket_i   (ft_ra),
     .wr_en_i       (ft_we),
     .wr_bucket_i   (ft_wa),
     .wr_way_i      (ft_wway),
-    .wr_all_i      (ft_wall),
     .wr_entry_i    (ft_wd),
     .lk_key_in_i   (fk_q.key),
     .lk_bucket_o   (fk_bucket),
@@ -266,16 +252,37 @@ module tlsnic_rx_front #(
     .in_freeway_o  (b_freeway)
   );
 
-  // Context table (front part), one read and one write port.
-  logic [RW-1:0] ctbl_q [N_CTX] /*verilator public_flat_rd*/;
-  logic [RW-1:0] ctbl_rd_q;
-  logic          ct_re, ct_we;
+  // Context table (front part) and the working copy (tlsnic_ctx_table): read as FP takes a beat
+  // (the packet's context from the lookup, or the control frame's), and by the install sequencer.
+  logic          ct_busy, ct_re, ct_we, ct_own, ct_wk_we, ct_snap_we;
   logic [CW-1:0] ct_ra, ct_wa;
-  logic [RW-1:0] ct_wd;
-  always_ff @(posedge clk_i) begin
-    if (ct_re) ctbl_rd_q <= ctbl_q[ct_ra];
-    if (ct_we) ctbl_q[ct_wa] <= ct_wd;
-  end
+  logic [15:0]   ct_own_id;
+  logic [RW-1:0] ct_wd, ct_rd, ct_wk_d, ct_snap_d, ct_ld;
+  logic [15:0]   ld_id;
+
+  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(RW), .IDW(16)) u_ctx (
+    .clk_i, .rst_ni,
+    .busy_o    (ct_busy),
+    .rd_en_i   (ct_re),
+    .rd_id_i   (ct_ra),
+    .rd_o      (ct_rd),
+    .wr_en_i   (ct_we),
+    .wr_id_i   (ct_wa),
+    .wr_d_i    (ct_wd),
+    .ld_id_i   (ld_id),
+    .ld_o      (ct_ld),
+    .own_i     (ct_own),
+    .own_id_i  (ct_own_id),
+    .wk_we_i   (ct_wk_we),
+    .wk_d_i    (ct_wk_d),
+    .wk_o      (wk_q),
+    .snap_we_i (ct_snap_we),
+    .snap_d_i  (ct_snap_d),
+    .snap_o    (snap_q)
+  );
+
+  // Both tables clear after reset (max(N_CTX, BUCKETS) cycles): no frame is taken meanwhile.
+  assign init_q = ct_busy || ft_busy;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -334,8 +341,6 @@ module tlsnic_rx_front #(
   logic              fr_gap_q;
   logic [15:0]       fr_lost_q, fr_rstart_q, fr_rskip_q;
 
-  logic [15:0]       wk_ctx_q;
-  logic              wk_has_q;
 
   logic [1:0]  fr_kind;
   logic [15:0] fr_uctx;            // control frames: the context addressed
@@ -355,12 +360,9 @@ module tlsnic_rx_front #(
   logic [16:0] d_len, len_cur;
   logic [31:0] d_end, d_skip32, end_cur, seqb_cur;
   logic        skip_cur;
-  logic [15:0] ld_id;
-  logic        ld_fwd;
 
   assign ld_id  = (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx : fp_cid_q;
-  assign ld_fwd = wk_has_q && wk_ctx_q == ld_id;
-  assign ld_st  = ld_fwd ? wk_q : ctbl_rd_q;
+  assign ld_st  = ct_ld;
 
   always_comb begin
     dec_now  = fp_valid_q && fr_kind == tlsnic_rx_pkg::KindPacket && !fr_decided_q && fp_q.hdr_known;
@@ -523,7 +525,7 @@ module tlsnic_rx_front #(
   );
 
   tlsnic_rx_pkg::rctx_t x_st;   // the evicted context's state (CsEvict)
-  assign x_st = ctbl_rd_q;
+  assign x_st = ct_rd;
 
   // ---------------------------------------------------------------------------------------
   // Items, verdicts, counters, table writes.
@@ -598,10 +600,6 @@ module tlsnic_rx_front #(
       fr_lost_q    <= '0;
       fr_rstart_q  <= '0;
       fr_rskip_q   <= '0;
-      wk_q         <= '0;
-      snap_q       <= '0;
-      wk_ctx_q     <= '0;
-      wk_has_q     <= 1'b0;
       ctl_inflight_q <= 1'b0;
     end else begin
       if (fa_take && in_first_q && s_tuser_i[1:0] == tlsnic_rx_pkg::KindControl) ctl_inflight_q <= 1'b1;
@@ -633,18 +631,12 @@ module tlsnic_rx_front #(
           fr_skip_q    <= d_skip32 != 32'd0;
           fr_cid_q     <= fp_cid_q;
           fr_gap_q     <= d_gap;
-          if (dec_val == tlsnic_rx_pkg::DecWalk) begin
-            snap_q      <= ld_st;
-            wk_ctx_q    <= fp_cid_q;
-            wk_has_q    <= 1'b1;
-          end
         end
         if (i_unmark) fr_unmark_q <= 1'b1;
         if (i_hdrerr) fr_hdrerr_q <= 1'b1;
         fr_lost_q   <= fr_lost_q + {15'b0, g_lost} + {15'b0, i_lost};
         fr_rstart_q <= fr_rstart_q + {15'b0, i_rstart};
         fr_rskip_q  <= fr_rskip_q + {15'b0, g_rskip} + {15'b0, i_rskip};
-        if (loads) wk_q <= st_nx;
 
         if (fp_frame_end) begin
           fr_decided_q <= 1'b0;
@@ -655,7 +647,6 @@ module tlsnic_rx_front #(
           fr_lost_q    <= '0;
           fr_rstart_q  <= '0;
           fr_rskip_q   <= '0;
-              if (loads) wk_q <= commit ? fin_st : ((dec_now) ? ld_st : snap_q);
         end
       end
 
@@ -663,16 +654,29 @@ module tlsnic_rx_front #(
       if (fp_valid_q && en_i && c_last) begin
         if (c_done) begin
           ctl_inflight_q <= 1'b0;
-          snap_q         <= '0;   // read only on its own packet's end; may hold a context now gone
-          if (!c_err) begin
-            wk_ctx_q <= fr_uctx;
-            wk_has_q <= 1'b1;
-            if (c_op == tlsnic_rx_pkg::OpResync) wk_q <= c_res;
-            else if (c_op == tlsnic_rx_pkg::OpInstall && cs_q == tlsnic_rx_pkg::CsWrite) wk_q <= c_ins;
-            else wk_q <= '0;
-          end
         end
       end
+    end
+  end
+
+  // Working copy: a walked packet loads its context and takes the snapshot on its decision item,
+  // updates the working copy on every item and, on its last, commits (context write below) or
+  // restores the snapshot. A control frame's outcome becomes the working copy; its snapshot is
+  // cleared (read only on its own packet's end; it may hold a context now gone).
+  logic ctl_wk;   // a control frame is done in this cycle
+  always_comb begin
+    ctl_wk     = c_last && en_i && c_done;
+    ct_own     = (fp_item && dec_now && dec_val == tlsnic_rx_pkg::DecWalk) || (ctl_wk && !c_err);
+    ct_own_id  = ctl_wk ? fr_uctx : fp_cid_q;
+    ct_snap_we = (fp_item && dec_now && dec_val == tlsnic_rx_pkg::DecWalk) || ctl_wk;
+    ct_snap_d  = ctl_wk ? '0 : ld_st;
+    ct_wk_we   = (fp_item && loads) || (ctl_wk && !c_err);
+    if (ctl_wk) begin
+      if (c_op == tlsnic_rx_pkg::OpResync) ct_wk_d = c_res;
+      else if (c_op == tlsnic_rx_pkg::OpInstall && cs_q == tlsnic_rx_pkg::CsWrite) ct_wk_d = c_ins;
+      else ct_wk_d = '0;
+    end else begin
+      ct_wk_d = fp_frame_end ? (commit ? fin_st : (dec_now ? ld_st : snap_q)) : st_nx;
     end
   end
 
@@ -694,15 +698,8 @@ module tlsnic_rx_front #(
     ft_we   = 1'b0;
     ft_wa   = ld_st.slot[WYW +: BKW];
     ft_wway = ld_st.slot[WYW-1:0];
-    ft_wall = 1'b0;
     ft_wd   = '0;
-    if (init_q) begin
-      ct_we   = {{(32-NIW){1'b0}}, init_idx_q} < 32'(N_CTX);
-      ct_wa   = init_idx_q[CW-1:0];
-      ft_we   = {{(32-NIW){1'b0}}, init_idx_q} < 32'(BUCKETS);
-      ft_wa   = init_idx_q[BKW-1:0];
-      ft_wall = 1'b1;
-    end else if (fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && commit) begin
+    if (fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && commit) begin
       ct_we = 1'b1;
       ct_wa = dec_now ? fp_cid_q[CW-1:0] : fr_cid_q[CW-1:0];
       ct_wd = fin_st;

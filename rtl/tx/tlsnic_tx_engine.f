@@ -7,6 +7,7 @@ rtl/tx/tlsnic_tx_pkg.sv
 rtl/crypto/tlsnic_aes_sbox.sv
 rtl/crypto/tlsnic_aes_round.sv
 rtl/crypto/tlsnic_aes_pipe.sv
+rtl/common/tlsnic_ctx_table.sv
 rtl/crypto/tlsnic_gcm_back.sv
 rtl/common/tlsnic_pkt_parse.sv
 rtl/common/tlsnic_frame_in.sv

@@ -97,20 +97,6 @@ module tlsnic_tx_front #(
 `endif
 
   // ---------------------------------------------------------------------------------------
-  // Table clear after reset.
-  logic          init_q;
-  logic [CW:0]   init_idx_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      init_q     <= 1'b1;
-      init_idx_q <= '0;
-    end else if (init_q) begin
-      init_idx_q <= init_idx_q + 1'b1;
-      if (init_idx_q == (CW+1)'(N_CTX - 1)) init_q <= 1'b0;
-    end
-  end
-
-  // ---------------------------------------------------------------------------------------
   // FA: input register.
   logic              fa_valid_q, fa_first_q, fa_last_q;
   logic [W-1:0]      fa_data_q;
@@ -123,8 +109,8 @@ module tlsnic_tx_front #(
   logic fp_take;     // FP takes the beat in FA this cycle
   logic fa_take;     // FA takes an input beat this cycle
 
-  assign fa_take    = en_i && !init_q && s_tvalid_i && (!fa_valid_q || fp_take);
-  assign s_tready_o = en_i && !init_q && (!fa_valid_q || fp_take);
+  assign fa_take    = en_i && !ct_busy && s_tvalid_i && (!fa_valid_q || fp_take);
+  assign s_tready_o = en_i && !ct_busy && (!fa_valid_q || fp_take);
 
   function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);
     logic [PB-1:0] c;
@@ -168,21 +154,32 @@ module tlsnic_tx_front #(
     .pv_malformed_o(pv_malformed)
   );
 
-  // Front flow table, read every cycle at the FA frame's context.
-  logic [FW-1:0] tbl_q [N_CTX] /*verilator public_flat_rd*/;
-  logic [FW-1:0] tbl_rd_q;
-  logic          tbl_we;
-  logic [CW-1:0] tbl_wa;
-  logic [FW-1:0] tbl_wd;
-  logic [CW-1:0] fa_ctx_idx;
-  assign fa_ctx_idx = fa_user_q[3 +: CW];
+  // Front flow table and working copy (tlsnic_ctx_table), read as FP takes a frame's first beat;
+  // a write in the same cycle (the previous frame's commit) is forwarded through the working copy.
+  // After reset its clear sweep (N_CTX cycles) holds s_tready_o low.
+  logic          ct_busy, ct_own, ct_wk_we, ct_snap_we, tbl_we;
+  logic [FW-1:0] ct_wk_d, ct_snap_d, tbl_ld, tbl_rd_unused;
 
-  // The read happens as FP takes a frame's first beat; a write in the same cycle (the previous
-  // frame's commit) is forwarded through wk_q instead.
-  always_ff @(posedge clk_i) begin
-    if (fp_take) tbl_rd_q <= tbl_q[fa_ctx_idx];
-    if (tbl_we) tbl_q[tbl_wa] <= tbl_wd;
-  end
+  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(FW), .IDW(16)) u_ctx (
+    .clk_i, .rst_ni,
+    .busy_o    (ct_busy),
+    .rd_en_i   (fp_take),
+    .rd_id_i   (fa_user_q[3 +: CW]),
+    .rd_o      (tbl_rd_unused),    // read through ld_o
+    .wr_en_i   (tbl_we),
+    .wr_id_i   (fr_ctx_q[CW-1:0]),
+    .wr_d_i    (fin_st),
+    .ld_id_i   (fr_ctx_q),
+    .ld_o      (tbl_ld),
+    .own_i     (ct_own),
+    .own_id_i  (fr_ctx_q),
+    .wk_we_i   (ct_wk_we),
+    .wk_d_i    (ct_wk_d),
+    .wk_o      (wk_q),
+    .snap_we_i (ct_snap_we),
+    .snap_d_i  (ct_snap_d),
+    .snap_o    (snap_q)
+  );
 
   // ---------------------------------------------------------------------------------------
   // FP: beat registers and registered parse results.
@@ -223,8 +220,6 @@ module tlsnic_tx_front #(
   localparam logic [2:0] DecBypass = 3'd5;
 
   // Working context state (declared above, before FW).
-  logic [15:0]       wk_ctx_q;
-  logic              wk_has_q;
 
   logic fp_item;        // an item is produced this cycle
   logic fp_beat_done;   // this item finishes the beat
@@ -251,7 +246,7 @@ module tlsnic_tx_front #(
   always_comb begin
     st = wk_q;
     if (fr_start && ctx_ok && fr_kind_q != 2'd3 && (fr_kind_q != tlsnic_pkg::KindPacket || fr_offload_q)) begin
-      st = (wk_has_q && wk_ctx_q == fr_ctx_q) ? wk_q : tbl_rd_q;
+      st = tbl_ld;
     end
   end
   // Decided on the frame's first item (from the loaded state) and held for the frame.
@@ -594,10 +589,6 @@ module tlsnic_tx_front #(
       fr_recend_q <= 1'b0;
       fr_rsinit_q <= 1'b0;
       fr_loads_q <= 1'b0;
-      wk_q       <= '0;
-      snap_q     <= '0;
-      wk_ctx_q   <= '0;
-      wk_has_q   <= 1'b0;
       for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) cnt_q[i] <= '0;
     end else begin
       if (fp_take) begin
@@ -649,12 +640,6 @@ module tlsnic_tx_front #(
 
         // Working state.
         if (fr_start) fr_loads_q <= loads;
-        if (fr_start && loads) begin
-          snap_q   <= st;
-          wk_ctx_q <= fr_ctx_q;
-          wk_has_q <= 1'b1;
-        end
-        if (loads) wk_q <= st_nx;
 
         if (fp_frame_end) begin
           fr_decided_q <= 1'b0;
@@ -662,14 +647,6 @@ module tlsnic_tx_front #(
           fr_err_q     <= 1'b0;
           fr_recend_q  <= 1'b0;
           fr_rsinit_q  <= 1'b0;
-          if (loads || (fr_kind_q == tlsnic_pkg::KindControl && c_inst)) begin
-            wk_q     <= commit ? fin_st : (fr_start ? st : snap_q);
-            wk_ctx_q <= fr_ctx_q;
-            wk_has_q <= 1'b1;
-          end
-          // The snapshot is read only on its own frame's end; a control frame's (the context an
-          // install replaces or a delete removes) is not kept.
-          if (fr_kind_q == tlsnic_pkg::KindControl) snap_q <= '0;
           for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
             if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + cnt_add[i];
           end
@@ -678,18 +655,19 @@ module tlsnic_tx_front #(
     end
   end
 
-  // Table write: clear sweep after reset, commit on frame end.
+  // Working state: a frame that works on a context loads it and takes the snapshot on its first
+  // item, updates the working copy on every item, and on its last item commits (table write) or
+  // restores the snapshot. The snapshot is read only on its own frame's end; a control frame's
+  // (the context an install replaces or a delete removes) is not kept.
+  logic fin_wk;   // the frame's end sets the working copy
   always_comb begin
-    tbl_we = 1'b0;
-    tbl_wa = fr_ctx_q[CW-1:0];
-    tbl_wd = fin_st;
-    if (init_q) begin
-      tbl_we = 1'b1;
-      tbl_wa = init_idx_q[CW-1:0];
-      tbl_wd = '0;
-    end else if (fp_frame_end && commit && ctx_ok) begin
-      tbl_we = 1'b1;
-    end
+    fin_wk     = fp_frame_end && (loads || (fr_kind_q == tlsnic_pkg::KindControl && c_inst));
+    ct_own     = fp_item && ((fr_start && loads) || fin_wk);
+    ct_snap_we = fp_item && ((fr_start && loads) || (fp_frame_end && fr_kind_q == tlsnic_pkg::KindControl));
+    ct_snap_d  = (fp_frame_end && fr_kind_q == tlsnic_pkg::KindControl) ? '0 : st;
+    ct_wk_we   = fp_item && (loads || fin_wk);
+    ct_wk_d    = fin_wk ? (commit ? fin_st : (fr_start ? st : snap_q)) : st_nx;
+    tbl_we     = fp_frame_end && commit && ctx_ok;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -750,7 +728,7 @@ module tlsnic_tx_front #(
 
   // Parser outputs the TX front end does not need (the RX engine does).
   logic unused_parse;
-  assign unused_parse = ^{pv_view[HW*8-1:60*8], pv_l3, bad_a_unused, in_first_q};
+  assign unused_parse = ^{pv_view[HW*8-1:60*8], pv_l3, bad_a_unused, in_first_q, tbl_rd_unused};
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions").
@@ -797,7 +775,7 @@ module tlsnic_tx_front #(
       a_dec_made: assert (!(fp_frame_end && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && loads
                             && !pa_malformed_q && !oversize) || dec_now || sim_ndec_q != '0)
         else $error("tlsnic_tx_front: an offloaded packet of an installed context ended without a decision");
-      a_tbl_idx: assert (!(tbl_we && !init_q) || {16'b0, fr_ctx_q} < 32'(N_CTX))
+      a_tbl_idx: assert (!(tbl_we && !ct_busy) || {16'b0, fr_ctx_q} < 32'(N_CTX))
         else $error("tlsnic_tx_front: table write for context id %0d, not below N_CTX = %0d", fr_ctx_q, N_CTX);
     end
   end
