@@ -51,13 +51,6 @@ module tlsnic_frame_in #(
   end
   localparam logic [PB-1:0] BeatB = B[PB-1:0];
 
-  function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);
-    logic [PB-1:0] c;
-    c = '0;
-    for (int j = 0; j < B; j++) if (k[j]) c = PB'(j + 1);
-    keep_count = c;
-  endfunction
-
   // The last beat's tkeep as the engines read it: bytes up to the highest kept one (holes below
   // it are data, as on every other beat, whose tkeep is not read), so the output is contiguous.
   function automatic logic [B-1:0] keep_mask(input logic [PB-1:0] n);
@@ -77,7 +70,7 @@ module tlsnic_frame_in #(
 
   logic [17:0] in_nbytes;
   assign in_nbytes = (in_first_q ? 18'd0 : in_bytes_q) +
-                     (s_tlast_i ? {{(18-PB){1'b0}}, keep_count(s_tkeep_i)} : {{(18-PB){1'b0}}, BeatB});
+                     (s_tlast_i ? {{(18-PB){1'b0}}, PB'(tlsnic_pkg::keep_count(64'(s_tkeep_i)))} : {{(18-PB){1'b0}}, BeatB});
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -98,7 +91,7 @@ module tlsnic_frame_in #(
         fa_first_o  <= in_first_q;
         fa_last_o   <= s_tlast_i;
         fa_data_o   <= s_tdata_i;
-        fa_keep_o   <= s_tlast_i ? keep_mask(keep_count(s_tkeep_i)) : '1;
+        fa_keep_o   <= s_tlast_i ? keep_mask(PB'(tlsnic_pkg::keep_count(64'(s_tkeep_i)))) : '1;
         fa_user_o   <= in_first_q ? s_tuser_i : fa_user_o;
         fa_bidx_o   <= in_bidx_cur;
         fa_nbytes_o <= (in_nbytes[17] ? 18'h1ffff : in_nbytes);

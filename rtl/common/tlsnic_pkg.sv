@@ -45,6 +45,15 @@ package tlsnic_pkg;
     seq_lt = (a - b) > 32'h7fff_ffff;
   endfunction
 
+  // Bytes in a beat's keep mask counted up to its last set bit (a last beat's valid bytes; the
+  // input stage makes the mask contiguous): beats of up to 64 bytes, zero-extended.
+  function automatic logic [6:0] keep_count(input logic [63:0] k);
+    logic [6:0] c;
+    c = '0;
+    for (int j = 0; j < 64; j++) if (k[j]) c = 7'(j + 1);
+    keep_count = c;
+  endfunction
+
   // Bits of an item_t (rtl/common/tlsnic_item.svh) at beat width w, cw context id bits and uw
   // user bits: the width of the vector that carries an item between modules, known in a module's
   // header (where the struct, declared in its body, is not). Every module that declares an

@@ -15,6 +15,7 @@ rtl/common/tlsnic_csum_beat.sv
 rtl/common/tlsnic_rec_track.sv
 rtl/rx/tlsnic_rx_flow_table.sv
 rtl/rx/tlsnic_rx_ctrl.sv
+rtl/rx/tlsnic_rx_decide.sv
 rtl/rx/tlsnic_rx_seq.sv
 rtl/rx/tlsnic_rx_install.sv
 rtl/rx/tlsnic_rx_verdict.sv

@@ -111,13 +111,6 @@ module tlsnic_rx_front #(
 `endif
   tlsnic_rx_pkg::rx_user_t usr;
 
-  function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);
-    logic [PB-1:0] c;
-    c = '0;
-    for (int j = 0; j < B; j++) if (k[j]) c = PB'(j + 1);
-    keep_count = c;
-  endfunction
-
   // ---------------------------------------------------------------------------------------
   // Stage handshakes (one global enable; each stage moves when the next one takes or is empty).
   logic fa_valid_q, fk_valid_q, fb_valid_q, fp_valid_q;
@@ -351,10 +344,11 @@ module tlsnic_rx_front #(
   assign fr_uctx  = fp_q.user[18:3];
   assign fr_start = fp_q.first && fp_s_q == '0;
   assign bstart   = {6'b0, fp_q.bidx} * BeatB20;
-  assign vbytes   = fp_q.last ? keep_count(fp_q.keep) : BeatB;
+  assign vbytes   = fp_q.last ? PB'(tlsnic_pkg::keep_count(64'(fp_q.keep))) : BeatB;
 
   // ---------------------------------------------------------------------------------------
-  // Packet decision (rules 3, 5, 6, 7), on the first item whose beat completes the TCP header.
+  // Packet decision (rules 3, 5, 6, 7; tlsnic_rx_decide), on the first item whose beat completes
+  // the TCP header, then held in the frame registers.
   logic        dec_now, d_gap;
   logic [2:0]  dec_val, dec_cur;
   logic [16:0] d_len, len_cur;
@@ -364,20 +358,24 @@ module tlsnic_rx_front #(
   assign ld_id  = (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx : fp_cid_q;
   assign ld_st  = ct_ld;
 
+  tlsnic_rx_decide u_decide (
+    .hit_i    (fp_hit_q),
+    .st_i     (ld_st),
+    .seq_i    (fp_q.seq),
+    .pay_off_i(fp_q.pay_off),
+    .ip_end_i (fp_q.ip_end),
+    .dec_o    (dec_val),
+    .len_o    (d_len),
+    .end_o    (d_end),
+    .skip_o   (d_skip32),
+    .gap_o    (d_gap)
+  );
+
   always_comb begin
     dec_now  = fp_valid_q && fr_kind == tlsnic_rx_pkg::KindPacket && !fr_decided_q && fp_q.hdr_known;
 `ifndef SYNTHESIS
     if (brk == 32'd15) dec_now = 1'b0;   // test-only fault: no packet is ever decided
 `endif
-    d_len    = (fp_q.ip_end > {8'b0, fp_q.pay_off}) ? fp_q.ip_end - {8'b0, fp_q.pay_off} : 17'd0;
-    d_end    = fp_q.seq + {15'b0, d_len};
-    d_skip32 = tlsnic_pkg::seq_lt(fp_q.seq, ld_st.exp_sn) ? ld_st.exp_sn - fp_q.seq : 32'd0;
-    if (!fp_hit_q || !ld_st.valid) dec_val = tlsnic_rx_pkg::DecPlain;
-    else if (d_len == 17'd0) dec_val = tlsnic_rx_pkg::DecNoPay;
-    else if (tlsnic_pkg::seq_leq(d_end, ld_st.exp_sn)) dec_val = tlsnic_rx_pkg::DecOld;
-    else if (tlsnic_rx_pkg::too_far(fp_q.seq, ld_st.exp_sn)) dec_val = tlsnic_rx_pkg::DecFar;
-    else dec_val = tlsnic_rx_pkg::DecWalk;
-    d_gap    = dec_val == tlsnic_rx_pkg::DecWalk && d_skip32 == 32'd0 && fp_q.seq != ld_st.exp_sn;
     dec_cur  = dec_now ? dec_val : fr_dec_q;
     len_cur  = dec_now ? d_len : fr_len_q;
     end_cur  = dec_now ? d_end : fr_end_q;

@@ -112,13 +112,6 @@ module tlsnic_tx_front #(
   assign fa_take    = en_i && !ct_busy && s_tvalid_i && (!fa_valid_q || fp_take);
   assign s_tready_o = en_i && !ct_busy && (!fa_valid_q || fp_take);
 
-  function automatic logic [PB-1:0] keep_count(input logic [B-1:0] k);
-    logic [PB-1:0] c;
-    c = '0;
-    for (int j = 0; j < B; j++) if (k[j]) c = PB'(j + 1);
-    keep_count = c;
-  endfunction
-
   logic [HW*8-1:0] pv_view;
   logic            pv_hdr_known, pv_is_ip, pv_malformed;
   logic [7:0]      pv_l3, pv_l4;
@@ -240,7 +233,7 @@ module tlsnic_tx_front #(
                     ;
   assign fr_start = fp_first_q && fp_s_q == '0;
   assign bstart   = {6'b0, fp_bidx_q} * BeatB20;
-  assign vbytes   = fp_last_q ? keep_count(fp_keep_q) : BeatB;
+  assign vbytes   = fp_last_q ? PB'(tlsnic_pkg::keep_count(64'(fp_keep_q))) : BeatB;
 
   // The context state this item starts from.
   always_comb begin
