@@ -1,8 +1,9 @@
 // DRAFT (session 3 ended mid-work): not yet run by any script or test; scripts/formal.sh, the
 // Makefile target and the docs section named below do not exist yet. Kept for the next session.
 // tlsnic_rec_track_fv: formal harness of the record tracker (tlsnic_rec_track), issue 18.
-// Read with `read_verilog -sv -formal` after rtl/tlsnic_tx_pkg.sv and rtl/tlsnic_rec_track.sv;
-// run by scripts/formal.sh (Yosys write_smt2 + yosys-smtbmc). docs/architecture.md "Formal proof".
+// Read with `read_verilog -sv -formal` after rtl/common/tlsnic_pkg.sv and
+// rtl/common/tlsnic_rec_track.sv; run by scripts/formal.sh (Yosys write_smt2 + yosys-smtbmc).
+// docs/architecture.md "Formal proof".
 //
 // One clock cycle = one work item, as in the front ends (tlsnic_tx_front / tlsnic_rx_front):
 //   * the environment (free inputs, unconstrained by the solver) offers a beat: any data, any
