@@ -1,7 +1,7 @@
 // Static checks of RTL blocks, run from the tests: Verilator lint (-Wall must be silent) and a
 // Yosys generic synthesis that must pass `check -assert` and infer no latch.
 import { execa } from 'execa';
-import { REPO_ROOT } from './build-sim.ts';
+import { includeDirs, REPO_ROOT } from './build-sim.ts';
 
 export interface RtlBlock {
   top: string;
@@ -27,7 +27,7 @@ export interface LintResult {
 
 export async function verilatorLint(b: RtlBlock): Promise<LintResult> {
   const params = Object.entries(b.params ?? {}).map(([k, v]) => `-G${k}=${v}`);
-  const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', b.top, ...params, ...b.sources], { cwd: REPO_ROOT, reject: false, all: true });
+  const r = await execa('verilator', ['--lint-only', '-Wall', ...includeDirs(b.sources).map((d) => `-I${d}`), '--top-module', b.top, ...params, ...b.sources], { cwd: REPO_ROOT, reject: false, all: true });
   const output = String(r.all ?? '').trim();
   return { ok: r.exitCode === 0 && output === '', output };
 }
@@ -46,7 +46,7 @@ export interface SynthResult {
 export async function yosysSynth(b: RtlBlock, opt: SynthOptions = {}): Promise<SynthResult> {
   const chparams = Object.entries(b.params ?? {}).map(([k, v]) => `chparam -set ${k} ${v} ${b.top}; `).join('');
   const run = opt.coarseOnly ? ' -run begin:fine' : '';
-  const script = `read_verilog -sv ${b.sources.join(' ')}; ${chparams}synth -top ${b.top}${run}; check -assert; stat`;
+  const script = `read_verilog -sv ${includeDirs(b.sources).map((d) => `-I ${d} `).join('')}${b.sources.join(' ')}; ${chparams}synth -top ${b.top}${run}; check -assert; stat`;
   const t0 = Date.now();
   const r = await execa('yosys', ['-p', script], { cwd: REPO_ROOT, reject: false, all: true, maxBuffer: 1 << 30 });
   const log = String(r.all ?? '');
