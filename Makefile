@@ -51,6 +51,14 @@ bench: setup
 bench-rx: setup
 	node bin/tlsnic.mjs bench --direction rx $(BENCH_ARGS)
 
+# Formal checks (docs/architecture.md "Formal proof"): the TCP sequence compares proven for all
+# inputs, the record tracker bounded-model-checked FORMAL_DEPTH work items deep (default 8), and
+# each deliberately broken copy of the RTL caught (scripts/formal.sh --mutants).
+.PHONY: formal
+formal: setup
+	scripts/formal.sh --depth $(or $(FORMAL_DEPTH),8)
+	scripts/formal.sh --mutants --depth $(or $(FORMAL_MUTANT_DEPTH),3)
+
 # FPGA handoff (docs/fpga-handoff.md): build/synth/<target>/ with file list, wrapper, SDC/XDC,
 # report.md/json. `synth`: the reduced configuration (W = 128, N_CTX = 16), generic Yosys flow,
 # checks and post-synthesis netlist simulation (what npm test runs). `synth-full`: the design

@@ -1,9 +1,6 @@
-// DRAFT (session 3 ended mid-work): not yet run by any script or test; scripts/formal.sh, the
-// Makefile target and the docs section named below do not exist yet. Kept for the next session.
 // tlsnic_rec_track_fv: formal harness of the record tracker (tlsnic_rec_track), issue 18.
-// Read with `read_verilog -sv -formal` after rtl/common/tlsnic_pkg.sv and
-// rtl/common/tlsnic_rec_track.sv; run by scripts/formal.sh (Yosys write_smt2 + yosys-smtbmc).
-// docs/architecture.md "Formal proof".
+// Read with `read_verilog -sv -formal` after rtl/common/tlsnic_pkg.sv and rtl/common/tlsnic_rec_track.sv;
+// run by scripts/formal.sh (Yosys AIGER model, ABC bmc3). docs/architecture.md "Formal proof".
 //
 // One clock cycle = one work item, as in the front ends (tlsnic_tx_front / tlsnic_rx_front):
 //   * the environment (free inputs, unconstrained by the solver) offers a beat: any data, any
@@ -16,30 +13,33 @@
 //     context install or a TX resync load); the first item does.
 // TLS version and iv/salt are fixed per run but arbitrary (anyconst).
 //
-// The specification is a byte-at-a-time record walk written for this harness only (it shares no
-// code with the tracker): position in the record, the header (+ TLS 1.2 explicit nonce) bytes
-// seen, the record sequence number. Per byte: header [0,5), explicit nonce [5,13) (TLS 1.2),
-// payload, tag (the last 16); the length field (bytes 3-4) is legal in
-// [16 (TLS 1.3) / 24 (TLS 1.2), 2^14 + 256] (RFC 8446 5.2, RFC 5246 6.2.3); an illegal one stops
-// the stream before the header's last length byte. The walk covers the bytes the item owns,
-// [s, e) with e = cut ? e_pos : pe.
+// The specification is written for this harness only and shares no code with the tracker: byte
+// j of the item [s, e) (e = cut ? e_pos : pe) is at position off + (j - s) of record A (the
+// record under the cursor) until A's last byte, then at position j - eA of record B. A byte's
+// class follows from its position and its record's length (5 + length field, header bytes 3-4):
+// header [0,5), explicit nonce [5,13) (TLS 1.2), payload, tag (the last 16). A length field
+// outside [16 (TLS 1.3) / 24 (TLS 1.2), 2^14 + 256] (RFC 8446 5.2, RFC 5246 6.2.3) is an error
+// before the header's last length byte is consumed. Spec state: position, header bytes seen,
+// record sequence number.
 //
 // Asserted every item (not in error unless said):
-//   err_o == the walk met an illegal length; bad_a_o == it was record A's; record B's at e_pos;
+//   err_o == an illegal length in the item; bad_a_o == it was record A's; record B's at e_pos;
 //   every byte's class (none / header / nonce / payload / tag), record (A or B), tag index and
-//     payload offset mod 16 read off the tracker's positions equal the walk's;
-//   a_start, a_fin, end_a + e_pos, b_start equal the walk's header-complete, first-tag-byte and
-//     record-end events; an item touches at most two records and record B neither reaches its
-//     tag nor ends; a cut lies strictly inside the stretch, at a record end;
-//   AES lanes: a_k == number of record A keystream blocks starting in the item, a_k + J0 + B's
-//     blocks <= LANES + 1; every lane's counter block (nonce || counter) and the AAD and length
-//     blocks equal the walk's;
-// and every cycle (the induction invariant): the tracker state registers equal the walk's state
-// (rlen once the length is known, 0 before; nonce once the header is complete), which is itself
-// well formed (legal length, position inside the record, unused header bytes zero).
+//     payload offset mod 16 read off the tracker's positions equal the specification's;
+//   a_start, a_fin, end_a + e_pos, b_start equal the specification's header-complete,
+//     first-tag-byte and record-end events; record B neither reaches its tag nor ends in the
+//     item (so at most two records per item); a cut lies strictly inside the stretch, at a
+//     record end;
+//   AES lanes: a_k == record A's keystream blocks starting in the item; a_k + J0 + record B's
+//     blocks <= LANES + 1;
+//   with FV_CRYPTO (scripts/formal.sh --crypto) also every lane's counter block (nonce ||
+//     counter) and the AAD and length blocks;
+// and every cycle (the intended induction invariant): the tracker state registers equal the
+// specification's state (rlen once the length is known, 0 before; header bytes seen; rseq; with
+// FV_CRYPTO the nonce once the header is complete), which is itself well formed (legal length,
+// position inside the record, unused header bytes zero).
 //
-// FV_MUTANT (define) is not used here; scripts/formal.sh --mutant makes broken copies of the RTL
-// to show the proof fails on them.
+// scripts/formal.sh --mutant makes broken copies of the RTL to show the checks fail on them.
 module tlsnic_rec_track_fv #(
   parameter int unsigned W = 128,
   localparam int unsigned B  = W / 8,

@@ -1,7 +1,7 @@
 // tlsnic_seq_cmp_fv: the TCP sequence compares (tlsnic_pkg::seq_lt / seq_leq,
 // tlsnic_rx_pkg::too_far) equal their definitions for all 2^64 input pairs (issue 18). Read after
-// rtl/common/tlsnic_pkg.sv and rtl/rx/tlsnic_rx_pkg.sv with `read_verilog -sv -formal`;
-// combinational, so a one-step check (scripts/formal.sh: yosys-smtbmc -t 1) is the whole proof.
+// rtl/common/tlsnic_pkg.sv and rtl/rx/tlsnic_rx_pkg.sv with `read_verilog -sv -formal`; combinational,
+// so a one-step check (scripts/formal.sh: yosys-smtbmc -t 1) is the whole proof.
 //   seq_lt(a, b)   == signed 32-bit (a - b) <  0   (models/tcp-seq.ts seqLt, Linux before())
 //   seq_leq(a, b)  == signed 32-bit (a - b) <= 0   (seqLeq)
 //   too_far(a, b)  == signed 32-bit (a - b) >  MaxAdvance = 2^26 (models/nic-rx.ts, rule 6a)
