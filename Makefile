@@ -51,6 +51,12 @@ bench: setup
 bench-rx: setup
 	node bin/tlsnic.mjs bench --direction rx $(BENCH_ARGS)
 
+# RTL coverage (docs/architecture.md "Coverage"): coverage builds of both engines run the
+# regression scenarios; out/coverage/ gets coverage.info, summary.json/.md and html/.
+.PHONY: coverage
+coverage: setup
+	node bin/tlsnic.mjs coverage $(COVERAGE_ARGS)
+
 # Formal checks (docs/architecture.md "Formal proof"): the TCP sequence compares proven for all
 # inputs, the record tracker bounded-model-checked FORMAL_DEPTH work items deep (default 8), and
 # each deliberately broken copy of the RTL caught (scripts/formal.sh --mutants).

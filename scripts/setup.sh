@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make run` / `make test` need, only what is missing, and is safe to run again:
 #   Debian packages: verilator, yosys, g++, make, tshark (tshark verifies GCM tags in captures),
-#   z3 (the SMT solver of the formal checks, scripts/formal.sh);
+#   z3 (the SMT solver of the formal checks, scripts/formal.sh), lcov (genhtml: the coverage report);
 #   npm packages: exactly the lockfile (`npm ci`), skipped when node_modules already matches it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ have g++ || need_pkgs+=(g++)
 have make || need_pkgs+=(make)
 have tshark || need_pkgs+=(tshark)
 have z3 || need_pkgs+=(z3)
+have genhtml || need_pkgs+=(lcov)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}"

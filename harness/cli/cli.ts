@@ -8,6 +8,7 @@ import { synthMain, SYNTH_HELP } from './synth-command.ts';
 import { mergeSoak, soakCommand, SoakInputError, SOAK_DEFAULTS, type SoakOptions } from '../soak/run.ts';
 import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_DIRECTIONS, REPLAY_FORMATS, type ReplayDirection, type ReplayOptions, type ReplayOutputFormat } from './replay-command.ts';
 import { isWidth, WIDTHS } from '../engine/width.ts';
+import { coverageCommand, COVERAGE_DEFAULTS, type CoverageOptions } from '../coverage/run.ts';
 
 const HELP = `tlsnic — NIC kTLS offload engine: scenarios, golden model, simulator
 
@@ -27,6 +28,11 @@ ${BENCH_USAGE}${SYNTH_HELP}  tlsnic soak [options]     opt-in long soak of the T
                             (generated, simulated and checked in chunks, never held whole)
                             through the golden model and the RTL; every chunk compared and every
                             record decrypted by a streaming oracle with a plaintext-leak check
+  tlsnic coverage [--width W] [--seeds N] [--out DIR]
+                            engines built with Verilator coverage run the regression scenarios
+                            (each compared with the model); merged line, toggle and cover-point
+                            counts per module in DIR (coverage.info, summary.json, summary.md,
+                            html/) [W=${COVERAGE_DEFAULTS.width}, N=${COVERAGE_DEFAULTS.seeds}, DIR=${COVERAGE_DEFAULTS.out}]
   tlsnic help               this text
 
 Options of run (defaults in brackets):
@@ -279,6 +285,23 @@ function parseSoakOptions(args: string[]): SoakOptions | { merge: string[]; out:
   };
 }
 
+function parseCoverageOptions(argv: string[]): CoverageOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { width: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`coverage takes no positional arguments (got '${positionals[0]}')`);
+  const width = values.width === undefined ? COVERAGE_DEFAULTS.width : Number(values.width);
+  if (!isWidth(width)) throw new UsageError(`--width must be one of ${WIDTHS.join(', ')}, got '${values.width}'`);
+  return {
+    width,
+    seeds: int('seeds', values.seeds, 1, 100, COVERAGE_DEFAULTS.seeds),
+    out: values.out ?? COVERAGE_DEFAULTS.out,
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -297,6 +320,8 @@ export async function main(argv: string[]): Promise<number> {
         return await benchMain(rest);
       case 'synth':
         return await synthMain(rest);
+      case 'coverage':
+        return await coverageCommand(parseCoverageOptions(rest));
       case 'soak': {
         const s = parseSoakOptions(rest);
         return 'merge' in s ? mergeSoak(s.merge, s.out) : await soakCommand(s);

@@ -35,6 +35,8 @@ export interface RunOptions {
    * its offload start (TX: install, then a resync load at that offset; RX: install at that offset).
    */
   streamOffset: number;
+  /** RTL runs use the coverage builds (harness/coverage; the counts go to TLSNIC_COVERAGE_DIR). */
+  coverage?: boolean;
 }
 
 export const RUN_DEFAULTS: RunOptions = {

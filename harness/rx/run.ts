@@ -157,7 +157,7 @@ export async function runRxPart(o: RxPartOptions): Promise<RxPartResult> {
   if (o.engine === 'rtl') {
     const bar = progress(`building the RX Verilator simulator (W=${o.width}, N_CTX=${table.nCtx}, ${table.buckets}×${table.ways} flow table; cached under build/sim after the first time)`);
     const tb = performance.now();
-    const binary = await buildRxEngineSim({ width: o.width, ...table });
+    const binary = await buildRxEngineSim({ width: o.width, ...table, coverage: o.coverage });
     buildMs = performance.now() - tb;
     bar.done(`${(buildMs / 1000).toFixed(1)} s`);
     const bar2 = progress(`simulating ${frames.length} RX frames`);

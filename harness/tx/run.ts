@@ -48,7 +48,7 @@ export async function runTxPart(o: RunOptions): Promise<{ summary: Record<string
   if (o.engine === 'rtl') {
     const bar = progress(`building the Verilator simulator (W=${o.width}, N_CTX=${nCtx}; cached under build/sim after the first time)`);
     const tb = performance.now();
-    const binary = await buildTxEngineSim({ width: o.width, nCtx });
+    const binary = await buildTxEngineSim({ width: o.width, nCtx, coverage: o.coverage });
     buildMs = performance.now() - tb;
     bar.done(`${(buildMs / 1000).toFixed(1)} s`);
     const bar2 = progress(`simulating ${scenario.frames.length} frames`);

@@ -234,6 +234,20 @@ module tlsnic_rx_engine #(
         else $error("tlsnic_rx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled");
     end
   end
+
+  // Functional cover points (`tlsnic coverage`): the mark and the counters decided here, a tag
+  // that fails, each event kind, and back-pressure at the output.
+  c_mark:      cover property (@(posedge clk_i) rst_ni && ob_end && mark);
+  c_walk_pass: cover property (@(posedge clk_i) rst_ni && ob_end && u.walked && !mark);
+  c_tagfail:   cover property (@(posedge clk_i) rst_ni && ob_end && ob_tagfail);
+  c_hdrerr:    cover property (@(posedge clk_i) rst_ni && ob_end && u.walked && u.hdrerr);
+  c_old:       cover property (@(posedge clk_i) rst_ni && ob_end && u.old);
+  c_ev_req:    cover property (@(posedge clk_i) rst_ni && ob_end && u.ev && u.ev_code == tlsnic_rx_pkg::EvResyncRequest);
+  c_ev_ok:     cover property (@(posedge clk_i) rst_ni && ob_end && u.ev && u.ev_code == tlsnic_rx_pkg::EvInstallResult && u.ev_status == tlsnic_rx_pkg::StOk);
+  c_ev_full:   cover property (@(posedge clk_i) rst_ni && ob_end && u.ev && u.ev_status == tlsnic_rx_pkg::StBucketFull);
+  c_ev_bad:    cover property (@(posedge clk_i) rst_ni && ob_end && u.ev && u.ev_status == tlsnic_rx_pkg::StBadFrame);
+  c_stall_out: cover property (@(posedge clk_i) rst_ni && m_tvalid_o && !m_tready_i);
+  c_stall_en:  cover property (@(posedge clk_i) rst_ni && !en);
 `endif
 
 endmodule

@@ -101,6 +101,15 @@ module tlsnic_rx_install #(
   assign way_o       = way_q;
   assign evict_ctx_o = x_q;
 
+`ifndef SYNTHESIS
+  // Functional cover points (`tlsnic coverage`): every step and outcome of the sequencer.
+  c_reuse:  cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsIdle && id_st_i.valid);
+  c_free:   cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsBucket && !hit_i && free_i);
+  c_evict:  cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsEvict);
+  c_full:   cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsBucket && !hit_i && !free_i);
+  c_write:  cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsWrite);
+`endif
+
   logic unused;
   assign unused = ^id_st_i;   // only its valid bit and slot are read
 endmodule

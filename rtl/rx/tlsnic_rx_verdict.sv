@@ -150,6 +150,15 @@ module tlsnic_rx_verdict (
   assign ev_status_o = ev_status;
   assign old_o       = kind_i == tlsnic_rx_pkg::KindPacket && (cnt_inc[tlsnic_rx_pkg::COld] || cnt_inc[tlsnic_rx_pkg::CFar]);
 
+`ifndef SYNTHESIS
+  // Functional cover points (`tlsnic coverage`): every counter the front end decides moves.
+  for (genvar i = 0; i < NC; i++) begin : g_cov_cnt
+    if (i != tlsnic_rx_pkg::CDecPkts && i != tlsnic_rx_pkg::CDecBytes && i != tlsnic_rx_pkg::CErr && i != tlsnic_rx_pkg::CPass) begin : g_here
+      c_cnt: cover property (@(posedge clk_i) rst_ni && cnt_now_i && cnt_inc[i] && cnt_add[i] != 64'd0);
+    end
+  end
+`endif
+
   logic unused;
   assign unused = ^{ld_st_i, x_st_i};   // only their valid bits and modes are read
 

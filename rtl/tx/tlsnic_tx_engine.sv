@@ -217,6 +217,14 @@ module tlsnic_tx_engine #(
         else $error("tlsnic_tx_engine: record body bytes of an encrypted packet leave without the keystream XOR");
     end
   end
+
+  // Functional cover points (`tlsnic coverage`): a packet kept with its checksum rewritten, one
+  // dropped, and back-pressure at the output and on the global enable.
+  c_keep_fix:  cover property (@(posedge clk_i) rst_ni && ob_end && ob_keep_pkt && ob_fix);
+  c_keep:      cover property (@(posedge clk_i) rst_ni && ob_end && ob_keep_pkt && !ob_fix);
+  c_drop:      cover property (@(posedge clk_i) rst_ni && ob_end && !ob_keep_pkt);
+  c_stall_out: cover property (@(posedge clk_i) rst_ni && m_tvalid_o && !m_tready_i);
+  c_stall_en:  cover property (@(posedge clk_i) rst_ni && !en);
 `endif
 
 endmodule
