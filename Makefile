@@ -22,7 +22,7 @@ test: setup
 	npm test
 
 GCM_SRCS  := -f tb/gcm/tlsnic_gcm_datapath.f
-LINT      := verilator --lint-only -Wall -Irtl/common
+LINT      := verilator --lint-only -Wall -Irtl/common -Irtl/tx -Irtl/rx
 
 # Design-point configurations, in parallel (about 30 s): the AES-GCM core at LANES = 4, the TX
 # and RX engines at W = 512. `make lint-all` covers every width and the 65,536-entry flow table.

@@ -773,40 +773,8 @@ module tlsnic_tx_front #(
     end
   end
 
-  // Functional cover points (simulation only; `tlsnic coverage`, docs/architecture.md "Coverage"):
-  // every counter, every packet decision, each control and resync path, every record position a
-  // packet can start at, each item shape of the tracker, and back-pressure at the input and in FP.
-  for (genvar i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin : g_cov_cnt
-    c_cnt: cover property (@(posedge clk_i) rst_ni && fp_frame_end && cnt_inc[i]);
-  end
-  logic cov_dec, cov_pkt0;
-  logic [14:0] cov_hl;   // record header + explicit nonce length
-  assign cov_dec  = rst_ni && fp_item && dec_now;
-  assign cov_pkt0 = rst_ni && fp_item && fr_start && trk_on && fr_kind_q == tlsnic_pkg::KindPacket;
-  assign cov_hl   = tst.ver13 ? 15'd5 : 15'd13;
-  c_dec_enc:      cover property (@(posedge clk_i) cov_dec && dec_val == DecEnc);
-  c_dec_nopay:    cover property (@(posedge clk_i) cov_dec && dec_val == DecPass0);
-  c_dec_skip:     cover property (@(posedge clk_i) cov_dec && dec_val == DecSkip);
-  c_dec_nosync:   cover property (@(posedge clk_i) cov_dec && dec_val == DecNoSync);
-  c_dec_bypass:   cover property (@(posedge clk_i) cov_dec && dec_val == DecBypass);
-  c_pkt_at_rec:   cover property (@(posedge clk_i) cov_pkt0 && tst.off == 15'd0);
-  c_pkt_in_hdr:   cover property (@(posedge clk_i) cov_pkt0 && tst.off != 15'd0 && tst.off < 15'd5);
-  c_pkt_in_nonce: cover property (@(posedge clk_i) cov_pkt0 && !tst.ver13 && tst.off >= 15'd5 && tst.off < 15'd13);
-  c_pkt_in_body:  cover property (@(posedge clk_i) cov_pkt0 && tst.rlen != 15'd0 && tst.off >= cov_hl && tst.off + 15'd16 < tst.rlen);
-  c_pkt_in_tag:   cover property (@(posedge clk_i) cov_pkt0 && tst.rlen != 15'd0 && tst.off + 15'd16 >= tst.rlen);
-  c_it_start:     cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && start_a);
-  c_it_fin:       cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && fin_a);
-  c_it_slot_b:    cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && b_start);
-  c_it_cut:       cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && cut);
-  c_it_bad:       cover property (@(posedge clk_i) rst_ni && fp_item && trk_err);
-  c_ctl_install:  cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindControl && c_inst);
-  c_ctl_delete:   cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindControl && c_del);
-  c_ctl_error:    cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindControl && c_err);
-  c_rs_ok:        cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindResync && rs_ok);
-  c_rs_bad:       cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindResync && !rs_ok);
-  c_rs_start:     cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindResync && rs_ok && rs_at_start);
-  c_stall_in:     cover property (@(posedge clk_i) rst_ni && s_tvalid_i && !s_tready_o && !ct_busy);
-  c_stall_fp:     cover property (@(posedge clk_i) rst_ni && !en_i && fp_valid_q);
+  // Functional cover points (simulation only; `tlsnic coverage`): rtl/tx/tlsnic_tx_front_cover.svh.
+  `include "tlsnic_tx_front_cover.svh"
 `endif
 
   assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;
