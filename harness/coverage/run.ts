@@ -125,8 +125,12 @@ export async function coverageCommand(o: CoverageOptions): Promise<number> {
     for (const [i, r] of regressionRuns(1 + s).entries()) {
       // Smaller than `tlsnic run`'s default: the coverage builds simulate several times slower.
       const base: RunOptions = { ...RUN_DEFAULTS, flows: 8, bytesPerFlow: 200_000, rxFlows: 6, rxBytesPerFlow: 150_000, ...r, width: o.width, engine: 'rtl', coverage: true };
-      const tx = await runTxPart({ ...base, direction: 'tx', out: join(out, 'runs', `tx-${s}-${i}`) });
-      const rx = await runRxPart({ ...base, flows: base.rxFlows, bytesPerFlow: base.rxBytesPerFlow, out: join(out, 'runs', `rx-${s}-${i}`) });
+      const txOut = join(out, 'runs', `tx-${s}-${i}`);
+      const rxOut = join(out, 'runs', `rx-${s}-${i}`);
+      mkdirSync(txOut, { recursive: true });
+      mkdirSync(rxOut, { recursive: true });
+      const tx = await runTxPart({ ...base, direction: 'tx', out: txOut });
+      const rx = await runRxPart({ ...base, flows: base.rxFlows, bytesPerFlow: base.rxBytesPerFlow, out: rxOut });
       problems.push(...tx.problems.map((p) => `tx run ${i} (seed ${base.seed}): ${p}`), ...rx.problems.map((p) => `rx run ${i} (seed ${base.seed}): ${p}`));
       runs += 2;
     }
