@@ -17,13 +17,17 @@ const DAT = [
   point({ page: 'v_user/tlsnic_tx_front', f: '/x/rtl/tx/tlsnic_tx_front.sv', l: '700', o: 'c_dec_enc', h: 'TOP.e.u_front' }, 12),
   point({ page: 'v_user/tlsnic_tx_front', f: '/x/rtl/tx/tlsnic_tx_front.sv', l: '701', o: 'c_dec_skip', h: 'TOP.e.u_front' }, 0),
   point({ page: 'v_line/tb_engine', f: '/x/tb/tb_engine.h', l: '3', o: 'block', h: 'TOP' }, 0),
+  point({ page: 'v_line/tlsnic_ctx_table__N10_D2cb', f: '/x/rtl/common/tlsnic_ctx_table.sv', l: '60', o: 'block', h: 'TOP.e.u_front.u_ctx' }, 1),
+  point({ page: 'v_line/tlsnic_ctx_table__N10_D401_I4', f: '/x/rtl/common/tlsnic_ctx_table.sv', l: '61', o: 'block', h: 'TOP.e.u_back.u_ctx' }, 0),
 ].join('\n');
 
 describe('coverage summary', () => {
   const mods = summarizeCoverage(DAT);
   it('counts lines (a line is hit when any of its points is), toggles and cover points per module', () => {
-    expect(mods.map((m) => m.module)).toEqual(['tlsnic_tx_front']);
-    const m = mods[0];
+    expect(mods.map((m) => m.module)).toEqual(['tlsnic_ctx_table', 'tlsnic_tx_front']);
+    // Verilator's parameterised copies (module__<params>) are one module.
+    expect(mods[0].lines).toEqual({ hit: 1, total: 2 });
+    const m = mods[1];
     expect(m.file).toBe('rtl/tx/tlsnic_tx_front.sv');
     expect(m.lines).toEqual({ hit: 1, total: 2 });
     expect(m.toggles).toEqual({ hit: 1, total: 2 });
@@ -31,7 +35,7 @@ describe('coverage summary', () => {
     expect(m.missedPoints).toEqual(['TOP.e.u_front.c_dec_skip (rtl/tx/tlsnic_tx_front.sv:701)']);
   });
   it('the Markdown table has a row per module, a total and the missed points', () => {
-    const md = coverageMarkdown({ width: 128, runs: 2, modules: mods, total: { lines: mods[0].lines, toggles: mods[0].toggles, points: mods[0].points } });
+    const md = coverageMarkdown({ width: 128, runs: 2, modules: mods, total: { lines: mods[1].lines, toggles: mods[1].toggles, points: mods[1].points } });
     expect(md).toMatch(/\| tlsnic_tx_front \| 1 \/ 2 \| 50\.0 % \|/);
     expect(md).toMatch(/Cover points not hit \(1\):\n- TOP\.e\.u_front\.c_dec_skip/);
   });

@@ -69,7 +69,8 @@ export function summarizeCoverage(datText: string): ModuleCoverage[] {
     const file = fields.get('f') ?? '';
     const page = fields.get('page') ?? '';
     if (!/(^|\/)rtl\//.test(file)) continue;
-    const module = page.split('/')[1] ?? file;
+    // Verilator names a parameterised module's copies module__<params>: one row per module.
+    const module = (page.split('/')[1] ?? file).replace(/__.*$/, '');
     const kind: Kind = page.startsWith('v_toggle') ? 'toggles' : page.startsWith('v_user') ? 'points' : 'lines';
     const count = Number(m[2]);
     let e = mods.get(module);
@@ -83,7 +84,7 @@ export function summarizeCoverage(datText: string): ModuleCoverage[] {
     } else {
       e.points[1]++;
       if (count > 0) e.points[0]++;
-      else e.missed.push(`${fields.get('h') ?? ''}.${fields.get('o') ?? ''} (${e.file}:${fields.get('l')})`);
+      else e.missed.push(`${fields.get('h') ?? ''}.${fields.get('o') ?? ''} (${file.replace(/^.*?(rtl\/)/, '$1')}:${fields.get('l')})`);
     }
   }
   return [...mods.entries()].map(([module, e]) => ({
