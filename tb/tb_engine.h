@@ -557,9 +557,7 @@ int main(int argc, char** argv) {
   // Coverage builds (tlsnic coverage, harness/coverage): this run's line, toggle and cover-point
   // counts, one file per process in TLSNIC_COVERAGE_DIR (merged by verilator_coverage).
   if (const char* dir = std::getenv("TLSNIC_COVERAGE_DIR"); dir && *dir) {
-    static unsigned seq = 0;
-    const std::string f = std::string(dir) + "/run-" + std::to_string(static_cast<long>(getpid())) + "-" +
-                          std::to_string(seq++) + ".dat";
+    const std::string f = std::string(dir) + "/run-" + std::to_string(static_cast<long>(getpid())) + ".dat";
     Verilated::threadContextp()->coveragep()->write(f.c_str());
   }
 #endif

@@ -5,7 +5,7 @@
 // Context ids are renumbered densely so the builds can use a 16-entry context table.
 import { execa } from 'execa';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { readFileList, REPO_ROOT } from '../harness/engine/build-sim.ts';
+import { includeDirs, readFileList, REPO_ROOT } from '../harness/engine/build-sim.ts';
 import { compactCtxIds, compareRxRun, runRxModel, rxThroughput } from '../harness/rx/compare.ts';
 import {
   addRxFlow, buildRxScenario, createRxScenario, DEFAULT_RX_SCENARIO, generateRxScenario, pushInstall, pushSegment, pushSegments,
@@ -200,7 +200,7 @@ describe.each(WIDTHS)('RX engine RTL W=%i: throughput and directed classes', (w)
 
 test('Yosys 0.23 takes the RX top: its SystemVerilog subset, hierarchy, processes without latches, check -assert (full flow: make synth-rx)', async () => {
   const files = readFileList('rtl/rx/tlsnic_rx_engine.f');
-  const script = `read_verilog -sv -I rtl/common ${files.join(' ')}; hierarchy -check -top tlsnic_rx_engine; proc; ` +
+  const script = `read_verilog -sv ${includeDirs(files).map((d) => `-I ${d} `).join('')}${files.join(' ')}; hierarchy -check -top tlsnic_rx_engine; proc; ` +
     'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr; check -assert';
   const r = await execa('yosys', ['-q', '-p', script], { cwd: REPO_ROOT, reject: false, all: true, maxBuffer: 1 << 28 });
   expect(r.exitCode, String(r.all ?? '').slice(-2000)).toBe(0);

@@ -7,7 +7,7 @@
 //   OUT/summary.json   per module: lines, toggles, cover points hit/total; the cover points not hit
 //   OUT/summary.md     the same as a Markdown table
 //   OUT/html/          genhtml's report (Debian's lcov), when genhtml is installed
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { RUN_DEFAULTS, type RunOptions } from '../cli/run-options.ts';
@@ -152,5 +152,5 @@ export async function coverageCommand(o: CoverageOptions): Promise<number> {
   console.log(`summary: ${join(out, 'summary.json')}`);
   for (const p of problems) console.log(`PROBLEM ${p}`);
   console.log(problems.length === 0 ? 'PASS' : `FAIL: ${problems.length} problem(s) in the regression runs`);
-  return problems.length === 0 && existsSync(join(out, 'coverage.info')) ? 0 : 1;
+  return problems.length === 0 ? 0 : 1;   // verilator_coverage threw above if it wrote no coverage.info
 }
