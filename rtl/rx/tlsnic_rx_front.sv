@@ -315,22 +315,11 @@ module tlsnic_rx_front #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // FP: beat registers and frame registers.
+  // FP: beat registers (the frame registers are in tlsnic_rx_decide).
   logic              fp_hit_q;
   logic [15:0]       fp_cid_q;
   logic [PB-1:0]     fp_s_q;        // start of the next item within the beat
   logic [31:0]       csum_q;        // TCP checksum partial sum of the frame's earlier beats
-
-  logic              fr_decided_q;
-  logic [2:0]        fr_dec_q;
-  logic [16:0]       fr_pstart_q, fr_pend_q, fr_len_q;
-  logic [31:0]       fr_end_q, fr_seqb_q;
-  logic              fr_skip_q;     // overlap: bytes before expSeq were not walked
-  logic [15:0]       fr_cid_q;
-  logic              fr_unmark_q, fr_hdrerr_q;
-  logic              fr_gap_q;
-  logic [15:0]       fr_lost_q, fr_rstart_q, fr_rskip_q;
-
 
   logic [1:0]  fr_kind;
   logic [15:0] fr_uctx;            // control frames: the context addressed
@@ -344,41 +333,55 @@ module tlsnic_rx_front #(
   assign vbytes   = fp_q.last ? PB'(tlsnic_pkg::keep_count(64'(fp_q.keep))) : BeatB;
 
   // ---------------------------------------------------------------------------------------
-  // Packet decision (rules 3, 5, 6, 7; tlsnic_rx_decide), on the first item whose beat completes
-  // the TCP header, then held in the frame registers.
-  logic        dec_now, d_gap;
+  // Packet decision (rules 3, 5, 6, 7) on the first item whose beat completes the TCP header,
+  // held for the rest of the frame with the sequence machine's per-frame results
+  // (tlsnic_rx_decide; its *_cur outputs are this item's values).
+  logic        dec_now, d_gap, skip_cur, gap_cur, unmark_cur, hdrerr_cur;
   logic [2:0]  dec_val, dec_cur;
-  logic [16:0] d_len, len_cur;
-  logic [31:0] d_end, d_skip32, end_cur, seqb_cur;
-  logic        skip_cur;
+  logic [16:0] len_cur, pstart_cur, pend_cur, lost_cur, rstart_cur, rskip_cur;
+  logic [31:0] end_cur, seqb_cur;
+  logic [15:0] cid_cur;
+  logic        g_lost, g_rskip, i_unmark, i_hdrerr, i_lost, i_rstart, i_rskip;
 
   assign ld_id  = (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx : fp_cid_q;
   assign ld_st  = ct_ld;
 
   tlsnic_rx_decide u_decide (
-    .hit_i    (fp_hit_q),
-    .st_i     (ld_st),
-    .seq_i    (fp_q.seq),
-    .pay_off_i(fp_q.pay_off),
-    .ip_end_i (fp_q.ip_end),
-    .dec_o    (dec_val),
-    .len_o    (d_len),
-    .end_o    (d_end),
-    .skip_o   (d_skip32),
-    .gap_o    (d_gap)
+    .clk_i, .rst_ni,
+    .item_i     (fp_item),
+    .frame_end_i(fp_frame_end),
+    .cand_i     (fp_valid_q && fr_kind == tlsnic_rx_pkg::KindPacket && fp_q.hdr_known),
+    .hit_i      (fp_hit_q),
+    .cid_i      (fp_cid_q),
+    .st_i       (ld_st),
+    .seq_i      (fp_q.seq),
+    .pay_off_i  (fp_q.pay_off),
+    .ip_end_i   (fp_q.ip_end),
+    .unmark_i   (i_unmark),
+    .hdrerr_i   (i_hdrerr),
+    .g_lost_i   (g_lost),
+    .i_lost_i   (i_lost),
+    .i_rstart_i (i_rstart),
+    .g_rskip_i  (g_rskip),
+    .i_rskip_i  (i_rskip),
+    .decide_o   (dec_now),
+    .dec_new_o  (dec_val),
+    .gap_new_o  (d_gap),
+    .dec_o      (dec_cur),
+    .len_o      (len_cur),
+    .end_o      (end_cur),
+    .seqb_o     (seqb_cur),
+    .skip_o     (skip_cur),
+    .pstart_o   (pstart_cur),
+    .pend_o     (pend_cur),
+    .cid_o      (cid_cur),
+    .gap_o      (gap_cur),
+    .unmark_o   (unmark_cur),
+    .hdrerr_o   (hdrerr_cur),
+    .lost_o     (lost_cur),
+    .rstart_o   (rstart_cur),
+    .rskip_o    (rskip_cur)
   );
-
-  always_comb begin
-    dec_now  = fp_valid_q && fr_kind == tlsnic_rx_pkg::KindPacket && !fr_decided_q && fp_q.hdr_known;
-`ifndef SYNTHESIS
-    if (brk == 32'd15) dec_now = 1'b0;   // test-only fault: no packet is ever decided
-`endif
-    dec_cur  = dec_now ? dec_val : fr_dec_q;
-    len_cur  = dec_now ? d_len : fr_len_q;
-    end_cur  = dec_now ? d_end : fr_end_q;
-    seqb_cur = dec_now ? fp_q.seq - {23'b0, fp_q.pay_off} : fr_seqb_q;
-    skip_cur = dec_now ? d_skip32 != 32'd0 : fr_skip_q;
-  end
 
   // The context state this item starts from: loaded on the decision item, then the working copy.
   logic loads;   // this packet works on context state
@@ -387,7 +390,6 @@ module tlsnic_rx_front #(
 
   // The sequence machine (tlsnic_rx_seq): gap rules on the decision item, then one item of the
   // payload walked in the context's mode (the record tracker in sync mode).
-  logic          g_lost, g_rskip;
   logic [19:0]   t_pstart, t_pend;
   logic [PB-1:0] pe;
   logic          trk_on, trk_bad, end_a, start_a, fin_a, b_start;
@@ -398,13 +400,12 @@ module tlsnic_rx_front #(
   logic [LA*128-1:0] blocks;
   logic [PB-1:0] ie;              // item end (B: the rest of the beat)
   logic          it_cut;          // the item ends before the walk's end in this beat
-  logic          i_unmark, i_hdrerr, i_lost, i_rstart, i_rskip;
-  assign t_pstart = {3'b0, dec_now ? {8'b0, fp_q.pay_off} + (d_skip32[16:0]) : fr_pstart_q};
-  assign t_pend   = {3'b0, dec_now ? fp_q.ip_end : fr_pend_q};
+  assign t_pstart = {3'b0, pstart_cur};
+  assign t_pend   = {3'b0, pend_cur};
 
   tlsnic_rx_seq #(.W(W)) u_seq (
     .st_i      (st),
-    .gap_i     (dec_now && d_gap),
+    .gap_i     (d_gap),
     .pkt_seq_i (fp_q.seq),
     .walk_i    (fp_valid_q && loads),
     .data_i    (fp_q.data),
@@ -519,9 +520,6 @@ module tlsnic_rx_front #(
     .ins_o        (c_ins)
   );
 
-  tlsnic_rx_pkg::rctx_t x_st;   // the evicted context's state (CsEvict)
-  assign x_st = ct_rd;
-
   // ---------------------------------------------------------------------------------------
   // Items, verdicts, counters, table writes.
   logic        commit, oversize;
@@ -546,10 +544,10 @@ module tlsnic_rx_front #(
     .csum_ok_i     (ip_ok && tcp_ok),
     .st_nx_i       (st_nx),
     .end_i         (end_cur),
-    .gap_i         (fr_gap_q || (dec_now && d_gap)),
-    .lost_i        ({1'b0, fr_lost_q} + {16'b0, g_lost} + {16'b0, i_lost}),
-    .rstart_i      ({1'b0, fr_rstart_q} + {16'b0, i_rstart}),
-    .rskip_i       ({1'b0, fr_rskip_q} + {16'b0, g_rskip} + {16'b0, i_rskip}),
+    .gap_i         (gap_cur),
+    .lost_i        (lost_cur),
+    .rstart_i      (rstart_cur),
+    .rskip_i       (rskip_cur),
     .c_err_i       (c_err),
     .c_op_i        (c_op),
     .c_empty_i     (fp_q.nbytes == 18'd0),
@@ -560,7 +558,7 @@ module tlsnic_rx_front #(
     .cs_i          (cs_q),
     .b_hit_i       (b_hit),
     .b_free_i      (b_free),
-    .x_st_i        (x_st),
+    .x_st_i        (ct_rd),      // the evicted context's state (CsEvict)
     .cnt_now_i     (fr_kind == tlsnic_rx_pkg::KindControl ? (fp_valid_q && en_i && c_last) : fp_frame_end),
     .commit_o      (commit),
     .fin_st_o      (fin_st),
@@ -580,21 +578,6 @@ module tlsnic_rx_front #(
       fp_cid_q     <= '0;
       fp_s_q       <= '0;
       csum_q       <= '0;
-      fr_decided_q <= 1'b0;
-      fr_dec_q     <= tlsnic_rx_pkg::DecNone;
-      fr_pstart_q  <= '0;
-      fr_pend_q    <= '0;
-      fr_len_q     <= '0;
-      fr_end_q     <= '0;
-      fr_seqb_q    <= '0;
-      fr_skip_q    <= 1'b0;
-      fr_cid_q     <= '0;
-      fr_unmark_q  <= 1'b0;
-      fr_hdrerr_q  <= 1'b0;
-      fr_gap_q     <= 1'b0;
-      fr_lost_q    <= '0;
-      fr_rstart_q  <= '0;
-      fr_rskip_q   <= '0;
       ctl_inflight_q <= 1'b0;
     end else begin
       if (fa_take && in_first_q && s_tuser_i[1:0] == tlsnic_rx_pkg::KindControl) ctl_inflight_q <= 1'b1;
@@ -610,47 +593,7 @@ module tlsnic_rx_front #(
       if (fp_item && !fp_beat_done) fp_s_q <= it_cut ? ie : fp_s_q;
 
       if (fp_item && fp_beat_done) csum_q <= csum_all;
-
-      if (fp_item) begin
-        if (dec_now) begin
-          fr_decided_q <= 1'b1;
-`ifndef SYNTHESIS
-          if (brk == 32'd14) fr_decided_q <= 1'b0;   // test-only fault: decide again next item
-`endif
-          fr_dec_q     <= dec_val;
-          fr_pstart_q  <= {8'b0, fp_q.pay_off} + d_skip32[16:0];
-          fr_pend_q    <= fp_q.ip_end;
-          fr_len_q     <= d_len;
-          fr_end_q     <= d_end;
-          fr_seqb_q    <= seqb_cur;
-          fr_skip_q    <= d_skip32 != 32'd0;
-          fr_cid_q     <= fp_cid_q;
-          fr_gap_q     <= d_gap;
-        end
-        if (i_unmark) fr_unmark_q <= 1'b1;
-        if (i_hdrerr) fr_hdrerr_q <= 1'b1;
-        fr_lost_q   <= fr_lost_q + {15'b0, g_lost} + {15'b0, i_lost};
-        fr_rstart_q <= fr_rstart_q + {15'b0, i_rstart};
-        fr_rskip_q  <= fr_rskip_q + {15'b0, g_rskip} + {15'b0, i_rskip};
-
-        if (fp_frame_end) begin
-          fr_decided_q <= 1'b0;
-          fr_dec_q     <= tlsnic_rx_pkg::DecNone;
-          fr_unmark_q  <= 1'b0;
-          fr_hdrerr_q  <= 1'b0;
-          fr_gap_q     <= 1'b0;
-          fr_lost_q    <= '0;
-          fr_rstart_q  <= '0;
-          fr_rskip_q   <= '0;
-        end
-      end
-
-      // Control frames: the working copy follows the context they wrote.
-      if (fp_valid_q && en_i && c_last) begin
-        if (c_done) begin
-          ctl_inflight_q <= 1'b0;
-        end
-      end
+      if (fp_valid_q && en_i && c_last && c_done) ctl_inflight_q <= 1'b0;   // the control frame is done
     end
   end
 
@@ -696,7 +639,7 @@ module tlsnic_rx_front #(
     ft_wd   = '0;
     if (fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && commit) begin
       ct_we = 1'b1;
-      ct_wa = dec_now ? fp_cid_q[CW-1:0] : fr_cid_q[CW-1:0];
+      ct_wa = cid_cur[CW-1:0];
       ct_wd = fin_st;
     end else if (c_last && en_i && !c_err) begin
       case (c_op)
@@ -740,12 +683,12 @@ module tlsnic_rx_front #(
     usr.ev        = ev;
     usr.ev_code   = ev_code;
     usr.ev_status = ev_status;
-    usr.ev_ctx    = (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx : (dec_now ? fp_cid_q : fr_cid_q);
+    usr.ev_ctx    = (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx : cid_cur;
     usr.ev_seq    = (fr_kind == tlsnic_rx_pkg::KindControl) ? 32'd0 : fin_st.lock_seq;
     usr.walked    = fr_kind == tlsnic_rx_pkg::KindPacket && commit;
-    usr.markable  = !skip_cur && !fr_unmark_q && !i_unmark && !fr_hdrerr_q && !i_hdrerr;
+    usr.markable  = !skip_cur && !unmark_cur && !hdrerr_cur;
     usr.old       = old;
-    usr.hdrerr    = fr_hdrerr_q || i_hdrerr;
+    usr.hdrerr    = hdrerr_cur;
     usr.len       = len_cur;
   end
 
@@ -772,7 +715,7 @@ module tlsnic_rx_front #(
       it_q.e         <= it_cut ? ie : BeatB;
       it_q.crypto    <= (trk_on && !trk_bad) || (c_last && c_done && !c_err &&
                         (c_op == tlsnic_rx_pkg::OpDelete || (c_op == tlsnic_rx_pkg::OpInstall && cs_q == tlsnic_rx_pkg::CsWrite)));
-      it_q.ctx       <= (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx[CW-1:0] : (dec_now ? fp_cid_q[CW-1:0] : fr_cid_q[CW-1:0]);
+      it_q.ctx       <= (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx[CW-1:0] : cid_cur[CW-1:0];
       it_q.inst      <= c_last && c_done && !c_err && c_op == tlsnic_rx_pkg::OpInstall && cs_q == tlsnic_rx_pkg::CsWrite;
       it_q.del       <= c_last && c_done && !c_err && c_op == tlsnic_rx_pkg::OpDelete;
       it_q.a_p0      <= trk_on ? p_a0 : '0;
@@ -818,8 +761,7 @@ module tlsnic_rx_front #(
 
   logic unused;
   assign unused = ^{pv_view[HW*8-1:VW*8], fp_q.is_ip, end_a,
-                    s_tuser_i[2], fk_q.first, fp_q.key, b_x, x_st, ist};   // ist: only its key
-
+                    s_tuser_i[2], fk_q.first, fp_q.key, b_x, ct_rd, ist};   // ist: only its key
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions").

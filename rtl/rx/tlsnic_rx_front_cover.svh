@@ -18,7 +18,7 @@
   c_dec_old:     cover property (@(posedge clk_i) cov_dec && dec_val == tlsnic_rx_pkg::DecOld);
   c_dec_far:     cover property (@(posedge clk_i) cov_dec && dec_val == tlsnic_rx_pkg::DecFar);
   c_dec_walk:    cover property (@(posedge clk_i) cov_dec && dec_val == tlsnic_rx_pkg::DecWalk);
-  c_dec_overlap: cover property (@(posedge clk_i) cov_dec && dec_val == tlsnic_rx_pkg::DecWalk && d_skip32 != 32'd0);
+  c_dec_overlap: cover property (@(posedge clk_i) cov_dec && dec_val == tlsnic_rx_pkg::DecWalk && skip_cur);
   c_dec_gap:     cover property (@(posedge clk_i) cov_dec && d_gap);
   c_sync_skip:   cover property (@(posedge clk_i) cov_walk && st.mode == tlsnic_rx_pkg::ModeSync && st_nx.mode == tlsnic_rx_pkg::ModeSkip);
   c_sync_wait:   cover property (@(posedge clk_i) cov_walk && st.mode == tlsnic_rx_pkg::ModeSync && st_nx.mode == tlsnic_rx_pkg::ModeWait);
