@@ -16,9 +16,12 @@
 // is 1 the result ^= the 32 window bits w[off+i .. off+i+31] (w[off+i] is the result's MSB).
 //   hi = Toeplitz(window, key37, off = 0),  lo = Toeplitz(window, key37, off = 32)
 // i.e. one 64-bit Toeplitz product hi‖lo of the 296 key bits with the 360-bit window.
-//   h1 = hi & (NB − 1);  h2 = lo & (NB − 1);  if h2 = h1 then h2 = h1 ⊕ 1.
-// So h1 ≠ h2 always (NB ≥ 2). Each entry stores hx = h1 ⊕ h2 (log2 NB bits, never 0); an entry
-// sitting in bucket b has its other candidate bucket at b ⊕ hx (no rehash when displacing).
+//   h1 = hi & (NB/2 − 1);  h2 = NB/2 + (lo & (NB/2 − 1)).
+// The buckets form two halves, one per RAM (bucket b is in half b ≥ NB/2): h1 is always in the
+// first, h2 in the second, so a lookup reads one bucket of each half in the same cycle (one read
+// port per half, the other port left to the install sequencer), and h1 ≠ h2. Each entry stores
+// hx = h1 ⊕ h2 (log2 NB bits, its top bit always 1); an entry sitting in bucket b has its other
+// candidate bucket at b ⊕ hx, in the other half (no rehash when displacing).
 //
 // Geometry: NB buckets (a power of two, 2..16,384) × WAYS = 4 ways = N_CTX main slots, plus a stash
 // of STASH entries (default 4). Slot numbers: bucket b way w is slot 4b + w; stash entry i is slot
@@ -244,10 +247,9 @@ export function ftCreate(config: FtConfig): FlowTableV2 {
 /** The two candidate buckets of a 37-byte key (and the raw Toeplitz words). */
 export function ftHashesOfKey(table: FlowTableV2, key: Uint8Array): { h1: number; h2: number; hi: number; lo: number } {
   const [hi, lo] = table.hash(key);
-  const m = table.config.buckets - 1;
-  const h1 = hi & m;
-  let h2 = lo & m;
-  if (h2 === h1) h2 = h1 ^ 1;
+  const half = table.config.buckets >>> 1;
+  const h1 = hi & (half - 1);
+  const h2 = half | (lo & (half - 1));
   return { h1, h2, hi, lo };
 }
 
@@ -441,7 +443,7 @@ export function ftCheck(table: FlowTableV2): string[] {
     n++;
     const { h1, h2 } = ftHashesOfKey(table, e.key);
     if (e.h1 !== h1 || e.h2 !== h2) problems.push(`slot ${slot}: stored buckets ${e.h1},${e.h2} but the key hashes to ${h1},${h2}`);
-    if (h1 === h2) problems.push(`slot ${slot}: h1 = h2`);
+    if (h1 >= table.config.buckets / 2 || h2 < table.config.buckets / 2) problems.push(`slot ${slot}: h1 ${h1} / h2 ${h2} not in the two halves`);
     if (slot < main) {
       const b = Math.floor(slot / FT_WAYS);
       if (b !== h1 && b !== h2) problems.push(`slot ${slot}: bucket ${b} is neither ${h1} nor ${h2}`);

@@ -94,19 +94,22 @@ describe('Toeplitz hash', () => {
     expect(ftHashes(t, tup6)).toEqual({ h1: 1125, h2: 9155, hi: 3865183333, lo: 1036870595 });
   });
 
-  test('h2 ≠ h1 always (h2 = h1 ⊕ 1 when the fields are equal)', () => {
+  test('h1 in the first half of the buckets, h2 in the second (one RAM each), from hi and lo', () => {
     for (const nCtx of [8, 16, 64]) {
       const t = ftCreate(ftConfig({ nCtx, hashKey: hashKeyFromSeed(3) }));
       const prng = createPrng(nCtx);
-      let equalFields = 0;
+      const half = t.config.buckets / 2;
+      const seen1 = new Set<number>(), seen2 = new Set<number>();
       for (let i = 0; i < 2000; i++) {
         const h = ftHashes(t, randomServerTuple(prng));
-        const m = t.config.buckets - 1;
-        expect(h.h1).not.toBe(h.h2);
-        expect(h.h1).toBe(h.hi & m);
-        if ((h.lo & m) === h.h1) { equalFields++; expect(h.h2).toBe(h.h1 ^ 1); } else expect(h.h2).toBe(h.lo & m);
+        expect(h.h1).toBe(h.hi & (half - 1));
+        expect(h.h2).toBe(half + (h.lo & (half - 1)));
+        seen1.add(h.h1);
+        seen2.add(h.h2);
       }
-      expect(equalFields).toBeGreaterThan(0);
+      // every bucket of each half is reached
+      expect(seen1.size).toBe(half);
+      expect(seen2.size).toBe(half);
     }
   });
 });
@@ -126,9 +129,9 @@ describe('determinism', () => {
     const a = run(secret), b = run(secret), c = run(hashKeyFromSeed(9));
     expect(layout(a)).toBe(layout(b));
     expect(layout(a)).not.toBe(layout(c));
-    expect(a.count).toBe(256);
+    expect(a.count).toBe(255);   // 4 in the stash, the 256th install fails under this key
     // The RTL must produce exactly this layout (slot by slot) for these installs.
-    expect(createHash('sha256').update(layout(a)).digest('hex')).toBe('8c1f3e9312e2e911470e8c972dd0ffd9f7f2ab683ad5f4215a84d3f8650bc9bf');
+    expect(createHash('sha256').update(layout(a)).digest('hex')).toBe('84c10bf76578de482fa4a89760164337584ff90674df6ee904c73f38e1d2dc0d');
   });
 });
 
