@@ -22,6 +22,8 @@ test: setup
 	npm test
 
 GCM_SRCS  := -f tb/gcm/tlsnic_gcm_datapath.f
+# Flow table v2 alone (issue 15; not yet in the RX engine): the package's unused constants are not an error here.
+FT_SRCS   := rtl/common/tlsnic_pkg.sv rtl/rx/tlsnic_rx_pkg.sv rtl/rx/tlsnic_rx_toeplitz.sv rtl/rx/tlsnic_rx_cuckoo.sv
 LINT      := verilator --lint-only -Wall -Irtl/common -Irtl/tx -Irtl/rx
 
 # Design-point configurations, in parallel (about 30 s): the AES-GCM core at LANES = 4, the TX
@@ -31,6 +33,7 @@ lint:
 	 $(LINT) -GW=512 --top-module tlsnic_tx_engine $(TX_SRCS) & p2=$$!; \
 	 $(LINT) -GW=512 --top-module tlsnic_rx_engine $(RX_SRCS) & p3=$$!; \
 	 wait $$p1 && wait $$p2 && wait $$p3
+	@$(LINT) -Wno-UNUSEDPARAM -GNB=16384 -GN_CTX=65536 --top-module tlsnic_rx_cuckoo $(FT_SRCS)
 	@if [ -n "$(LINT_TOP)" ]; then $(LINT) $(RTL_SRCS) --top-module $(LINT_TOP); fi
 
 lint-all:

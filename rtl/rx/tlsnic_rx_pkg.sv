@@ -164,4 +164,14 @@ package tlsnic_rx_pkg;
     flow_key = k;
   endfunction
 
+  // Flow table v2 (tlsnic_rx_cuckoo, models/flow-table.ts): the 360-bit Toeplitz window of a
+  // 128-bit hash key S (byte j in [8j +: 8]): window bit n (n = 0 first) is S bit n MSB-first for
+  // n < 128, then the LFSR x^128 + x^7 + x^2 + x + 1 continues it. A fixed XOR wiring of S.
+  function automatic logic [359:0] ft_window(input logic [127:0] s);
+    logic [359:0] w;
+    for (int n = 0; n < 128; n++) w[n] = s[8 * (n / 8) + 7 - (n % 8)];
+    for (int n = 128; n < 360; n++) w[n] = w[n - 128] ^ w[n - 127] ^ w[n - 126] ^ w[n - 121];
+    ft_window = w;
+  endfunction
+
 endpackage
