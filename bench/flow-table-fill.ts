@@ -2,8 +2,8 @@
 // [--ctx N] [--seed S] [--seeds K] [--stash E] [--max-path L] [--max-reads R]`. For each table size N
 // (default 64, 1024, 16384, 65536) and seed (default 1..5), N installs of distinct random remote
 // IPv4 tuples to 10.0.0.1:443 (ctx ids 0..N−1) into an empty table with the hash key drawn from the
-// seed; prints a Markdown table, then the same tuples into today's table (models/flow-hash.ts,
-// CRC-32, N/2 buckets × 2 ways) for comparison. The same arguments give the same table.
+// seed; prints a Markdown table, then the same tuples into flow table v1, the one it replaced
+// (models/flow-hash.ts, CRC-32, N/2 buckets × 2 ways), for comparison. The same arguments give the same table.
 import { createFlowTable, flowBucket, flowFreeWay, flowWrite } from '../models/flow-hash.ts';
 import {
   fillUntilFailure, ftConfig, ftWorstCaseInstallCycles, hashKeyFromSeed, randomServerTuples, FT_DEFAULT_MAX_PATH, FT_DEFAULT_MAX_READS, FT_DEFAULT_STASH,
@@ -52,8 +52,8 @@ console.log('\n| N_CTX | seeds | load at 1st failure, min | median |');
 console.log('| ---: | ---: | ---: | ---: |');
 for (const l of summary) console.log(l);
 
-// Today's table, the same tuples.
-console.log('\n## Today\'s table (models/flow-hash.ts: CRC-32, N/2 buckets × 2 ways), the same tuples\n');
+// Flow table v1 (replaced by v2), the same tuples.
+console.log('\n## Flow table v1 (models/flow-hash.ts: CRC-32, N/2 buckets × 2 ways), the same tuples\n');
 console.log('| N_CTX | seeds | load at 1st failure, min | median | max | final load, median |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const n of sizes) {

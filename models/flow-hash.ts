@@ -1,7 +1,9 @@
-// The RX engine's flow table: a received packet's 4-tuple → the context id the driver installed
-// for that connection. A set-associative hash table of BUCKETS × WAYS entries, as the RTL builds
-// it: the hash picks one bucket, all WAYS entries of the bucket are read at once and compared in
-// parallel, so a lookup is one memory read whatever the table size (N_CTX up to 65,536).
+// Flow table v1 (replaced by flow table v2, models/flow-table.ts, which models/nic-rx.ts uses since
+// issue 15; kept for the tuple key layout, tupleKey, which v2 hashes and compares unchanged, and
+// for the fill bench's comparison). The RX engine's flow table was: a received packet's 4-tuple →
+// the context id the driver installed for that connection. A set-associative hash table of
+// BUCKETS × WAYS entries: the hash picks one bucket, all WAYS entries of the bucket are read at
+// once and compared in parallel, so a lookup is one memory read whatever the table size.
 //
 // Tuple key (TUPLE_KEY_LEN = 37 bytes, the exact bytes hashed and compared):
 //   0       IP version (4 or 6)
@@ -16,8 +18,9 @@
 // CRC is a fixed XOR network (no iteration).
 //
 // Entries hold the whole key (296 bits) and a context id. Lookup returns the lowest-numbered way
-// whose key matches; the install policy (models/nic-rx.ts) keeps keys unique, so there is at most
-// one. A new entry takes the lowest-numbered free way; a bucket with no free way is full.
+// whose key matches; the install policy (models/nic-rx.ts before issue 15) kept keys unique, so
+// there was at most one. A new entry takes the lowest-numbered free way; a bucket with no free way
+// is full.
 import { crc32 } from 'node:zlib';
 import { bytesEqual } from './bytes.ts';
 import type { FlowTuple } from './packet.ts';

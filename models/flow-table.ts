@@ -1,7 +1,7 @@
-// Flow table v2 (issue 15, model only; not yet used by models/nic-rx.ts, which still uses the
-// CRC-32 BUCKETS × WAYS table of models/flow-hash.ts): a bucketized cuckoo hash table with a
-// keyed Toeplitz hash, specified so that an RTL implementation can match it slot for slot.
-// docs/rx-engine-model.md, "Flow table v2 (issue 15, model)", is the prose version of this file.
+// Flow table v2 (issue 15): the RX engine's flow table (models/nic-rx.ts holds an FtDevice, below;
+// the RTL is rtl/rx/tlsnic_rx_cuckoo.sv): a bucketized cuckoo hash table with a keyed Toeplitz
+// hash, specified so that an RTL implementation can match it slot for slot.
+// docs/rx-engine-model.md, "Flow table v2 (issue 15)", is the prose version of this file.
 //
 // Key: the 37-byte tuple key of models/flow-hash.ts (tupleKey), unchanged.
 //
@@ -59,7 +59,7 @@
 // buckets, the lowest-numbered such stash entry moves into the freed slot (1 more cycle; its
 // context's slot field is updated) and its stash entry is cleared. So the stash drains back as
 // soon as there is room.
-import { bytesEqual, toHex } from './bytes.ts';
+import { bytesEqual, fromHex, toHex } from './bytes.ts';
 import { tupleKey, TUPLE_KEY_LEN } from './flow-hash.ts';
 import type { FlowTuple } from './packet.ts';
 import { createPrng, type Prng } from './prng.ts';
@@ -72,6 +72,11 @@ export const FT_MAX_BUCKETS = 16_384;
 export const FT_DEFAULT_STASH = 4;
 export const FT_DEFAULT_MAX_PATH = 4;
 export const FT_DEFAULT_MAX_READS = 256;
+/**
+ * The hash key the RTL holds after reset (and the model's until a HASH_KEY control frame sets
+ * another): byte j of the key is byte j of this array.
+ */
+export const FT_DEFAULT_HASH_KEY: Uint8Array = fromHex('000102030405060708090a0b0c0d0e0f');
 
 // ------------------------------------------------------------------------------------------------
 // Toeplitz hash
@@ -456,6 +461,99 @@ export function ftCheck(table: FlowTableV2): string[] {
   });
   if (n !== table.count) problems.push(`count ${table.count} but ${n} entries`);
   return problems;
+}
+
+// ------------------------------------------------------------------------------------------------
+// The device: the table driven by context ids, as the RTL block (tlsnic_rx_cuckoo) drives it
+
+/** Result codes of the block's commands (tlsnic_rx_pkg::Ft*). */
+export const FtStatus = { ok: 0, present: 1, full: 2, deleted: 3, absent: 4 } as const;
+export type FtStatusCode = (typeof FtStatus)[keyof typeof FtStatus];
+
+export interface FtDeviceGeometry {
+  /** Main slots (4 · NB), NB a power of two (the RTL: ≥ 4). */
+  nCtx: number;
+  stash?: number;
+  maxPath?: number;
+  maxReads?: number;
+}
+
+/** An install's or a delete's result: status, the slot, and a ctx id (present: the id that held the tuple). */
+export interface FtCmdResult { status: FtStatusCode; slot: number; ctx: number }
+
+/**
+ * The table with the RTL block's command semantics and its ctx id → slot map:
+ *   install(id, tuple)  first deletes the id's own entry (if any; with the stash drain), then
+ *                       ftInsert. The tuple present (under another id X): the entry is re-pointed
+ *                       to the new id (ftSetCtx; nothing deleted, no drain), status present with
+ *                       ctx = X. Full: nothing more written (the id's old entry stays deleted).
+ *                       Ok: the entry written (moves along a displacement path update the map).
+ *   delete(id)          the id's entry deleted (with the stash drain); absent when it has none.
+ *   lookup(tuple)       hit, ctx id, slot.
+ */
+export class FtDevice {
+  readonly table: FlowTableV2;
+  readonly ctxSlot = new Map<number, number>();
+  /** Moves of the last install (for chain-length statistics). */
+  lastMoves: readonly FtMove[] = [];
+  /** How the last install ended: 'present', 'full', or its FtInsertResult via. */
+  lastVia = '';
+
+  constructor(g: FtDeviceGeometry, hashKey: Uint8Array) {
+    const o: FtOptions = { nCtx: g.nCtx, hashKey };
+    if (g.stash !== undefined) o.stash = g.stash;
+    if (g.maxPath !== undefined) o.maxPath = g.maxPath;
+    if (g.maxReads !== undefined) o.maxReads = g.maxReads;
+    this.table = ftCreate(ftConfig(o));
+  }
+
+  /** The 16-byte secret the table hashes with. */
+  get hashKey(): Uint8Array {
+    return this.table.config.hashKey;
+  }
+
+  /** Valid entries (main and stash). */
+  get count(): number {
+    return this.table.count;
+  }
+
+  private removeOwn(ctx: number): number {
+    const slot = this.ctxSlot.get(ctx);
+    if (slot === undefined) return -1;
+    const r = ftDeleteSlot(this.table, slot);
+    this.ctxSlot.delete(ctx);
+    if (r.moved) this.ctxSlot.set(r.moved.ctxId, r.moved.to);
+    return slot;
+  }
+
+  install(ctx: number, t: FlowTuple): FtCmdResult {
+    this.removeOwn(ctx);
+    const r = ftInsert(this.table, t, ctx);
+    this.lastMoves = [];
+    this.lastVia = r.status;
+    if (r.status === 'present') {
+      ftSetCtx(this.table, r.slot, ctx);
+      this.ctxSlot.delete(r.ctxId);
+      this.ctxSlot.set(ctx, r.slot);
+      return { status: FtStatus.present, slot: r.slot, ctx: r.ctxId };
+    }
+    if (r.status === 'full') return { status: FtStatus.full, slot: 0, ctx };
+    for (const m of r.moves) this.ctxSlot.set(m.ctxId, m.to);
+    this.ctxSlot.set(ctx, r.slot);
+    this.lastMoves = r.moves;
+    this.lastVia = r.via;
+    return { status: FtStatus.ok, slot: r.slot, ctx };
+  }
+
+  delete(ctx: number): FtCmdResult {
+    const slot = this.removeOwn(ctx);
+    return slot < 0 ? { status: FtStatus.absent, slot: 0, ctx } : { status: FtStatus.deleted, slot, ctx };
+  }
+
+  lookup(t: FlowTuple): { hit: number; ctx: number; slot: number } {
+    const r = ftLookup(this.table, t);
+    return r ? { hit: 1, ctx: r.ctxId, slot: r.slot } : { hit: 0, ctx: 0, slot: 0 };
+  }
 }
 
 // ------------------------------------------------------------------------------------------------

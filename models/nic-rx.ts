@@ -6,6 +6,10 @@
 // an install result or nothing. The RTL must produce the same output frames in the same order
 // and the same counters. docs/rx-engine-model.md is the prose specification of this file.
 //
+// Flow table: flow table v2 (models/flow-table.ts, an FtDevice: keyed Toeplitz hash, NB buckets ×
+// 4 ways in two halves, displacement, a 4-entry stash), hash key FT_DEFAULT_HASH_KEY from reset
+// until a HASH_KEY control frame sets another (only while no context is installed).
+//
 // Per packet frame, in this order (the first that applies decides):
 //   longer than maxFrameBytes             → untouched, rx_oversize_packets, no state change
 //   does not parse as a supported TCP packet → untouched, rx_not_tcp_packets
@@ -36,7 +40,7 @@
 //         checked when its 5th byte arrives; lockCount headers followed since; a resync request
 //         for lockSeq is raised at the end of the packet that found the candidate
 import { tcpChecksumValid } from './checksum.ts';
-import { createFlowTable, flowBucket, flowClear, flowFreeWay, flowLookup, flowWrite, type FlowSlot, type FlowTable } from './flow-hash.ts';
+import { FtDevice, FtStatus, FT_DEFAULT_HASH_KEY, FT_MAX_BUCKETS, FT_WAYS } from './flow-table.ts';
 import { isParseError, parseTcpPacket, type FlowTuple, type ParsedTcpPacket } from './packet.ts';
 import { MAX_RECORD_BODY, newTracker, trackRecords, type RecordTracker } from './record-tracker.ts';
 import {
@@ -108,8 +112,6 @@ export type RxMode = 'sync' | 'skip' | 'wait' | 'scan' | 'lock';
 /** One installed RX connection. Fields not used by the current mode keep stale values. */
 export interface RxFlowContext {
   tuple: FlowTuple;
-  /** Where the tuple sits in the flow table (for delete). */
-  slot: FlowSlot;
   crypto: TlsCryptoInfo;
   /** Stream scan enabled (install flag NO_SCAN clear). */
   scan: boolean;
@@ -137,18 +139,24 @@ export interface RxFlowContext {
 export interface NicRxConfig {
   /** Context ids 0..nCtx-1 exist (≤ 65,536). */
   nCtx: number;
-  /** Flow-table buckets (power of two) and ways per bucket. */
+  /**
+   * Flow-table buckets NB (a power of two, 4..16,384; the RTL parameter BUCKETS): 4·NB main slots
+   * (4 ways per bucket) plus a 4-entry stash.
+   */
   buckets: number;
-  ways: number;
   /** Longest packet frame processed; longer ones pass untouched (default 9600). */
   maxFrameBytes?: number;
 }
 
 export const DEFAULT_RX_MAX_FRAME_BYTES = 9600;
 
+/** Fewest flow-table buckets (the RTL's BUCKETS ≥ 4). */
+export const RX_MIN_BUCKETS = 4;
+
 export interface NicRxState {
   config: NicRxConfig;
-  table: FlowTable;
+  /** The flow table (replaced by an empty one with the new key on a HASH_KEY frame). */
+  flowTable: FtDevice;
   contexts: Map<number, RxFlowContext>;
   counters: RxCounters;
 }
@@ -168,6 +176,7 @@ export type RxVerdict =
   | 'deleted'
   | 'resync_ok'
   | 'resync_skip'
+  | 'hash_key'
   | 'control_error'
   | 'frame_error';
 
@@ -185,7 +194,16 @@ export function zeroRxCounters(): RxCounters {
 
 export function createNicRx(config: NicRxConfig): NicRxState {
   if (!Number.isInteger(config.nCtx) || config.nCtx < 1 || config.nCtx > 65536) throw new Error(`nic-rx: nCtx ${config.nCtx} not in 1..65536`);
-  return { config, table: createFlowTable({ buckets: config.buckets, ways: config.ways }), contexts: new Map(), counters: zeroRxCounters() };
+  const nb = config.buckets;
+  if (!Number.isInteger(nb) || nb < RX_MIN_BUCKETS || nb > FT_MAX_BUCKETS || (nb & (nb - 1)) !== 0) {
+    throw new Error(`nic-rx: buckets ${nb} is not a power of two in ${RX_MIN_BUCKETS}..${FT_MAX_BUCKETS}`);
+  }
+  return { config, flowTable: newFlowTable(config, FT_DEFAULT_HASH_KEY), contexts: new Map(), counters: zeroRxCounters() };
+}
+
+/** An empty flow table of the config's size: 4·NB main slots, the default stash, path and read limits. */
+function newFlowTable(config: NicRxConfig, hashKey: Uint8Array): FtDevice {
+  return new FtDevice({ nCtx: config.buckets * FT_WAYS }, hashKey);
 }
 
 /** The header pattern the scan and the lock look for: content type, 0x03 0x03, a plausible length. */
@@ -226,7 +244,8 @@ function packet(st: NicRxState, frame: Uint8Array): RxStepResult {
     c.rx_not_tcp_packets++;
     return untouched('not_tcp', frame);
   }
-  const hit = flowLookup(st.table, p.tuple);
+  const look = st.flowTable.lookup(p.tuple);
+  const hit = look.hit ? { ctxId: look.ctx } : null;
   const ctx = hit ? st.contexts.get(hit.ctxId) : undefined;
   if (!hit || !ctx) {
     c.rx_plain_packets++;
@@ -481,50 +500,59 @@ function controlFrame(st: NicRxState, f: RxFrame): RxStepResult {
     }
     case 'resync':
       return resync(st, d.resync);
+    case 'hash_key': {
+      // Only into an empty table: a new key moves every entry, so no context may be installed.
+      if (st.contexts.size > 0) {
+        c.rx_ctrl_err++;
+        return { verdict: 'control_error', out: [], ctxId };
+      }
+      st.flowTable = newFlowTable(st.config, d.key);
+      return { verdict: 'hash_key', out: [], ctxId };
+    }
   }
 }
 
-/** Frees a context's flow-table way and zeroizes it (the key leaves the device). */
-function removeContext(st: NicRxState, ctxId: number): void {
+/** Zeroizes a context and drops it (the key leaves the device); its flow-table entry is not touched. */
+function dropContext(st: NicRxState, ctxId: number): void {
   const ctx = st.contexts.get(ctxId);
   if (!ctx) return;
   if (ctx.mode === 'lock') dropLock(st, ctx);
-  flowClear(st.table, ctx.slot);
   ctx.crypto.key.fill(0);
   ctx.crypto.iv.fill(0);
   st.contexts.delete(ctxId);
 }
 
+/** Deletes a context's flow-table entry (the stash drains into the freed slot) and drops the context. */
+function removeContext(st: NicRxState, ctxId: number): void {
+  st.flowTable.delete(ctxId);
+  dropContext(st, ctxId);
+}
+
 function install(st: NicRxState, i: RxContextInstall): RxStepResult {
   const c = st.counters;
   const event = (status: 'ok' | 'bucket_full'): RxOutFrame[] => [rxEventFrame({ code: 'install_result', ctxId: i.ctxId, status } satisfies RxEvent)];
-  // 1. The id is being reused: the old connection goes first.
+  // 1. The id is being reused: the old connection goes first (its flow-table entry is deleted by
+  //    the table's install below, which always deletes the id's own entry first).
   if (st.contexts.has(i.ctxId)) {
-    removeContext(st, i.ctxId);
+    dropContext(st, i.ctxId);
     c.rx_tls_ctx_evict++;
   }
-  // 2. The tuple is already installed (under another id): that context is replaced.
-  let slot: FlowSlot;
-  const hit = flowLookup(st.table, i.tuple);
-  if (hit) {
-    removeContext(st, hit.ctxId);
+  // 2. The table's install (FtDevice: the id's own entry deleted first, then the tuple placed).
+  const r = st.flowTable.install(i.ctxId, i.tuple);
+  if (r.status === FtStatus.present) {
+    // The tuple was installed under another id: its entry now points to the new id, and that
+    // context is replaced.
+    dropContext(st, r.ctx);
     c.rx_tls_ctx_evict++;
-    slot = { bucket: hit.bucket, way: hit.way };
-  } else {
-    // 3. A free way in the tuple's bucket, or the install fails.
-    const bucket = flowBucket(st.table, i.tuple);
-    const way = flowFreeWay(st.table, bucket);
-    if (way < 0) {
-      c.rx_tls_install_fail++;
-      return { verdict: 'install_fail', out: event('bucket_full'), ctxId: i.ctxId };
-    }
-    slot = { bucket, way };
+  } else if (r.status === FtStatus.full) {
+    // No place for the tuple (both buckets full, no displacement path, the stash full).
+    c.rx_tls_install_fail++;
+    return { verdict: 'install_fail', out: event('bucket_full'), ctxId: i.ctxId };
   }
-  flowWrite(st.table, slot, i.tuple, i.ctxId);
+  // 3. The new context.
   const crypto: TlsCryptoInfo = { version: i.version, key: Uint8Array.from(i.key), iv: Uint8Array.from(i.iv) };
   st.contexts.set(i.ctxId, {
     tuple: i.tuple,
-    slot,
     crypto,
     scan: i.scan,
     mode: 'sync',

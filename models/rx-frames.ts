@@ -30,6 +30,13 @@
 //     2..3    reserved
 //     4..7    S, TCP sequence number of a record start
 //     8..15   N, that record's sequence number
+//   HASH_KEY (4), RX_HASH_KEY_LEN = 20 bytes (shorter → rejected; longer → extra ignored): the
+//   flow table's 128-bit Toeplitz hash key (models/flow-table.ts). Sent to ctx id 0 (the id is
+//   only range-checked, like every control frame's).
+//     1..3    reserved, must be 0
+//     4..19   the key: byte j of the key is frame byte 4 + j; all zero → rejected
+//   Accepted only while no context is installed (the flow table is empty); it replaces the key
+//   and clears the table. No output.
 //
 // OUTPUT: one AXI-Stream carrying every input packet exactly once, in input order, with device
 // events interleaved, in order. Sideband (`tuser` on the first beat):
@@ -79,11 +86,14 @@ export interface RxOutFrame {
   data: Uint8Array;
 }
 
-export const RxOpcode = { INSTALL: 1, DELETE: 2, RESYNC: 3 } as const;
+export const RxOpcode = { INSTALL: 1, DELETE: 2, RESYNC: 3, HASH_KEY: 4 } as const;
 export const RxInstallFlag = { TLS13: 1, AES256: 2, IPV6: 4, NO_SCAN: 8 } as const;
 export const RxResyncFlag = { HOST: 1 } as const;
 export const RX_INSTALL_LEN = 96;
 export const RX_RESYNC_LEN = 16;
+export const RX_HASH_KEY_LEN = 20;
+/** Bytes of the flow table's hash key in a HASH_KEY frame. */
+export const RX_HASH_KEY_BYTES = 16;
 export const RX_EVENT_LEN = 16;
 
 /** What the driver's tls_dev_add(…, TLS_OFFLOAD_CTX_DIR_RX, …) hands the device. */
@@ -161,10 +171,25 @@ export function rxResyncFrame(r: RxResyncResponse): RxFrame {
   return control(r.ctxId, d);
 }
 
+/** The flow table's hash key (16 bytes); addressed to ctx id 0. */
+export function rxHashKeyFrame(key: Uint8Array, ctxId = 0): RxFrame {
+  if (key.length !== RX_HASH_KEY_BYTES) throw new Error(`rxHashKeyFrame: the key must be ${RX_HASH_KEY_BYTES} bytes, got ${key.length}`);
+  const d = new Uint8Array(RX_HASH_KEY_LEN);
+  d[0] = RxOpcode.HASH_KEY;
+  d.set(key, 4);
+  return control(ctxId, d);
+}
+
+/** A HASH_KEY control frame (by its opcode; well-formed or not). */
+export function isRxHashKeyFrame(f: RxFrame): boolean {
+  return f.user.kind === RxInKind.CONTROL && f.data.length > 0 && f.data[0] === RxOpcode.HASH_KEY;
+}
+
 export type DecodedRxControl =
   | { op: 'install'; install: RxContextInstall }
   | { op: 'delete'; ctxId: number }
   | { op: 'resync'; resync: RxResyncResponse }
+  | { op: 'hash_key'; key: Uint8Array }
   | { op: 'error'; reason: string };
 
 /** Decodes a control frame exactly as the engine does; anything inconsistent is an error. */
@@ -211,6 +236,13 @@ export function decodeRxControl(f: RxFrame): DecodedRxControl {
           scan: (flags & RxInstallFlag.NO_SCAN) === 0,
         },
       };
+    }
+    case RxOpcode.HASH_KEY: {
+      if (d.length < RX_HASH_KEY_LEN) return { op: 'error', reason: `hash key frame of ${d.length} bytes` };
+      if (d[1] !== 0 || d[2] !== 0 || d[3] !== 0) return { op: 'error', reason: 'hash key frame with reserved bytes 1..3 not zero' };
+      const key = d.slice(4, 4 + RX_HASH_KEY_BYTES);
+      if (key.every((b) => b === 0)) return { op: 'error', reason: 'all-zero hash key' };
+      return { op: 'hash_key', key };
     }
     default:
       return { op: 'error', reason: `unknown opcode ${d[0]}` };

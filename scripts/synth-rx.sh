@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Yosys 0.23 generic synthesis of the RX engine (make synth-rx): a wrapper fixes the parameters
-# (W, N_CTX, BUCKETS, WAYS: environment, defaults 128 / 16 / 8 / 2), the same generic flow as the
+# (W, N_CTX, BUCKETS: environment, defaults 128 / 16 / 4), the same generic flow as the
 # TX handoff (synth/generic.ys: memories stay $mem_v2 cells, S-box ROMs to gates, abc -fast), then
 # `check -assert` (no multiple drivers, no undriven wires, no logic loops found by check), a latch
 # search, and the cell statistics. Output: build/synth/rx-w<W>/ (wrapper, log, stat.txt,
 # check.txt). Measured at the defaults: about 8 minutes and 4 GB on the 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-W=${W:-128}; N_CTX=${N_CTX:-16}; BUCKETS=${BUCKETS:-8}; WAYS=${WAYS:-2}
+W=${W:-128}; N_CTX=${N_CTX:-16}; BUCKETS=${BUCKETS:-4}
 out=build/synth/rx-w$W
 mkdir -p "$out"
 cat > "$out/tlsnic_rx_top.sv" <<SV
-// tlsnic_rx_top: tlsnic_rx_engine fixed at W=$W, N_CTX=$N_CTX, BUCKETS=$BUCKETS, WAYS=$WAYS (scripts/synth-rx.sh).
+// tlsnic_rx_top: tlsnic_rx_engine fixed at W=$W, N_CTX=$N_CTX, BUCKETS=$BUCKETS (scripts/synth-rx.sh).
 module tlsnic_rx_top (
   input  logic clk_i, input logic rst_ni,
   input  logic s_tvalid_i, output logic s_tready_o, input logic [$((W-1)):0] s_tdata_i,
@@ -20,7 +20,7 @@ module tlsnic_rx_top (
   output logic [$((W/8-1)):0] m_tkeep_o, output logic m_tlast_o, output logic [2:0] m_tuser_o,
   input  logic [4:0] cnt_sel_i, output logic [63:0] cnt_value_o
 );
-  tlsnic_rx_engine #(.W($W), .N_CTX($N_CTX), .BUCKETS($BUCKETS), .WAYS($WAYS)) u_rx (.*);
+  tlsnic_rx_engine #(.W($W), .N_CTX($N_CTX), .BUCKETS($BUCKETS)) u_rx (.*);
 endmodule
 SV
 files=$(grep -v '^//' rtl/rx/tlsnic_rx_engine.f | tr '\n' ' ')
@@ -40,7 +40,7 @@ tee -q -o $out/stat.txt stat
 tee -q -o $out/check.txt check -assert
 tee -q -o $out/latches.txt select -list t:\$_DLATCH_* t:\$dlatch t:\$_SR_* t:\$sr
 YS
-echo "synth-rx: yosys generic flow on tlsnic_rx_engine W=$W N_CTX=$N_CTX BUCKETS=$BUCKETS WAYS=$WAYS -> $out"
+echo "synth-rx: yosys generic flow on tlsnic_rx_engine W=$W N_CTX=$N_CTX BUCKETS=$BUCKETS -> $out"
 start=$(date +%s)
 yosys -q -l "$out/yosys.log" -s "$out/script.ys" > "$out/stdout.txt" 2>&1 || { tail -20 "$out/stdout.txt"; echo "synth-rx: FAIL (see $out/yosys.log)"; exit 1; }
 if [ -s "$out/latches.txt" ] && grep -q . "$out/latches.txt"; then echo "synth-rx: FAIL: latches:"; cat "$out/latches.txt"; exit 1; fi

@@ -1,5 +1,5 @@
 // Bench of the RX engine top (tlsnic_rx_engine; the C++ class is Vtop). Built by harness/rx-sim.ts
-// with -DTB_W=<tdata bits>, -DTB_N_CTX, -DTB_BUCKETS, -DTB_WAYS, -DTB_MAX_FRAME=<bytes>. The driver,
+// with -DTB_W=<tdata bits>, -DTB_N_CTX, -DTB_BUCKETS, -DTB_MAX_FRAME=<bytes>. The driver,
 // the output monitor and the checks are tb/tb_engine.h (shared with the TX bench; it explains
 // cycles, gaps, stalls, junk, the self-test hook and waveforms).
 //

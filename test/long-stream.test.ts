@@ -157,7 +157,7 @@ describe.each(TX_CONFIGS)('TX RTL at long stream offsets: W=$width', ({ width, n
   });
 });
 
-const RX_NIC: NicRxConfig = { nCtx: 16, buckets: 8, ways: 2 };
+const RX_NIC: NicRxConfig = { nCtx: 16, buckets: 4 };
 const RX_BASE: RxScenarioConfig = {
   ...DEFAULT_RX_SCENARIO, flows: 4, bytesPerFlow: 20_000, loss: 0.05, spurious: 0.02, badChecksum: 0.01, installLag: 0.25, resyncMode: 'mixed',
 };
@@ -165,14 +165,14 @@ const RX_BASE: RxScenarioConfig = {
 describe('RX at long stream offsets: model (oracle) and RTL at W=128 and 512', () => {
   const bins = new Map<Width, string>();
   beforeAll(async () => {
-    for (const w of [128, 512] as Width[]) bins.set(w, await buildRxEngineSim({ width: w, nCtx: RX_NIC.nCtx, buckets: RX_NIC.buckets, ways: RX_NIC.ways }));
+    for (const w of [128, 512] as Width[]) bins.set(w, await buildRxEngineSim({ width: w, nCtx: RX_NIC.nCtx, buckets: RX_NIC.buckets }));
   }, 1_200_000);
   LONG_OFFSETS.forEach(({ name, bytes }, k) => {
     test(`offset ${name}: the oracle accepts the closed loop, RTL equals the model`, async () => {
       const cfg = { ...RX_BASE, seed: SEED + 30 + k, streamOffset: bytes };
       console.log(`long-stream RX: offset ${bytes}, seed ${cfg.seed}`);
       const sc = generateRxScenario(cfg);
-      const run = runRxScenario(sc, { nic: { ...RX_NIC, nCtx: 65536, buckets: 4096, ways: 4 }, latency: 3 });
+      const run = runRxScenario(sc, { nic: { ...RX_NIC, nCtx: 65536, buckets: 4096 }, latency: 3 });
       const check = checkRxRun(sc, run);
       expect(check.problems).toEqual([]);
       expect(run.nic.counters.rx_tls_decrypted_packets).toBeGreaterThan(20);

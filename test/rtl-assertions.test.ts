@@ -1,6 +1,6 @@
 // The RTL's assertions (docs/architecture.md "Assertions"), each proven live. Every simulator build
 // of the tests runs with --assert (harness/engine/build-sim.ts), so these are the very binaries the other
-// RTL suites use (TX W = 128 / N_CTX 16, RX W = 128 / 16 contexts / 8 × 2 flow table, the GCM
+// RTL suites use (TX W = 128 / N_CTX 16, RX W = 128 / 16 contexts / 4-bucket flow table, the GCM
 // core at LANES = 1): no extra build. A test-only fault is chosen at run time with
 // +tlsnic_break=<n> on the simulator's command line (read by the RTL's sim-only code, `ifndef
 // SYNTHESIS, and by the engine bench for the input-side faults 1 and 2). For each fault the same
@@ -22,7 +22,7 @@ import { installFrame, packetFrame, type TxFrame } from '../models/tx-frames.ts'
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0xa55e);
 const MAX_FRAME = 9600;
-const RX_NIC = { nCtx: 16, buckets: 8, ways: 2 };
+const RX_NIC = { nCtx: 16, buckets: 4 };
 
 interface Fault {
   n: number;
@@ -132,7 +132,7 @@ describe('TX engine assertions (W = 128, N_CTX = 16)', () => {
   }
 });
 
-describe('RX engine assertions (W = 128, 16 contexts, 8 × 2 flow table)', () => {
+describe('RX engine assertions (W = 128, 16 contexts, 4-bucket flow table)', () => {
   let bin = '';
   beforeAll(async () => {
     bin = await buildRxEngineSim({ width: 128, ...RX_NIC });

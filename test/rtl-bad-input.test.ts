@@ -23,7 +23,7 @@ import {
 } from '../harness/bad-input/catalogue.ts';
 import { REPO_ROOT } from '../harness/engine/build-sim.ts';
 import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx/compare.ts';
-import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, type RxScenario } from '../harness/rx/scenario.ts';
+import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, rxScenarioHashKey, type RxScenario } from '../harness/rx/scenario.ts';
 import { buildRxEngineSim, runRxEngine, type RxEngineRun } from '../harness/rx/sim.ts';
 import type { SimStallConfig } from '../harness/engine/sim-process.ts';
 import { checkTxStreams } from '../harness/tx/check.ts';
@@ -31,7 +31,6 @@ import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario } from '../harness/tx/scenario.ts';
 import { buildTxEngineSim, runTxEngine, type TxEngineRun } from '../harness/tx/sim.ts';
 import { bytesEqual, concatBytes, firstDifference } from '../models/bytes.ts';
-import { flowHash } from '../models/flow-hash.ts';
 import type { NicRxConfig } from '../models/nic-rx.ts';
 import { flowKey, isParseError, parseTcpPacket } from '../models/packet.ts';
 import { RxInKind, type RxFrame } from '../models/rx-frames.ts';
@@ -165,7 +164,9 @@ function classSpecific(id: string, span: { start: number; end: number }, accept:
 // RX
 
 const RX_N_CTX = 16;
-const RX_NIC: NicRxConfig = { nCtx: RX_N_CTX, buckets: 8, ways: 2 };
+const RX_NIC: NicRxConfig = { nCtx: RX_N_CTX, buckets: 4 };
+/** Ids the RX cases may use: the background takes 0..2; rx-bucket-full installs 13 connections. */
+const RX_FREE_CTX = [10, 11, 12, 13, 3, 4, 5, 6, 7, 8, 9, 14, 15];
 
 /** RX background: three in-order connections (installed at their first record), plain and non-TCP traffic; replayed as the closed loop consumed it. */
 function rxBackground(seed: number): { sc: RxScenario; frames: RxFrame[] } {
@@ -189,8 +190,10 @@ function rxHealthyView(sc: RxScenario): Victim[] {
 
 describe('RX catalogue W=128', () => {
   const { sc, frames: bg } = rxBackground(SEED);
-  const busyBuckets = new Set(sc.flows.map((f) => flowHash(f.tuple) & (RX_NIC.buckets - 1)));
-  const cases = buildRxCases({ width: 128, nCtx: RX_N_CTX, maxFrame: MAX_FRAME, freeCtx: [10, 11, 12, 13], busyCtx: 0, buckets: RX_NIC.buckets, busyBuckets });
+  // The background's run set its seed's hash key first; its connections stay installed throughout the cases.
+  const cases = buildRxCases({
+    width: 128, nCtx: RX_N_CTX, maxFrame: MAX_FRAME, freeCtx: RX_FREE_CTX, busyCtx: 0, buckets: RX_NIC.buckets, hashKey: rxScenarioHashKey(sc), busyTuples: sc.flows.map((f) => f.tuple),
+  });
   let from = 0;
   bg.forEach((f, i) => {
     if (f.user.kind === RxInKind.CONTROL && f.data[0] === 1) from = i + 1;
@@ -200,7 +203,7 @@ describe('RX catalogue W=128', () => {
   let rtl: RxEngineRun;
 
   beforeAll(async () => {
-    const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets, ways: RX_NIC.ways });
+    const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets });
     rtl = await runRxEngine(bin, comp.frames, { ...STALLS, readyHolds: comp.readyHolds }, { directives: comp.directives });
   }, BUILD_TIMEOUT);
 
@@ -289,7 +292,7 @@ describe('reset in the middle of a packet', () => {
     const k = a.frames.findIndex((f, i) => i > a.frames.length / 3 && f.user.kind === RxInKind.PACKET && f.data.length >= 64);
     expect(k).toBeGreaterThan(0);
     const frames = [...a.frames.slice(0, k + 1), ...b.frames];
-    const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets, ways: RX_NIC.ways });
+    const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets });
     const rtl = await runRxEngine(bin, frames, { seed: SEED, gapPermille: 50, stallPermille: 300 }, { directives: [{ kind: 'reset', frame: k, afterBeats: 2, cycles: 5 }] });
     expect(rtl.protocolErrors).toEqual([]);
     const resetAt = rtl.frameAccept[k].last;
@@ -317,7 +320,7 @@ describe('open: tkeep all zero on the last beat (null output beat)', () => {
   const NULL_BEAT = /^\d+ tkeep not contiguous from bit 0 on the tlast beat \(packet (\d+)\)$/;
 
   test.each(['tx', 'rx'] as const)('%s: decisions and bytes as the model; the output carries exactly the null beats listed in docs/bad-input.md', async (dir) => {
-    const env = { width: 128, nCtx: 16, maxFrame: MAX_FRAME, freeCtx: [10, 11, 12, 13], busyCtx: 0, buckets: 8, busyBuckets: new Set<number>() };
+    const env = { width: 128, nCtx: 16, maxFrame: MAX_FRAME, freeCtx: RX_FREE_CTX, busyCtx: 0, buckets: RX_NIC.buckets };
     if (dir === 'tx') {
       const cases = buildTxNullBeatCases(env);
       const comp = compose<TxFrame>([], cases, 0, 0);
@@ -342,7 +345,7 @@ describe('open: tkeep all zero on the last beat (null output beat)', () => {
         c.verdicts.forEach((v, k) => expect(model.verdicts[comp.spans[i].start + k], `${c.id} frame ${k}`).toBe(v));
         expect(model.deltas[i], c.id).toEqual(fullRxDelta(c.delta));
       });
-      const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets, ways: RX_NIC.ways });
+      const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets });
       const rtl = await runRxEngine(bin, comp.frames, { seed: SEED, gapPermille: 0, stallPermille: 0 }, { directives: comp.directives });
       // rx-zero-byte-install: no event, as the model (the frame has no byte to read an opcode from).
       const expected = [...model.outputs];
@@ -372,7 +375,7 @@ describe('catalogue', () => {
     const doc = readFileSync(join(REPO_ROOT, 'docs/bad-input.md'), 'utf8');
     const listed = new Set([...doc.matchAll(/^\| `((?:tx|rx)-[a-z0-9-]+)` \|/gm)].map((m) => m[1]));
     for (const m of doc.matchAll(/^\| [^|]+ \| `[a-z0-9-]+` \| `(tx-[a-z0-9-]+)` \| `(rx-[a-z0-9-]+)` \|$/gm)) listed.add(m[1]).add(m[2]);
-    const env = { width: 128, nCtx: 16, maxFrame: MAX_FRAME, freeCtx: [10, 11, 12, 13], busyCtx: 0, buckets: 8, busyBuckets: new Set<number>() };
+    const env = { width: 128, nCtx: 16, maxFrame: MAX_FRAME, freeCtx: RX_FREE_CTX, busyCtx: 0, buckets: RX_NIC.buckets };
     const run = [
       ...buildTxCases(env), ...buildRxCases(env), ...buildTxNullBeatCases(env), ...buildRxNullBeatCases(env),
     ].map((c) => c.id).concat(['tx-reset-mid-packet', 'rx-reset-mid-packet']);

@@ -1,22 +1,22 @@
 // RX flow table v2 (rtl/rx/tlsnic_rx_cuckoo.sv) against the model (models/flow-table.ts through
-// harness/rx/flow-table-sim.ts FtCommandModel), command for command and slot for slot: random
+// its FtDevice, the block's command semantics), command for command and slot for slot: random
 // install / delete / lookup sequences at small tables with displacement chains up to MAX_PATH,
 // stash use, stash drain on delete, failures; crafted collisions under a chosen hash key; and a
 // lookup of a pool of tuples issued in every cycle a command runs, which must find every entry
 // (its id before or after the command) while entries move.
 import { describe, expect, test } from 'vitest';
 import {
-  ftHashes, ftConfig, ftCreate, ftMainSlots, hashKeyFromSeed, randomServerTuple, randomServerTuples,
+  ftHashes, ftConfig, ftCreate, ftMainSlots, hashKeyFromSeed, randomServerTuple, randomServerTuples, FtDevice, FtStatus,
 } from '../models/flow-table.ts';
 import type { FlowTuple } from '../models/packet.ts';
 import { createPrng } from '../models/prng.ts';
-import { buildFlowTableSim, FtCommandModel, FtStatus, runFlowTableSim, type FtCommand, type FtGeometry } from '../harness/rx/flow-table-sim.ts';
+import { buildFlowTableSim, runFlowTableSim, type FtCommand, type FtGeometry } from '../harness/rx/flow-table-sim.ts';
 
 interface Expect { cmd: FtCommand; result?: { status: number; slot: number; ctx: number }; look?: { hit: number; ctx: number; slot: number } }
 
 /** Runs cmds on model and RTL and compares everything; returns model-side statistics. */
 async function compare(g: FtGeometry, hashKey: Uint8Array, pool: readonly FlowTuple[], cmds: readonly FtCommand[]) {
-  const m = new FtCommandModel(g, hashKey);
+  const m = new FtDevice(g, hashKey);
   const exp: Expect[] = [];
   // Per command: the pool's lookup results before and after it (hit and ctx id).
   const before: string[][] = [], after: string[][] = [];

@@ -2,7 +2,7 @@
 // nonces in the front tables, H powers, GHASH accumulators, partial blocks, saved keystream,
 // E_K(J0) and tag state in the back-end tables — is zero once a context is deleted, evicted (RX:
 // its tuple installed under another id, its id reused), or dropped by a failed re-install (RX:
-// bucket full), and after reset. Read back through the simulator (tb/tb_tables.h: the tables are
+// no place in the flow table for the tuple), and after reset. Read back through the simulator (tb/tb_tables.h: the tables are
 // Verilator-public; harness/engine/key-tables.ts decodes them), at W = 128 with small tables.
 //
 // Every entry is checked against the golden model's context table at the end of the same run: a
@@ -17,13 +17,13 @@ import {
   RX_FRONT_FIELDS, TX_FRONT_FIELDS, type FieldList, type TableDump,
 } from '../harness/engine/key-tables.ts';
 import { compareRxRun, runRxModel } from '../harness/rx/compare.ts';
-import { addRxFlow, buildRxScenario, createRxScenario, pushInstall, pushSegments, runRxScenario, segmentFrame } from '../harness/rx/scenario.ts';
+import { addRxFlow, buildRxScenario, createRxScenario, pushInstall, pushSegments, runRxScenario, rxScenarioHashKey, segmentFrame } from '../harness/rx/scenario.ts';
 import { buildRxEngineSim } from '../harness/rx/sim.ts';
 import type { SimStallConfig } from '../harness/engine/sim-process.ts';
 import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario } from '../harness/tx/scenario.ts';
 import { buildTxEngineSim } from '../harness/tx/sim.ts';
-import { flowHash } from '../models/flow-hash.ts';
+import { ftConfig, ftCreate, ftHashes, FT_WAYS } from '../models/flow-table.ts';
 import { createNicRx, nicRxStep, type NicRxConfig } from '../models/nic-rx.ts';
 import { createNicTx, nicTxStep } from '../models/nic-tx.ts';
 import type { FlowTuple } from '../models/packet.ts';
@@ -34,7 +34,7 @@ import { decodeControl, deleteFrame, installFrame, type TxFrame } from '../model
 
 const W = 128;
 const TX_N_CTX = 16;
-const NIC: NicRxConfig = { nCtx: 16, buckets: 8, ways: 2 };
+const NIC: NicRxConfig = { nCtx: 16, buckets: 4 };
 const POISON = 0x5eed_c0de;
 
 function stalls(seed: number, gap = 100, stall = 100): SimStallConfig {
@@ -167,21 +167,26 @@ describe('TX engine (W=128, N_CTX=16): key material read back', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A tuple in `bucket` of NIC's flow table, found by searching destination ports (as rx-directed fullBucket does). */
-function tupleIn(bucket: number, seed: number): FlowTuple {
+/** The RX scenario's seed: its run sets the flow-table hash key hashKeyFromSeed(RX_SEED) first. */
+const RX_SEED = 1303;
+const RX_TABLE = ftCreate(ftConfig({ nCtx: NIC.buckets * FT_WAYS, hashKey: rxScenarioHashKey({ seed: RX_SEED }) }));
+
+/** A tuple's two candidate buckets in NIC's flow table under the scenario's key, as "h1,h2". */
+const pairOf = (t: FlowTuple): string => { const h = ftHashes(RX_TABLE, t); return `${h.h1},${h.h2}`; };
+
+/** A tuple with bucket pair `pair` in NIC's flow table, found by searching destination ports. */
+function tupleIn(pair: string, seed: number): FlowTuple {
   const p = createPrng(seed);
   const t: FlowTuple = { ipVersion: 4, srcAddr: p.bytes(4), dstAddr: p.bytes(4), srcPort: 443, dstPort: 40000 };
-  while ((flowHash(t) & (NIC.buckets - 1)) !== bucket) t.dstPort++;
+  while (pairOf(t) !== pair) t.dstPort++;
   return t;
 }
 
-const bucketOf = (t: FlowTuple): number => flowHash(t) & (NIC.buckets - 1);
-
-describe('RX engine (W=128, N_CTX=16, 8 buckets x 2 ways): key material read back', () => {
+describe('RX engine (W=128, N_CTX=16, 4 buckets x 4 ways + 4 stash): key material read back', () => {
   let bin = '';
   const back = backFields(W);
   beforeAll(async () => {
-    bin = await buildRxEngineSim({ width: W, nCtx: NIC.nCtx, buckets: NIC.buckets, ways: NIC.ways });
+    bin = await buildRxEngineSim({ width: W, nCtx: NIC.nCtx, buckets: NIC.buckets });
   }, 1_200_000);
 
   test('reset: garbage in both tables before reset, all zero after the sweep', async () => {
@@ -192,9 +197,9 @@ describe('RX engine (W=128, N_CTX=16, 8 buckets x 2 ways): key material read bac
     expect(checkTables(r.tables, NIC.nCtx, RX_FRONT_FIELDS, back, new Map())).toEqual([]);
   }, 120_000);
 
-  test('delete, eviction by tuple, id reuse, failed re-install (bucket full): gone contexts read zero, live ones their keys; output equals the model', async () => {
+  test('delete, eviction by tuple, id reuse, failed re-install (flow table full for the tuple): gone contexts read zero, live ones their keys; output equals the model', async () => {
     // Four connections (ids 0..3) decrypting in order.
-    const b = createRxScenario(1303);
+    const b = createRxScenario(RX_SEED);
     const flows = [0, 1, 2, 3].map((ctxId) =>
       addRxFlow(b, { ctxId, version: ctxId % 2 ? '1.3' : '1.2', keyLen: ctxId < 2 ? 16 : 32, ipVersion: ctxId === 2 ? 6 : 4, preOffload: 0, recordSizes: [700, 3000, 50, 5000] }));
     const [A, B, C, D] = flows;
@@ -205,23 +210,25 @@ describe('RX engine (W=128, N_CTX=16, 8 buckets x 2 ways): key material read bac
     const p = createPrng(1304);
     const install = (ctxId: number, tuple: FlowTuple): RxFrame =>
       rxInstallFrame({ ctxId, tuple, version: '1.3', key: p.bytes(16), iv: p.bytes(12), recordSeq: 0n, startTcpSn: 1000, scan: true });
-    // A bucket no live tuple uses, for the failed re-install; the tuple that reuses id 0 elsewhere.
-    const used = new Set([A, B, C, D].map((f) => bucketOf(f.tuple)));
-    const [full, other] = [...Array(NIC.buckets).keys()].filter((k) => !used.has(k));
-    const fresh = tupleIn(other, 77);
+    // The failed re-install: a bucket pair {h1, h2} that neither B's tuple (still installed, under
+    // id 4) nor D's has gets the tuple that reuses id 0 and 11 more (ids 5..15): 12 entries, its 8
+    // ways and the 4-entry stash. Then D's id 3 is re-installed with a 13th tuple of the pair: no
+    // place (deleting D's own entry first frees a slot in another bucket).
+    const full = ['0,2', '0,3', '1,2', '1,3'].find((x) => x !== pairOf(B.tuple) && x !== pairOf(D.tuple))!;
+    const fresh = tupleIn(full, 77);
+    const fillers = Array.from({ length: 11 }, (_, k) => install(5 + k, tupleIn(full, 1 + k)));
     const extra: RxFrame[] = [
       install(4, B.tuple),                // B's tuple under id 4: context 1 evicted
       install(0, fresh),                  // id 0 reused with another tuple: A's keys replaced
       rxDeleteFrame(2),                   // C deleted
-      install(5, tupleIn(full, 1)),       // bucket `full` filled (2 ways) ...
-      install(6, tupleIn(full, 2)),
-      install(3, tupleIn(full, 3)),       // ... so D's re-install fails: context 3 dropped
+      ...fillers,                         // the pair filled (8 ways + 4 stash, with id 0's entry) ...
+      install(3, tupleIn(full, 12)),      // ... so D's re-install fails: context 3 dropped
       // Late packets of the tuples that changed hands or went: walked with id 4's keys (fail) or plain.
       rxPacketFrame(segmentFrame(b, B, 0, 700)),
       rxPacketFrame(segmentFrame(b, D, 0, 700)),
       rxPacketFrame(segmentFrame(b, C, 0, 300)),
     ];
-    expect(bucketOf(D.tuple)).not.toBe(full);
+    expect([pairOf(B.tuple), pairOf(D.tuple)]).not.toContain(full);
 
     async function run(frames: RxFrame[], seed: number, poison: number) {
       const model = runRxModel(frames, NIC);
@@ -244,12 +251,12 @@ describe('RX engine (W=128, N_CTX=16, 8 buckets x 2 ways): key material read bac
     }
 
     const r = await run([...base, ...extra], 22, POISON);
-    expect([...r.live.keys()].sort()).toEqual([0, 4, 5, 6]);
-    expect(r.verdicts.slice(base.length, base.length + 6)).toEqual(['installed', 'installed', 'deleted', 'installed', 'installed', 'install_fail']);
+    expect([...r.live.keys()].sort((x, y) => x - y)).toEqual([0, 4, ...fillers.map((_, k) => 5 + k)]);
+    expect(r.verdicts.slice(base.length, base.length + 3 + fillers.length + 1)).toEqual(['installed', 'installed', 'deleted', ...fillers.map(() => 'installed'), 'install_fail']);
     expect(r.model.counters.rx_tls_ctx_evict).toBe(3);     // tuple replace, id reuse, reused id of the failed install
     expect(r.model.counters.rx_tls_install_fail).toBe(1);
     // Contexts 1 (evicted), 2 (deleted), 3 (failed re-install) carried keys in run a, zero now.
     expect(zeroKeyIds(a.tables, RX_FRONT_FIELDS, back).filter((id) => id < 4)).toEqual([]);
-    expect(zeroKeyIds(r.tables, RX_FRONT_FIELDS, back).filter((id) => id < 7)).toEqual([1, 2, 3]);
+    expect(zeroKeyIds(r.tables, RX_FRONT_FIELDS, back).filter((id) => id < NIC.nCtx)).toEqual([1, 2, 3]);
   }, 300_000);
 });

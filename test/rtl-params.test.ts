@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readFileList, REPO_ROOT } from '../harness/engine/build-sim.ts';
 import { verilatorLint } from '../harness/engine/rtl-checks.ts';
+import { FT_SOURCES } from '../harness/rx/flow-table-sim.ts';
 
 const TX = readFileList('rtl/tx/tlsnic_tx_engine.f');
 const RX = readFileList('rtl/rx/tlsnic_rx_engine.f');
@@ -13,8 +14,8 @@ const bad: Array<{ top: string; sources: string[]; params: Record<string, number
   { top: 'tlsnic_tx_engine', sources: TX, params: { W: 192 }, message: /W = 192; the beat must be 128, 256 or 512 bits/ },
   { top: 'tlsnic_tx_engine', sources: TX, params: { W: 128, N_CTX: 70000 }, message: /N_CTX = 70000; context ids are 16 bits/ },
   { top: 'tlsnic_tx_engine', sources: TX, params: { W: 128, MAX_FRAME: 40 }, message: /MAX_FRAME = 40; an Ethernet frame is 64 to 65,553 bytes/ },
-  { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, BUCKETS: 6 }, message: /tlsnic_rx_flow_table: BUCKETS = 6; .* must be a power of two/ },
-  { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, WAYS: 17 }, message: /tlsnic_rx_flow_table: WAYS = 17/ },
+  { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, BUCKETS: 6 }, message: /tlsnic_rx_cuckoo: NB = 6; a power of two, 4 to 16,384 buckets/ },
+  { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, BUCKETS: 2 }, message: /tlsnic_rx_cuckoo: NB = 2; a power of two, 4 to 16,384 buckets/ },
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, MAX_FRAME: 70000 }, message: /MAX_FRAME = 70000/ },
 ];
 
@@ -34,11 +35,11 @@ describe('parameter checks', () => {
     }
   }, 120_000);
 
-  it('Yosys stops a block on the same check (tlsnic_rx_flow_table, BUCKETS = 6)', async () => {
-    const script = 'read_verilog -sv rtl/common/tlsnic_pkg.sv rtl/rx/tlsnic_rx_pkg.sv rtl/rx/tlsnic_rx_flow_table.sv; '
-      + 'chparam -set BUCKETS 6 tlsnic_rx_flow_table; hierarchy -top tlsnic_rx_flow_table';
+  it('Yosys stops a block on the same check (tlsnic_rx_cuckoo, NB = 6)', async () => {
+    const script = `read_verilog -sv ${FT_SOURCES.join(' ')}; `
+      + 'chparam -set NB 6 tlsnic_rx_cuckoo; hierarchy -top tlsnic_rx_cuckoo';
     const r = await execa('yosys', ['-q', '-p', script], { cwd: REPO_ROOT, reject: false, all: true });
     expect(r.exitCode).not.toBe(0);
-    expect(String(r.all ?? '')).toMatch(/tlsnic_rx_flow_table\.sv:\d+: ERROR: FATAL/);
+    expect(String(r.all ?? '')).toMatch(/tlsnic_rx_cuckoo\.sv:\d+: ERROR: FATAL/);
   }, 120_000);
 });

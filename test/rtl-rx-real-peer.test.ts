@@ -25,7 +25,7 @@ import { seqDiff } from '../models/tcp-seq.ts';
 import { recordPrefixLen, TLS_TAG_LEN } from '../models/tls-record.ts';
 
 const WIDTH = 128;
-const TABLE = rxReplayTable(16); // 16 contexts, 8 buckets × 2 ways: the build rtl-rx-engine.test.ts uses
+const TABLE = rxReplayTable(16); // 16 contexts, 4 buckets × 4 ways + 4 stash: the build rtl-rx-engine.test.ts uses
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 6061);
 let binary: string;
 

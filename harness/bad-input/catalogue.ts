@@ -18,7 +18,7 @@
 // output.
 import { concatBytes } from '../../models/bytes.ts';
 import { ipv4HeaderChecksum } from '../../models/checksum.ts';
-import { flowHash } from '../../models/flow-hash.ts';
+import { ftConfig, ftCreate, ftHashes, FT_DEFAULT_HASH_KEY, FT_DEFAULT_STASH, FT_WAYS, type FlowTableV2 } from '../../models/flow-table.ts';
 import { createFramerState, frameNext } from '../../models/framer.ts';
 import { createNicTx, nicTxStep, zeroTxCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { createNicRx, nicRxStep, RX_MAX_ADVANCE, zeroRxCounters, type NicRxConfig, type RxCounterName, type RxCounters, type RxVerdict } from '../../models/nic-rx.ts';
@@ -76,10 +76,8 @@ export interface VictimOptions {
   pre?: number;
   isn?: number;
   pieces: VictimPiece[];
-  /** RX: the connection's flow-table bucket must not be one of these (table of `buckets` buckets). */
-  avoidBuckets?: { buckets: number; avoid: ReadonlySet<number> };
-  /** RX: the connection's bucket must be this one. */
-  bucket?: { buckets: number; is: number };
+  /** RX: the connection's two flow-table buckets must be {h1, h2} in `table` (its geometry and hash key). */
+  pair?: { table: FlowTableV2; h1: number; h2: number };
 }
 
 export interface Victim {
@@ -125,11 +123,11 @@ export function createVictim(o: VictimOptions): Victim {
   let srcPort = p.int(1024, 65535);
   const dstPort = 443;
   const tupleOf = (): FlowTuple => ({ ipVersion, srcAddr: src, dstAddr: dst, srcPort, dstPort });
-  const bucketOf = (buckets: number): number => flowHash(tupleOf()) & (buckets - 1);
   for (let tries = 0; ; tries++) {
-    const bad = (o.avoidBuckets && o.avoidBuckets.avoid.has(bucketOf(o.avoidBuckets.buckets))) || (o.bucket && bucketOf(o.bucket.buckets) !== o.bucket.is);
+    const h = o.pair ? ftHashes(o.pair.table, tupleOf()) : null;
+    const bad = o.pair && h && (h.h1 !== o.pair.h1 || h.h2 !== o.pair.h2);
     if (!bad) break;
-    if (tries > 10_000) throw new Error('createVictim: no tuple for the requested bucket');
+    if (tries > 1_000_000) throw new Error('createVictim: no tuple for the requested flow-table buckets');
     src = p.bytes(src.length);
     dst = p.bytes(dst.length);
     srcPort = p.int(1024, 65535);
@@ -295,13 +293,15 @@ export interface CaseEnv {
   width: number;
   nCtx: number;
   maxFrame: number;
-  /** Context ids free for the cases (not used by the background); at least 4. */
+  /** Context ids free for the cases (not used by the background): at least 4; the RX catalogue needs 13 (rx-bucket-full). */
   freeCtx: number[];
   /** A context id the background uses (control errors aimed at it must not disturb it). */
   busyCtx: number;
-  /** RX: flow-table buckets and the buckets the background's connections occupy. */
+  /** RX: flow-table buckets NB of the build (default 4), and the hash key set when the cases run (default FT_DEFAULT_HASH_KEY). */
   buckets?: number;
-  busyBuckets?: ReadonlySet<number>;
+  hashKey?: Uint8Array;
+  /** RX: the background's connections (installed while the cases run); rx-bucket-full keeps clear of their bucket pairs. */
+  busyTuples?: readonly FlowTuple[];
 }
 
 interface CaseCommon<V, C> {
@@ -1003,12 +1003,11 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
   const V2 = env.freeCtx[1];
   const EMPTY = env.freeCtx[2];
   const B = env.width / 8;
-  const buckets = env.buckets ?? 8;
-  const avoid = { buckets, avoid: env.busyBuckets ?? new Set<number>() };
+  const buckets = env.buckets ?? 4;
   const add = (c: Omit<RxCase, 'victims'> & { victims?: Victim[] }): void => {
     cases.push({ victims: [], ...c });
   };
-  const std = (o: Partial<VictimOptions> = {}, size = 300) => createVictim({ ctxId: V, version: '1.2', ipVersion: 4, avoidBuckets: avoid, pieces: [{ size }], ...o });
+  const std = (o: Partial<VictimOptions> = {}, size = 300) => createVictim({ ctxId: V, version: '1.2', ipVersion: 4, pieces: [{ size }], ...o });
   const del = (id = V) => rxDeleteFrame(id);
 
   // -- Frames -------------------------------------------------------------------------------------
@@ -1147,7 +1146,7 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     ['rx-record-length-below-overhead-13', '1.3', 15, 'TLS 1.3 record header with length 15 (< 16)'],
     ['rx-record-length-above-max', '1.3', (1 << 14) + 257, 'record header with length 2^14 + 257'],
   ] as const) {
-    const v = createVictim({ ctxId: V, version: ver, avoidBuckets: avoid, pieces: [{ size: 200 }, { raw: badHeader(len, 60) }, { size: 300 }] });
+    const v = createVictim({ ctxId: V, version: ver, pieces: [{ size: 200 }, { raw: badHeader(len, 60) }, { size: 300 }] });
     const a = v.records[0].wire.length;
     const n = v.rx.length;
     add({
@@ -1157,7 +1156,7 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     });
   }
   {
-    const v = createVictim({ ctxId: V, version: '1.3', avoidBuckets: avoid, pieces: [{ size: 200 }, { size: 200, badTag: true }, { size: 200 }] });
+    const v = createVictim({ ctxId: V, version: '1.3', pieces: [{ size: 200 }, { size: 200, badTag: true }, { size: 200 }] });
     const a = v.records[0].wire.length;
     const b = v.records[2].off;
     const n = v.rx.length;
@@ -1169,8 +1168,8 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     });
   }
   {
-    const v = createVictim({ ctxId: V, version: '1.2', avoidBuckets: avoid, pieces: [{ size: 100 }, { size: 100, type: 21 }, { size: 100, type: 22 }, { size: 100, type: 99 }, { size: 100 }] });
-    const w = createVictim({ ctxId: V2, version: '1.3', avoidBuckets: avoid, pieces: [{ size: 100 }, { size: 100, outerType: 22 }, { size: 100, outerType: 21 }, { size: 100 }] });
+    const v = createVictim({ ctxId: V, version: '1.2', pieces: [{ size: 100 }, { size: 100, type: 21 }, { size: 100, type: 22 }, { size: 100, type: 99 }, { size: 100 }] });
+    const w = createVictim({ ctxId: V2, version: '1.3', pieces: [{ size: 100 }, { size: 100, outerType: 22 }, { size: 100, outerType: 21 }, { size: 100 }] });
     add({
       id: 'rx-content-type-change', title: 'record content type changing mid-stream (TLS 1.2: 23 → 21 → 22 → 99 → 23; TLS 1.3 outer type 23 → 22 → 21 → 23)',
       outcome: 'decrypted (types are not checked in sync; each record authenticates with its own header)', victims: [v, w],
@@ -1179,7 +1178,7 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     });
   }
   {
-    const v = createVictim({ ctxId: V, version: '1.2', avoidBuckets: avoid, pieces: [{ size: 100 }, { size: 100, versionBytes: [3, 1] }, { size: 100, versionBytes: [0xfe, 0xfd] }, { size: 100 }] });
+    const v = createVictim({ ctxId: V, version: '1.2', pieces: [{ size: 100 }, { size: 100, versionBytes: [3, 1] }, { size: 100, versionBytes: [0xfe, 0xfd] }, { size: 100 }] });
     add({
       id: 'rx-version-change', title: 'record version bytes changing mid-stream (0x0303 → 0x0301 → 0xfefd → 0x0303)',
       outcome: 'decrypted (versions are not checked in sync; the header is authenticated as received)', victims: [v],
@@ -1203,9 +1202,9 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     const flags = inst.slice();
     flags[1] |= 0x10;
     add({
-      id: 'rx-ctrl-bad-opcode', title: 'control frames with opcode 0, 4 and 0xff',
+      id: 'rx-ctrl-bad-opcode', title: 'control frames with opcode 0, 5 and 0xff',
       outcome: 'rejected, rx_ctrl_err, no output',
-      frames: [rxCtl(env.busyCtx, Uint8Array.of(0, 0, 0)), rxCtl(env.busyCtx, Uint8Array.of(4)), rxCtl(env.busyCtx, new Uint8Array(96).fill(0xff))],
+      frames: [rxCtl(env.busyCtx, Uint8Array.of(0, 0, 0)), rxCtl(env.busyCtx, Uint8Array.of(5)), rxCtl(env.busyCtx, new Uint8Array(96).fill(0xff))],
       verdicts: ['control_error', 'control_error', 'control_error'], delta: rxDelta({ ctrlErr: 3 }),
     });
     add({
@@ -1222,7 +1221,7 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     });
   }
   {
-    const v = createVictim({ ctxId: V, version: '1.2', keyLen: 16, avoidBuckets: avoid, pieces: [{ size: 300 }] });
+    const v = createVictim({ ctxId: V, version: '1.2', keyLen: 16, pieces: [{ size: 300 }] });
     const d = concatBytes(vRxInstall(v).data, createPrng(12).bytes(30));
     d[2] = 0x12;
     d[3] = 0x34;
@@ -1245,15 +1244,26 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
     });
   }
   {
-    // Three connections in one bucket of a 2-way table.
-    const bucket = [...Array(buckets).keys()].find((b) => !(env.busyBuckets ?? new Set()).has(b)) ?? 0;
-    const mk = (id: number) => createVictim({ ctxId: id, version: '1.3', bucket: { buckets, is: bucket }, pieces: [{ size: 100 }] });
-    const a = mk(V), b = mk(V2), c = mk(EMPTY);
+    // Flow table v2: 13 connections whose tuples share both candidate buckets {h1, h2} (under the
+    // build's geometry and the hash key in force): 8 fill the two buckets' ways, 4 the stash, the
+    // 13th finds no place. The pair is one no background connection has, so the background's
+    // entries in h1 or h2 (if any) move to their other bucket and take none of the 12 places.
+    const n = 2 * FT_WAYS + FT_DEFAULT_STASH + 1;
+    if (env.freeCtx.length < n) throw new Error(`buildRxCases: rx-bucket-full needs ${n} free context ids, got ${env.freeCtx.length}`);
+    const table = ftCreate(ftConfig({ nCtx: buckets * FT_WAYS, hashKey: env.hashKey ?? FT_DEFAULT_HASH_KEY }));
+    const busy = new Set((env.busyTuples ?? []).map((t) => { const h = ftHashes(table, t); return `${h.h1},${h.h2}`; }));
+    let pair: { h1: number; h2: number } | null = null;
+    for (let h1 = 0; h1 < buckets / 2 && !pair; h1++) for (let h2 = buckets / 2; h2 < buckets && !pair; h2++) if (!busy.has(`${h1},${h2}`)) pair = { h1, h2 };
+    if (!pair) throw new Error('buildRxCases: every bucket pair holds a background connection');
+    const ids = env.freeCtx.slice(0, n);
+    const vs = ids.map((id) => createVictim({ ctxId: id, version: '1.3', pair: { table, ...pair }, pieces: [{ size: 100 }] }));
+    const last = vs[n - 1], first = vs[0];
     add({
-      id: 'rx-bucket-full', title: 'install when every way of the connection’s flow-table bucket is taken',
-      outcome: 'refused: install-result event "bucket_full", rx_tls_install_fail; the connection stays in software (its packets pass as plain)', victims: [a, b, c],
-      frames: [vRxInstall(a), vRxInstall(b), vRxInstall(c), vRx(c, 0, c.rx.length), vRx(a, 0, a.rx.length), rxDeleteFrame(V), rxDeleteFrame(V2)],
-      verdicts: ['installed', 'installed', 'install_fail', 'plain', 'decrypted', 'deleted', 'deleted'], delta: rxDelta({ ctx: 2, installFail: 1, plain: 1, dec: [a.rx.length], del: 2 }),
+      id: 'rx-bucket-full', title: `install when the tuple's two flow-table buckets (${2 * FT_WAYS} ways) and the ${FT_DEFAULT_STASH}-entry stash are taken: ${n} connections sharing {h1, h2}`,
+      outcome: 'refused: install-result event "bucket_full", rx_tls_install_fail; the connection stays in software (its packets pass as plain)', victims: vs,
+      frames: [...vs.map((v) => vRxInstall(v)), vRx(last, 0, last.rx.length), vRx(first, 0, first.rx.length), ...ids.slice(0, n - 1).map((id) => rxDeleteFrame(id))],
+      verdicts: [...new Array<RxVerdict>(n - 1).fill('installed'), 'install_fail', 'plain', 'decrypted', ...new Array<RxVerdict>(n - 1).fill('deleted')],
+      delta: rxDelta({ ctx: n - 1, installFail: 1, plain: 1, dec: [first.rx.length], del: n - 1 }),
     });
   }
   {
@@ -1294,9 +1304,9 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
   }
 
   {
-    const v0 = createVictim({ ctxId: V, version: '1.2', avoidBuckets: avoid, pieces: [{ size: 4 * B }] });
+    const v0 = createVictim({ ctxId: V, version: '1.2', pieces: [{ size: 4 * B }] });
     const size = 4 * B + (B - ((54 + v0.rx.length) % B)) % B;
-    const v = createVictim({ ctxId: V, version: '1.2', avoidBuckets: avoid, pieces: [{ size }] });
+    const v = createVictim({ ctxId: V, version: '1.2', pieces: [{ size }] });
     const f = v.frame('rx', 0, v.rx.length);
     const beats = f.length / B;
     const full = (1n << BigInt(B)) - 1n;
@@ -1354,10 +1364,9 @@ export function buildRxCases(env: CaseEnv): RxCase[] {
 export function buildRxNullBeatCases(env: CaseEnv): RxCase[] {
   const B = env.width / 8;
   const V = env.freeCtx[0];
-  const avoid = { buckets: env.buckets ?? 8, avoid: env.busyBuckets ?? new Set<number>() };
   const cases: RxCase[] = [];
   {
-    const v = createVictim({ ctxId: V, version: '1.2', avoidBuckets: avoid, pieces: [{ size: 4 * B }] });
+    const v = createVictim({ ctxId: V, version: '1.2', pieces: [{ size: 4 * B }] });
     const f = v.frame('rx', 0, v.rx.length);
     const pad = B - (f.length % B) + B;
     const sent = concatBytes(f, createPrng(3).bytes(pad));

@@ -3,7 +3,9 @@
 // engine's output, in the capture's format) and DIR/summary.json, prints a line per connection and
 // direction. Then feeds the capture to an RX engine as the receiving host (harness/replay/rx.ts) and
 // writes DIR/rx.pcap (every packet as the engine handed it to the host) and DIR/rx-decrypted.json
-// (its decrypted mark per packet). The key log comes from --keylog, from the capture's Decryption
+// (its decrypted mark per packet). The RX engine's flow table: N_CTX of the plan, BUCKETS = N_CTX/4
+// buckets × 4 ways + a 4-entry stash, hash key hashKeyFromSeed(RX_REPLAY_HASH_KEY_SEED) (fixed; set
+// by the first RX frame); both are printed and in summary.json. The key log comes from --keylog, from the capture's Decryption
 // Secrets Blocks (pcapng), or both (merged, --keylog's lines first so its secret wins where both
 // have one). --format pcapng writes tx.pcapng / rx.pcapng instead, with that key log embedded.
 // Exit 0 when every packet came out of the TX engine as captured (TCP checksums aside, which must
@@ -18,7 +20,9 @@ import { buildRxEngineSim, runRxEngine } from '../rx/sim.ts';
 import { goldenTxEngine, parseKeylogText, planReplay, runReplay, type DirectionReport, type ReplayReport, type TxEngine, type TxEngineConfig } from '../replay/replay.ts';
 import { parseCapture, writePcapLike, writePcapngLike, type ReplayCapture, type ReplayOutputFormat, type ReplayOutputPacket } from '../replay/capture.ts';
 import type { KeylogEntry } from '../../models/keylog.ts';
-import { goldenRxEngine, runRxReplay, rxReplayTable, type RxReplayEngine, type RxReplayReport } from '../replay/rx.ts';
+import { goldenRxEngine, runRxReplay, rxReplayHashKey, rxReplayTable, RX_REPLAY_HASH_KEY_SEED, type RxReplayEngine, type RxReplayReport } from '../replay/rx.ts';
+import { toHex } from '../../models/bytes.ts';
+import { FT_DEFAULT_STASH, FT_WAYS } from '../../models/flow-table.ts';
 import type { Width } from '../engine/width.ts';
 
 /**
@@ -41,7 +45,7 @@ export const REPLAY_ENGINES: Record<string, ((cfg: TxEngineConfig) => Promise<Tx
 export const RX_REPLAY_ENGINES: Record<string, ((cfg: NicRxConfig & { width: number }) => Promise<RxReplayEngine>) | null> = {
   model: async (cfg) => goldenRxEngine(cfg),
   rtl: async (cfg) => {
-    const binary = await buildRxEngineSim({ width: cfg.width as Width, nCtx: cfg.nCtx, buckets: cfg.buckets, ways: cfg.ways });
+    const binary = await buildRxEngineSim({ width: cfg.width as Width, nCtx: cfg.nCtx, buckets: cfg.buckets });
     return (frames) => runRxEngine(binary, frames, { seed: 1, gapPermille: 0, stallPermille: 0 });
   },
 };
@@ -200,8 +204,12 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
     rx: rx
       ? {
           nCtx: rxTable.nCtx,
+          /** Flow table v2: BUCKETS buckets × 4 ways + the stash; the hash key the replay set first. */
           buckets: rxTable.buckets,
-          ways: rxTable.ways,
+          ways: FT_WAYS,
+          stash: FT_DEFAULT_STASH,
+          hashKeySeed: RX_REPLAY_HASH_KEY_SEED,
+          hashKey: toHex(rxReplayHashKey()),
           frames: rx.frames,
           packets: handed.length,
           packetsDecrypted: handed.filter((h) => h.decrypted).length,
@@ -242,6 +250,7 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
     if (report.cycles !== null) w(`  cycles: ${report.cycles}\n`);
   }
   if (rx) {
+    w(`  rx flow table: N_CTX ${rxTable.nCtx}, ${rxTable.buckets} buckets × ${FT_WAYS} ways + ${FT_DEFAULT_STASH} stash; fixed hash key hashKeyFromSeed(0x${RX_REPLAY_HASH_KEY_SEED.toString(16)}) = ${toHex(rxReplayHashKey())}\n`);
     const c = rx.counters;
     const nonzero = RX_COUNTER_NAMES.filter((n) => c[n] !== 0).map((n) => `${n}=${c[n]}`);
     w(`  rx counters: ${nonzero.join(' ') || 'all zero'}\n`);

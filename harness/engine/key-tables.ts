@@ -30,7 +30,7 @@ export const TX_FRONT_FIELDS: FieldList = [
 
 /** tlsnic_rx_pkg::rctx_t. */
 export const RX_FRONT_FIELDS: FieldList = [
-  ['valid', 1], ['ver13', 1], ['k256', 1], ['scan', 1], ['key', 256], ['iv', 96], ['slot', 20], ['mode', 3],
+  ['valid', 1], ['ver13', 1], ['k256', 1], ['scan', 1], ['key', 256], ['iv', 96], ['mode', 3],
   ['exp_sn', 32], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64], ['nonce', 96], ['rec_end', 32],
   ['next_rseq', 64], ['scan_from', 32], ['hist', 32], ['hist_len', 3], ['lock_seq', 32], ['lock_cnt', 32], ['req', 1],
 ];

@@ -15,24 +15,38 @@
 //   * the host recovers every complete record of the direction, content type and bytes.
 // The engine here is the golden model or the RTL; with the RTL the consumed frame sequence (kernel
 // answers included) is replayed into it and its output must also equal the model's frame for frame.
+// The flow table (rxReplayTable): N_CTX of the plan (a power of two ≥ 16), BUCKETS = N_CTX / 4
+// (4·BUCKETS = N_CTX main slots, plus the 4-entry stash). The engine's first input frame is a
+// HASH_KEY control frame with a fixed key, hashKeyFromSeed(RX_REPLAY_HASH_KEY_SEED): a capture has
+// no seed, so every replay uses this one key (the summary and the printout say which).
 import { bytesEqual } from '../../models/bytes.ts';
 import { createKernelRx, kernelRxDelete, kernelRxInstall, kernelRxOpen, kernelRxReceive, type KernelRxConn } from '../../models/kernel-rx.ts';
+import { hashKeyFromSeed } from '../../models/flow-table.ts';
 import { createNicRx, nicRxStep, type NicRxConfig, type RxCounters } from '../../models/nic-rx.ts';
 import { isParseError, parseTcpPacket, withFixedTcpChecksum } from '../../models/packet.ts';
 import type { PcapPacket } from '../../models/pcap.ts';
-import { decodeRxEvent, RxInKind, RxOutKind, rxPacketFrame, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
+import { decodeRxEvent, RxInKind, RxOutKind, rxHashKeyFrame, rxPacketFrame, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
 import { seqDiff } from '../../models/tcp-seq.ts';
 import { recordPrefixLen, TLS_TAG_LEN } from '../../models/tls-record.ts';
 import { compareRxRun, runRxModel } from '../rx/compare.ts';
+import { rxBucketsFor } from '../rx/run-scenario.ts';
 import type { RxEngineRun } from '../rx/sim.ts';
 import type { ReplayPlan, ReplayReceiver, RxDirectionReport } from './replay.ts';
 
 /** An RX engine: the whole input stream in, its output stream and counters out. */
 export type RxReplayEngine = (frames: readonly RxFrame[]) => Promise<RxEngineRun>;
 
-/** Flow table of the replay's RX engine for a plan's N_CTX: two ways, N_CTX / 2 buckets. */
+/** Flow table of the replay's RX engine for a plan's N_CTX: BUCKETS = N_CTX / 4 (at least 4) buckets × 4 ways + 4 stash. */
 export function rxReplayTable(nCtx: number): NicRxConfig {
-  return { nCtx, buckets: nCtx / 2, ways: 2 };
+  return { nCtx, buckets: rxBucketsFor(nCtx) };
+}
+
+/** The constant seed of the replay's flow-table hash key (a capture has no seed of its own). */
+export const RX_REPLAY_HASH_KEY_SEED = 0x7e91a7;
+
+/** The hash key every replay sets first: hashKeyFromSeed(RX_REPLAY_HASH_KEY_SEED). */
+export function rxReplayHashKey(): Uint8Array {
+  return hashKeyFromSeed(RX_REPLAY_HASH_KEY_SEED);
 }
 
 /** The golden model (models/nic-rx.ts) as an engine. */
@@ -65,7 +79,7 @@ export interface RxReplayReport {
   ok: boolean;
 }
 
-/** The engine's input stream: capture packets (checksums right), installs, kernel answers, deletes. */
+/** The engine's input stream: the hash key, capture packets (checksums right), installs, kernel answers, deletes. */
 function closedLoop(packets: readonly PcapPacket[], plan: ReplayPlan, cfg: NicRxConfig): RxFrame[] {
   const nic = createNicRx(cfg);
   const kernel = createKernelRx();
@@ -80,6 +94,8 @@ function closedLoop(packets: readonly PcapPacket[], plan: ReplayPlan, cfg: NicRx
     // The kernel answers before the next packet arrives.
     for (const a of answers) feed(a);
   };
+  // The driver's first frame: the flow table's (fixed) hash key, into the empty table.
+  feed(rxHashKeyFrame(rxReplayHashKey()));
   packets.forEach((p, i) => {
     for (const c of installs.get(i) ?? []) feed(kernelRxInstall(kernel, c));
     feed(rxPacketFrame(wireFrame(p.data)));
@@ -224,7 +240,7 @@ export async function runRxReplay(packets: readonly PcapPacket[], plan: ReplayPl
     }
     if (rep.install !== 'ok' && rep.result === 'PASS') {
       rep.result = 'SKIPPED';
-      rep.reason = rep.install === 'bucket_full' ? 'RX install failed: flow-table bucket full (the connection stays in software)' : `RX install result ${rep.install}`;
+      rep.reason = rep.install === 'bucket_full' ? 'RX install failed: no place in the flow table for the tuple (the connection stays in software)' : `RX install result ${rep.install}`;
     }
     if (rep.problems.length > 0) rep.reason = `${rep.problems.length} problem(s): ${rep.problems[0]}`;
     rep.problems = rep.problems.slice(0, MAX_DETAILS);

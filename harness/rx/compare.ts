@@ -5,7 +5,7 @@
 import { toHex } from '../../models/bytes.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
 import { createNicRx, nicRxStep, RX_COUNTER_NAMES, type NicRxConfig, type RxCounters, type RxVerdict } from '../../models/nic-rx.ts';
-import { RxInKind, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
+import { isRxHashKeyFrame, RxInKind, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
 import type { RxEngineRun } from './sim.ts';
 
 export interface RxModelOutput {
@@ -36,20 +36,27 @@ export function runRxModel(frames: readonly RxFrame[], config: NicRxConfig): RxM
 /**
  * The frames with context ids renumbered densely (first seen, first numbered) so a scenario with
  * ids anywhere in 0..65535 runs on a small N_CTX build. Control frames addressing the same id get
- * the same new id; packets carry no id. Behaviour is unchanged as long as every id fits.
+ * the same new id; packets carry no id. HASH_KEY frames keep their id (0: it addresses no context)
+ * and number nothing. Behaviour is unchanged as long as every id fits.
  */
 export function compactCtxIds(frames: readonly RxFrame[], nCtx: number): RxFrame[] {
-  const map = new Map<number, number>();
+  const map = compactCtxIdMap(frames);
   return frames.map((f) => {
-    if (f.user.kind !== RxInKind.CONTROL) return f;
-    let id = map.get(f.user.ctxId);
-    if (id === undefined) {
-      id = map.size;
-      if (id >= nCtx) throw new Error(`compactCtxIds: more than ${nCtx} context ids`);
-      map.set(f.user.ctxId, id);
-    }
+    if (f.user.kind !== RxInKind.CONTROL || isRxHashKeyFrame(f)) return f;
+    const id = map.get(f.user.ctxId) as number;
+    if (id >= nCtx) throw new Error(`compactCtxIds: more than ${nCtx} context ids`);
     return { user: { ...f.user, ctxId: id }, data: f.data };
   });
+}
+
+/** compactCtxIds' renumbering: original id → new id. */
+export function compactCtxIdMap(frames: readonly RxFrame[]): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const f of frames) {
+    if (f.user.kind !== RxInKind.CONTROL || isRxHashKeyFrame(f)) continue;
+    if (!map.has(f.user.ctxId)) map.set(f.user.ctxId, map.size);
+  }
+  return map;
 }
 
 export interface RxMismatch {

@@ -1,31 +1,32 @@
 // Directed RX scenarios, one per class of docs/rx-engine-model.md: every segment placed by hand so
 // that a given situation (a reordered non-header segment, a lost header and the scan resync that
 // follows, a false lock, a confirmation with a header half received, host-driven resync, duplicates,
-// corrupted tags, bad checksums, an impossible length, oversize frames, a full bucket, a delete,
-// an install that replaces) happens at a known packet. The model suite (test/nic-rx-model.test.ts)
-// asserts each one's verdicts and counters against what the layout predicts; the RTL suite
-// (test/rtl-rx-engine.test.ts) replays the very same frames into the RTL and compares it with the
-// model. Builders return the scenario, the closed-loop options it needs and the positions the
+// corrupted tags, bad checksums, an impossible length, oversize frames, a full flow table for one
+// tuple's two buckets, a delete, an install that replaces, malformed control frames) happens at a
+// known packet. The model suite (test/nic-rx-model.test.ts) asserts each one's verdicts and
+// counters against what the layout predicts; the RTL suite (test/rtl-rx-engine.test.ts) replays
+// the very same frames into the RTL and compares it with the model. Builders return the scenario, the closed-loop options it needs and the positions the
 // model suite's assertions refer to (`facts`).
-import { flowHash } from '../../models/flow-hash.ts';
+import { toHex } from '../../models/bytes.ts';
+import { tupleKey } from '../../models/flow-hash.ts';
+import { ftConfig, ftCreate, ftHashes, hashKeyFromSeed, FT_DEFAULT_STASH, FT_WAYS } from '../../models/flow-table.ts';
 import { MAX_RECORD_LEN, type NicRxConfig } from '../../models/nic-rx.ts';
 import { buildTcpPacket, TcpFlag, type FlowTuple } from '../../models/packet.ts';
 import { createPrng } from '../../models/prng.ts';
-import { RxInKind, rxDeleteFrame, rxInstallFrame, rxPacketFrame, rxResyncFrame, type RxFrame } from '../../models/rx-frames.ts';
+import { RxInKind, rxDeleteFrame, rxHashKeyFrame, rxInstallFrame, rxPacketFrame, rxResyncFrame, type RxFrame } from '../../models/rx-frames.ts';
 import type { TlsVersion } from '../../models/tls-record.ts';
 import {
-  addRxFlow, buildRxScenario, createRxScenario, pushDelete, pushInstall, pushSegment, recordOffset,
+  addRxFlow, buildRxScenario, createRxScenario, pushDelete, pushInstall, pushSegment, recordOffset, rxScenarioHashKey,
   type RxFlowOptions, type RxFlowSpec, type RxRunOptions, type RxScenario, type RxScenarioBuilder,
 } from './scenario.ts';
 
 /** A segment as [stream offset from isn, payload length]. */
 export type Segment = [number, number];
 
-/** The engine build a case must fit: context ids, flow table, longest processed frame. */
+/** The engine build a case must fit: context ids, flow-table buckets (NB), longest processed frame. */
 export interface RxDirectedTarget {
   nCtx: number;
   buckets: number;
-  ways: number;
   maxFrameBytes: number;
 }
 
@@ -44,7 +45,7 @@ export interface RxDirectedScenario<F> {
   facts: F;
 }
 
-/** A case that is a fixed frame sequence for a fresh engine (no kernel in the loop). */
+/** A case that is a fixed frame sequence for a fresh engine (no kernel in the loop); its first frame sets the hash key. */
 export interface RxDirectedFrames<F> {
   kind: 'frames';
   name: string;
@@ -261,26 +262,49 @@ export function oversizeFrames(maxFrameBytes: number): RxDirectedScenario<{ f: R
   return { kind: 'scenario', name: `oversize frame (limit ${M} bytes)`, scenario: buildRxScenario(b), run: { latency: 0, nic: { maxFrameBytes: M } }, facts: { f } };
 }
 
+/** Connections of the full-table case: 2 buckets × 4 ways, the stash, and the one that fails. */
+export const FULL_BUCKET_FLOWS = 2 * FT_WAYS + FT_DEFAULT_STASH + 1;
+
 /**
- * ways + 1 connections whose tuples all hash into one bucket of a `buckets` × `ways` table: the
- * last install finds the bucket full. Ports are searched (deterministically) for the collision.
+ * FULL_BUCKET_FLOWS = 13 connections whose tuples all have the same two candidate buckets {h1, h2}
+ * under the scenario's hash key (hashKeyFromSeed(31), which runRxScenario sets first) in a table
+ * of `buckets` buckets: the first 8 installs fill the ways of h1 and h2, the next 4 the stash (no
+ * displacement helps: every entry's other bucket is the other root), the 13th fails
+ * (bucket_full). The tuples are found by search with ftHashes on an empty table of the same
+ * geometry and key (random tuples, IPv4 and IPv6 alternately, kept when they hit the first one's
+ * pair): about (NB/2)² tries per tuple, so NB is limited to 1,024 here.
  */
-export function fullBucket(buckets: number, ways: number): RxDirectedScenario<{ flows: RxFlowSpec[] }> {
-  const b = createRxScenario(31);
-  const addr = createPrng(31 ^ 0xb0c4);
-  const bucketOf = (t: FlowTuple): number => flowHash(t) & (buckets - 1);
-  let target = -1;
+export function fullBucket(buckets: number): RxDirectedScenario<{ flows: RxFlowSpec[] }> {
+  if (buckets > 1024) throw new Error(`fullBucket: the collision search is too long for ${buckets} buckets (at most 1,024)`);
+  const seed = 31;
+  const b = createRxScenario(seed);
+  const addr = createPrng(seed ^ 0xb0c4);
+  const table = ftCreate(ftConfig({ nCtx: buckets * FT_WAYS, hashKey: rxScenarioHashKey({ seed }) }));
+  let target: { h1: number; h2: number } | null = null;
+  const seen = new Set<string>();
   const flows: RxFlowSpec[] = [];
-  for (let i = 0; i <= ways; i++) {
+  for (let i = 0; i < FULL_BUCKET_FLOWS; i++) {
     const ipVersion = i % 2 ? 6 : 4;
-    const t: FlowTuple = { ipVersion, srcAddr: addr.bytes(ipVersion === 4 ? 4 : 16), dstAddr: addr.bytes(ipVersion === 4 ? 4 : 16), srcPort: 443, dstPort: 40000 };
-    if (target < 0) target = bucketOf(t);
-    while (bucketOf(t) !== target) t.dstPort++;
+    const al = ipVersion === 4 ? 4 : 16;
+    let t: FlowTuple;
+    for (;;) {
+      t = { ipVersion, srcAddr: addr.bytes(al), dstAddr: addr.bytes(al), srcPort: 443, dstPort: addr.int(1024, 65535) };
+      const h = ftHashes(table, t);
+      target ??= h;
+      const k = toHex(tupleKey(t));
+      if (h.h1 === target.h1 && h.h2 === target.h2 && !seen.has(k)) {
+        seen.add(k);
+        break;
+      }
+    }
     flows.push(addRxFlow(b, { recordSizes: [5000, 5000], preOffload: 0, ipVersion, headers: { srcAddr: t.srcAddr, dstAddr: t.dstAddr, srcPort: t.srcPort, dstPort: t.dstPort } }));
   }
   for (const f of flows) pushInstall(b, f);
   for (const f of flows) for (const seg of cuts(0, f.stream.length, 1400)) push(b, f, seg);
-  return { kind: 'scenario', name: `full bucket (${buckets} buckets × ${ways} ways)`, scenario: buildRxScenario(b), run: { latency: 0, nic: { buckets, ways } }, facts: { flows } };
+  return {
+    kind: 'scenario', name: `full table for one bucket pair (${FULL_BUCKET_FLOWS} tuples sharing {h1, h2}, ${buckets} buckets)`,
+    scenario: buildRxScenario(b), run: { latency: 0, nic: { buckets } }, facts: { flows },
+  };
 }
 
 export function deleteMidStream(): RxDirectedScenario<SegmentFacts> {
@@ -294,6 +318,7 @@ export function deleteMidStream(): RxDirectedScenario<SegmentFacts> {
 
 export interface InstallReplaceFacts {
   /** The frames in the order of `frames`, by what each exercises. */
+  hashKey: RxFrame;
   install5t1: RxFrame;
   install9t1: RxFrame;
   packet1: RxFrame;
@@ -323,6 +348,7 @@ export function installReplace(nic: NicRxConfig): RxDirectedFrames<InstallReplac
       payload: new Uint8Array(0),
     }));
   const facts: InstallReplaceFacts = {
+    hashKey: rxHashKeyFrame(hashKeyFromSeed(33)),
     install5t1: inst(5, tuple(1)),
     install9t1: inst(9, tuple(1)),
     packet1: pkt(tuple(1)),
@@ -334,11 +360,16 @@ export function installReplace(nic: NicRxConfig): RxDirectedFrames<InstallReplac
     reserved: { user: { kind: RxInKind.RESERVED2, ctxId: 0 }, data: new Uint8Array(4) },
     resyncNobody: rxResyncFrame({ ctxId: 3, tcpSn: 0, recordSeq: 0n, hostDriven: true }),
   };
-  const frames = [facts.install5t1, facts.install9t1, facts.packet1, facts.delete5, facts.install9t2, facts.packet1After, facts.packet2, facts.installBeyond, facts.reserved, facts.resyncNobody];
+  const frames = [facts.hashKey, facts.install5t1, facts.install9t1, facts.packet1, facts.delete5, facts.install9t2, facts.packet1After, facts.packet2, facts.installBeyond, facts.reserved, facts.resyncNobody];
   return { kind: 'frames', name: `install replacement and rejected frames (N_CTX ${nic.nCtx})`, frames, nic, facts };
 }
 
-/** Control frames the engine must reject: short install, reserved flag bits, unknown opcode, short resync, delete beyond the table. */
+/**
+ * Control frames the engine must reject: short install, reserved flag bits, unknown opcode, short
+ * resync, delete beyond the table, and HASH_KEY frames that are short, have reserved bytes set,
+ * carry the all-zero key or address an id beyond the table; after them a good install, a good
+ * HASH_KEY refused because a context is installed, and a resync response the context takes.
+ */
 export function controlErrors(nic: NicRxConfig): RxDirectedFrames<{ rejected: number }> {
   const p = createPrng(34);
   const t: FlowTuple = { ipVersion: 6, srcAddr: new Uint8Array(16).fill(0xfd), dstAddr: new Uint8Array(16).fill(1), srcPort: 443, dstPort: 40000 };
@@ -346,15 +377,23 @@ export function controlErrors(nic: NicRxConfig): RxDirectedFrames<{ rejected: nu
   const badFlags = install.data.slice();
   badFlags[1] |= 0x10;
   const resync = rxResyncFrame({ ctxId: 2, tcpSn: 5, recordSeq: 1n, hostDriven: true });
+  const key = rxHashKeyFrame(hashKeyFromSeed(34));
+  const keyReserved = key.data.slice();
+  keyReserved[2] = 1;
   const rejected: RxFrame[] = [
     { user: install.user, data: install.data.subarray(0, 95) },
     { user: install.user, data: badFlags },
     { user: { kind: RxInKind.CONTROL, ctxId: 1 }, data: Uint8Array.of(7) },
     { user: resync.user, data: resync.data.subarray(0, resync.data.length - 1) },
     rxDeleteFrame(nic.nCtx),
+    { user: key.user, data: key.data.subarray(0, key.data.length - 1) },
+    { user: key.user, data: keyReserved },
+    { user: key.user, data: Uint8Array.of(4, 0, 0, 0, ...new Uint8Array(16)) }, // the all-zero key
+    rxHashKeyFrame(hashKeyFromSeed(35), nic.nCtx),
   ];
-  // The well-formed install still works after them, and the context takes a resync response.
-  const frames = [...rejected, install, resync];
+  // The well-formed install still works after them, a new key is refused while it is installed,
+  // and the context takes a resync response.
+  const frames = [key, ...rejected, install, rxHashKeyFrame(hashKeyFromSeed(35)), resync];
   return { kind: 'frames', name: `malformed control frames (N_CTX ${nic.nCtx})`, frames, nic, facts: { rejected: rejected.length } };
 }
 
@@ -363,7 +402,7 @@ export function controlErrors(nic: NicRxConfig): RxDirectedFrames<{ rejected: nu
 
 /** Every directed case, sized for `t` (the flow table and frame limit of the engine build it runs on). */
 export function rxDirectedCases(t: RxDirectedTarget): RxDirectedCase[] {
-  const nic: NicRxConfig = { nCtx: t.nCtx, buckets: t.buckets, ways: t.ways, maxFrameBytes: t.maxFrameBytes };
+  const nic: NicRxConfig = { nCtx: t.nCtx, buckets: t.buckets, maxFrameBytes: t.maxFrameBytes };
   const list: RxDirectedCase[] = [];
   for (const v of ['1.2', '1.3'] as const) {
     list.push(reorderNonHeader(v), lostHeader(v), falseLock(v));
@@ -371,7 +410,7 @@ export function rxDirectedCases(t: RxDirectedTarget): RxDirectedCase[] {
     list.push(hostResync(v));
   }
   list.push(lateHints(), duplicates(), corruptedTag(), badChecksums(), impossibleLength(), oversizeFrames(t.maxFrameBytes),
-    fullBucket(t.buckets, t.ways), deleteMidStream(), installReplace(nic), controlErrors(nic));
+    fullBucket(t.buckets), deleteMidStream(), installReplace(nic), controlErrors(nic));
   return list;
 }
 

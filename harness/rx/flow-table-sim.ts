@@ -1,33 +1,23 @@
-// The RX flow table v2 (rtl/rx/tlsnic_rx_cuckoo.sv) alone in Verilator (bench tb/tb_cuckoo.cpp),
-// and its command-level golden model: models/flow-table.ts driven the way the block's sequencer
-// drives its table (an install first deletes the id's own entry; a present tuple is re-pointed to
-// the new id; moves and the stash drain keep a ctx id -> slot map). Used by
-// test/rtl-flow-table.test.ts and the fill benchmark.
+// The RX flow table v2 (rtl/rx/tlsnic_rx_cuckoo.sv) alone in Verilator (bench tb/tb_cuckoo.cpp).
+// Its command-level golden model is FtDevice in models/flow-table.ts (models/flow-table.ts driven
+// the way the block's sequencer drives its table: an install first deletes the id's own entry; a
+// present tuple is re-pointed to the new id; moves and the stash drain keep a ctx id -> slot map),
+// the same class the RX engine model (models/nic-rx.ts) holds. Used by test/rtl-flow-table.test.ts
+// and the fill benchmark.
 import { buildSim } from '../engine/build-sim.ts';
 import { runSim } from '../engine/sim-process.ts';
 import { toHex } from '../../models/bytes.ts';
 import { tupleKey } from '../../models/flow-hash.ts';
-import {
-  ftConfig, ftCreate, ftDeleteSlot, ftInsert, ftLookup, ftSetCtx, FT_DEFAULT_MAX_PATH, FT_DEFAULT_MAX_READS, FT_DEFAULT_STASH,
-  type FlowTableV2, type FtMove,
-} from '../../models/flow-table.ts';
+import { FT_DEFAULT_MAX_PATH, FT_DEFAULT_MAX_READS, FT_DEFAULT_STASH, type FtDeviceGeometry } from '../../models/flow-table.ts';
 import type { FlowTuple } from '../../models/packet.ts';
 
 export const FT_SOURCES: readonly string[] = [
   'rtl/common/tlsnic_pkg.sv', 'rtl/rx/tlsnic_rx_pkg.sv', 'rtl/rx/tlsnic_rx_toeplitz.sv', 'rtl/rx/tlsnic_rx_cuckoo.sv',
 ];
 
-/** Result codes of tlsnic_rx_pkg::Ft*. */
-export const FtStatus = { ok: 0, present: 1, full: 2, deleted: 3, absent: 4 } as const;
-
-export interface FtGeometry {
-  /** Main slots (4 · NB), NB a power of two ≥ 4. */
-  nCtx: number;
+export interface FtGeometry extends FtDeviceGeometry {
   /** Context ids the slot map holds (N_CTX of the block); default nCtx. */
   ids?: number;
-  stash?: number;
-  maxPath?: number;
-  maxReads?: number;
 }
 
 export function buildFlowTableSim(g: FtGeometry): Promise<string> {
@@ -47,63 +37,6 @@ export function leHex(b: Uint8Array): string {
 }
 
 export type FtCommand = { op: 'install'; ctx: number; tuple: FlowTuple } | { op: 'delete'; ctx: number } | { op: 'lookup'; tuple: FlowTuple };
-
-export interface FtCmdResult { status: number; slot: number; ctx: number }
-
-/** The block's command semantics on the model table. */
-export class FtCommandModel {
-  readonly table: FlowTableV2;
-  readonly ctxSlot = new Map<number, number>();
-  /** Moves of the last install (for chain-length statistics). */
-  lastMoves: readonly FtMove[] = [];
-  lastVia = '';
-
-  constructor(g: FtGeometry, hashKey: Uint8Array) {
-    const o: Parameters<typeof ftConfig>[0] = { nCtx: g.nCtx, hashKey };
-    if (g.stash !== undefined) o.stash = g.stash;
-    if (g.maxPath !== undefined) o.maxPath = g.maxPath;
-    if (g.maxReads !== undefined) o.maxReads = g.maxReads;
-    this.table = ftCreate(ftConfig(o));
-  }
-
-  private removeOwn(ctx: number): number {
-    const slot = this.ctxSlot.get(ctx);
-    if (slot === undefined) return -1;
-    const r = ftDeleteSlot(this.table, slot);
-    this.ctxSlot.delete(ctx);
-    if (r.moved) this.ctxSlot.set(r.moved.ctxId, r.moved.to);
-    return slot;
-  }
-
-  install(ctx: number, t: FlowTuple): FtCmdResult {
-    this.removeOwn(ctx);
-    const r = ftInsert(this.table, t, ctx);
-    this.lastMoves = [];
-    this.lastVia = r.status;
-    if (r.status === 'present') {
-      ftSetCtx(this.table, r.slot, ctx);
-      this.ctxSlot.delete(r.ctxId);
-      this.ctxSlot.set(ctx, r.slot);
-      return { status: FtStatus.present, slot: r.slot, ctx: r.ctxId };
-    }
-    if (r.status === 'full') return { status: FtStatus.full, slot: 0, ctx };
-    for (const m of r.moves) this.ctxSlot.set(m.ctxId, m.to);
-    this.ctxSlot.set(ctx, r.slot);
-    this.lastMoves = r.moves;
-    this.lastVia = r.via;
-    return { status: FtStatus.ok, slot: r.slot, ctx };
-  }
-
-  delete(ctx: number): FtCmdResult {
-    const slot = this.removeOwn(ctx);
-    return slot < 0 ? { status: FtStatus.absent, slot: 0, ctx } : { status: FtStatus.deleted, slot, ctx };
-  }
-
-  lookup(t: FlowTuple): { hit: number; ctx: number; slot: number } {
-    const r = ftLookup(this.table, t);
-    return r ? { hit: 1, ctx: r.ctxId, slot: r.slot } : { hit: 0, ctx: 0, slot: 0 };
-  }
-}
 
 export interface FtSimRun {
   results: { cmd: number; status: number; slot: number; ctx: number; cycles: number }[];

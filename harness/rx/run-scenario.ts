@@ -7,9 +7,11 @@
 //     confirms once the retransmission lets it parse that far (stream-scan resync);
 //   * tag corruption: a record whose tag was damaged on the way (the packet holding its end must
 //     never be marked; the kernel's socket reports the failure and stops there).
-// The directed connections get tuples chosen so that their flow-table bucket has a free way, so
-// their install cannot fail and they exercise what they are for.
-import { createFlowTable, flowBucket } from '../../models/flow-hash.ts';
+// The directed connections get tuples chosen so that they install into the run's flow table
+// (flow table v2 of the run's size, under the run's hash key, hashKeyFromSeed(seed), with every
+// random connection already in it), so their install does not fail and they exercise what they
+// are for.
+import { FtDevice, FtStatus, FT_WAYS } from '../../models/flow-table.ts';
 import type { FlowTuple } from '../../models/packet.ts';
 import { MAX_RECORD_LEN } from '../../models/nic-rx.ts';
 import { createPrng, type Prng } from '../../models/prng.ts';
@@ -22,6 +24,7 @@ import {
   pushInstall,
   pushSegment,
   recordOffset,
+  rxScenarioHashKey,
   type RxFlowSpec,
   type RxScenario,
   type RxScenarioBuilder,
@@ -39,9 +42,8 @@ export interface RunRxScenarioConfig {
   recordSizes: readonly number[];
   /** More malformed input: bad checksums, non-TCP frames. */
   faults: boolean;
-  /** The flow table the engine is built with (directed tuples avoid full buckets). */
+  /** Flow-table buckets NB of the engine build (directed tuples are chosen to fit into it). */
   buckets: number;
-  ways: number;
   /** Random connections start as if this many bytes had already been sent (long-stream proofs). */
   streamOffset?: number;
 }
@@ -61,22 +63,26 @@ export function rxRunFlowCount(randomFlows: number): number {
   return randomFlows + DIRECTED_RX_FLOWS.length;
 }
 
-/** Flow table of the RX engine a run builds: N_CTX a power of two ≥ 16 holding every connection, 2 ways. */
-export function rxRunTable(totalFlows: number): { nCtx: number; buckets: number; ways: number } {
+/**
+ * Flow table of the RX engine a run builds: N_CTX a power of two ≥ 16 holding every connection,
+ * BUCKETS = N_CTX / 4 (so 4·BUCKETS = N_CTX main slots, plus the 4-entry stash).
+ */
+export function rxRunTable(totalFlows: number): { nCtx: number; buckets: number } {
   const nCtx = Math.max(16, 2 ** Math.ceil(Math.log2(totalFlows)));
-  return { nCtx, buckets: nCtx / 2, ways: 2 };
+  return { nCtx, buckets: rxBucketsFor(nCtx) };
 }
 
-/** An IPv4 tuple (remote 443 → local port) whose bucket still has a free way; marks it used. */
-function freeTuple(p: Prng, used: number[], cfg: RunRxScenarioConfig): FlowTuple {
-  const table = createFlowTable({ buckets: cfg.buckets, ways: cfg.ways });
+/** BUCKETS for N_CTX connections: N_CTX / 4 rounded up to a power of two, at least 4. */
+export function rxBucketsFor(nCtx: number): number {
+  return Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, nCtx) / FT_WAYS)));
+}
+
+/** An IPv4 tuple (remote 443 → local port) that installs into `table`; installed there under `id`. */
+function freeTuple(p: Prng, table: FtDevice, id: number): FlowTuple {
   for (;;) {
     const t: FlowTuple = { ipVersion: 4, srcAddr: Uint8Array.of(192, 0, 2, p.int(1, 254)), dstAddr: Uint8Array.of(198, 51, 100, p.int(1, 254)), srcPort: 443, dstPort: p.int(1024, 65535) };
-    const b = flowBucket(table, t);
-    if (used[b] < cfg.ways) {
-      used[b]++;
-      return t;
-    }
+    if (table.lookup(t).hit) continue;
+    if (table.install(id, t).status === FtStatus.ok) return t;
   }
 }
 
@@ -183,11 +189,12 @@ export function generateRunRxScenario(cfg: RunRxScenarioConfig): RunRxScenario {
   });
   // The directed part has its own PRNG stream, so --rx-flows does not change it.
   const b = createRxScenario((cfg.seed ^ 0x5eed_0d1e) >>> 0);
-  const table = createFlowTable({ buckets: cfg.buckets, ways: cfg.ways });
-  const used = new Array<number>(cfg.buckets).fill(0);
-  for (const f of random.flows) used[flowBucket(table, f.tuple)]++;
-  headerLossFlow(b, freeTuple(b.prng, used, cfg), cfg.mss);
-  tagCorruptionFlow(b, freeTuple(b.prng, used, cfg), cfg.mss);
+  // The run's table with every random connection in it (as if none were ever deleted), under
+  // the key the run sets (runRxScenario: hashKeyFromSeed of the scenario's seed, cfg.seed).
+  const table = new FtDevice({ nCtx: cfg.buckets * FT_WAYS }, rxScenarioHashKey({ seed: cfg.seed }));
+  for (const f of random.flows) table.install(f.ctxId, f.tuple);
+  headerLossFlow(b, freeTuple(b.prng, table, 0x1_0000), cfg.mss);
+  tagCorruptionFlow(b, freeTuple(b.prng, table, 0x1_0001), cfg.mss);
   const scenario = merge(random, buildRxScenario(b), createPrng((cfg.seed ^ 0x3e76e) >>> 0));
   const n = random.flows.length;
   return { scenario, directed: { 'header-loss': n, 'tag-corruption': n + 1 } };

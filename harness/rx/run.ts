@@ -1,9 +1,9 @@
 // The RX half of `tlsnic run`: the seeded RX scenario (harness/rx/run-scenario.ts) through the
 // closed loop engine model ⇄ kernel model (the kernel answers resync requests after a seeded
 // latency), the independent oracle (harness/rx/check.ts) on that run, then the exact frame
-// sequence the engine consumed replayed into the Verilator-built RTL and into a fresh golden
-// model, compared output frame for output frame (packets with their decrypted mark, events) and
-// counter for counter. Writes rx-input.pcap (the wire packets, in the order the engine took them)
+// sequence the engine consumed (a HASH_KEY frame with the seed's flow-table key first) replayed
+// into the Verilator-built RTL and into a fresh golden model, compared output frame for output
+// frame (packets with their decrypted mark, events) and counter for counter. Writes rx-input.pcap (the wire packets, in the order the engine took them)
 // and rx-output.pcap (the packets the engine handed the host), and returns the summary part.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,14 +11,14 @@ import { toHex } from '../../models/bytes.ts';
 import { RX_COUNTER_NAMES, type RxCounters } from '../../models/nic-rx.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
 import { writePcap } from '../../models/pcap.ts';
-import { RxInKind, RxOutKind, type RxFrame } from '../../models/rx-frames.ts';
+import { isRxHashKeyFrame, RxInKind, RxOutKind, type RxFrame } from '../../models/rx-frames.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import { progress } from '../cli/progress.ts';
 import type { RunOptions } from '../cli/run-options.ts';
 import { checkRxRun } from './check.ts';
-import { compactCtxIds, compareRxRun, runRxModel, type RxModelRun } from './compare.ts';
+import { compactCtxIdMap, compactCtxIds, compareRxRun, runRxModel, type RxModelRun } from './compare.ts';
 import { generateRunRxScenario, rxRunFlowCount, rxRunTable, type DirectedRxClass } from './run-scenario.ts';
-import { runRxScenario, type RxRun, type RxScenario } from './scenario.ts';
+import { runRxScenario, rxScenarioHashKey, type RxRun, type RxScenario } from './scenario.ts';
 import { buildRxEngineSim, runRxEngine, type RxEngineRun, type RxOutRtlFrame } from './sim.ts';
 import type { Width } from '../engine/width.ts';
 
@@ -87,6 +87,7 @@ function corruptForSelfTest(rtl: RxEngineRun): RxEngineRun {
 /** Context of an input frame: the id the RTL saw, the scenario's id and the connection. */
 function frameContext(run: RxRun, sc: RxScenario, compactOf: Map<number, number>, frameIndex: number): string {
   const f = run.inputs[frameIndex];
+  if (isRxHashKeyFrame(f)) return 'the HASH_KEY frame (no context)';
   const orig = f.user.kind === RxInKind.CONTROL ? f.user.ctxId : run.results[frameIndex]?.ctxId;
   if (orig === undefined) return 'no context (not an offloaded connection)';
   const flow = sc.flows.find((x) => x.ctxId === orig);
@@ -121,15 +122,14 @@ export async function runRxPart(o: RxPartOptions): Promise<RxPartResult> {
   const t0 = performance.now();
   const total = rxRunFlowCount(o.flows);
   const table = rxRunTable(total);
-  const { scenario, directed } = generateRunRxScenario({ ...o, buckets: table.buckets, ways: table.ways });
+  const { scenario, directed } = generateRunRxScenario({ ...o, buckets: table.buckets });
   const tGen = performance.now();
   // The closed loop runs with the run's flow table but room for the scenario's context ids
   // (anywhere in 0..65535); the consumed frames are then renumbered densely for the N_CTX build.
-  const run = runRxScenario(scenario, { nic: { nCtx: 65536, buckets: table.buckets, ways: table.ways }, latency: RX_KERNEL_LATENCY });
+  const run = runRxScenario(scenario, { nic: { nCtx: 65536, buckets: table.buckets }, latency: RX_KERNEL_LATENCY });
   const oracle = checkRxRun(scenario, run);
   const frames = compactCtxIds(run.inputs, table.nCtx);
-  const compactOf = new Map<number, number>();
-  for (const f of run.inputs) if (f.user.kind === RxInKind.CONTROL && !compactOf.has(f.user.ctxId)) compactOf.set(f.user.ctxId, compactOf.size);
+  const compactOf = compactCtxIdMap(run.inputs);
   const model = runRxModel(frames, table);
   const tModel = performance.now();
 
@@ -155,7 +155,7 @@ export async function runRxPart(o: RxPartOptions): Promise<RxPartResult> {
   let buildMs = 0;
   let simMs = 0;
   if (o.engine === 'rtl') {
-    const bar = progress(`building the RX Verilator simulator (W=${o.width}, N_CTX=${table.nCtx}, ${table.buckets}×${table.ways} flow table; cached under build/sim after the first time)`);
+    const bar = progress(`building the RX Verilator simulator (W=${o.width}, N_CTX=${table.nCtx}, flow table ${table.buckets} buckets × 4 ways + 4 stash; cached under build/sim after the first time)`);
     const tb = performance.now();
     const binary = await buildRxEngineSim({ width: o.width, ...table, coverage: o.coverage });
     buildMs = performance.now() - tb;
@@ -215,7 +215,8 @@ export async function runRxPart(o: RxPartOptions): Promise<RxPartResult> {
     connections: total,
     nCtx: table.nCtx,
     buckets: table.buckets,
-    ways: table.ways,
+    /** Flow-table hash key the run set first (HASH_KEY frame; hashKeyFromSeed of the seed). */
+    hashKey: toHex(rxScenarioHashKey(scenario)),
     frames: frames.length,
     controlFrames: frames.length - inPackets.length,
     packetsIn: inPackets.length,

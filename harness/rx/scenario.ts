@@ -5,18 +5,21 @@
 // (models/nic-rx.ts), hands every engine output frame to the kernel model (models/kernel-rx.ts),
 // and feeds the kernel's answers (resync responses) back into the engine's input after a seeded
 // latency counted in wire packets. The run records every frame the engine consumed, in order, so
-// the same input can be replayed into the RTL. Same seed → same frames, byte for byte.
+// the same input can be replayed into the RTL. Same seed → same frames, byte for byte. The first
+// frame of every run is a HASH_KEY control frame: the flow table's hash key drawn from the
+// scenario's seed (hashKeyFromSeed), so each seed places its connections under its own key.
 //
 // Two ways to build one: generateRxScenario (random traffic from a config) and the builder
 // functions (createRxScenario, addRxFlow, pushSegment, …) that directed tests use to place every
 // segment themselves.
 import { concatBytes } from '../../models/bytes.ts';
+import { hashKeyFromSeed } from '../../models/flow-table.ts';
 import { createFramerState, frameNext } from '../../models/framer.ts';
 import { createKernelRx, kernelRxDelete, kernelRxInstall, kernelRxOpen, kernelRxReceive, type KernelRx, type KernelRxConn, type RxResyncMode } from '../../models/kernel-rx.ts';
 import { createNicRx, nicRxStep, type NicRxConfig, type NicRxState, type RxStepResult } from '../../models/nic-rx.ts';
 import { buildTcpPacket, flowKey, parseTcpPacket, isParseError, TcpFlag, type FlowTuple } from '../../models/packet.ts';
 import { createPrng, type Prng } from '../../models/prng.ts';
-import { rxPacketFrame, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
+import { rxHashKeyFrame, rxPacketFrame, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import { protectRecord, recordPrefixLen, TLS_TAG_LEN, type TlsCryptoInfo, type TlsVersion } from '../../models/tls-record.ts';
 import { plainTcpPacket, randomEthernet, randomIp, randomTcpOptions, segmentPacket, type FlowHeaders } from '../scenario/headers.ts';
@@ -413,8 +416,13 @@ export interface RxRunOptions {
   seed?: number;
 }
 
+/** The flow-table hash key a scenario's run sets first (harness/rx/scenario.ts runRxScenario). */
+export function rxScenarioHashKey(sc: { seed: number }): Uint8Array {
+  return hashKeyFromSeed(sc.seed);
+}
+
 export interface RxRun {
-  /** Every frame the engine consumed, in order: replaying these reproduces the run. */
+  /** Every frame the engine consumed, in order (the HASH_KEY frame first): replaying these reproduces the run. */
   inputs: RxFrame[];
   /** nicRxStep's result for each input. */
   results: RxStepResult[];
@@ -448,6 +456,8 @@ export function runRxScenario(sc: RxScenario, o: RxRunOptions): RxRun {
   const deliver = (all: boolean): void => {
     while (pending.length > 0 && (all || pending[0].due <= clock)) feed(pending.shift()!.frame);
   };
+  // The driver's first frame after reset: the flow table's hash key (the table is still empty).
+  feed(rxHashKeyFrame(rxScenarioHashKey(sc)));
   for (const ev of sc.events) {
     deliver(false);
     if (ev.kind === 'install') feed(kernelRxInstall(kernel, conns[ev.flow]));

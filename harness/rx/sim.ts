@@ -20,9 +20,8 @@ export interface RxEngineBuild {
   width: Width;
   /** Context ids 0..nCtx-1 (parameter N_CTX). */
   nCtx: number;
-  /** Flow table: BUCKETS (power of two) × WAYS. */
+  /** Flow table v2: BUCKETS = NB (a power of two ≥ 4) buckets × 4 ways, plus the 4-entry stash. */
   buckets: number;
-  ways: number;
   /** Longest packet frame processed (MAX_FRAME); the model's maxFrameBytes must match. */
   maxFrame?: number;
   trace?: boolean;
@@ -34,11 +33,11 @@ export interface RxEngineBuild {
 export function buildRxEngineSim(b: RxEngineBuild): Promise<string> {
   const maxFrame = b.maxFrame ?? 9600;
   return buildSim({
-    name: ['rx', `w${b.width}`, `c${b.nCtx}`, `b${b.buckets}x${b.ways}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...(b.trace ? ['fst'] : []), ...(b.coverage ? ['cov'] : [])].join('-'),
+    name: ['rx', `w${b.width}`, `c${b.nCtx}`, `b${b.buckets}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...(b.trace ? ['fst'] : []), ...(b.coverage ? ['cov'] : [])].join('-'),
     top: RX_ENGINE_TOP,
     // Every engine file (the same list as the TX engine's build; --top-module picks the RX top).
     sources: readFileList('rtl/rx/tlsnic_rx_engine.f'),
-    params: { W: b.width, N_CTX: b.nCtx, BUCKETS: b.buckets, WAYS: b.ways, MAX_FRAME: maxFrame },
+    params: { W: b.width, N_CTX: b.nCtx, BUCKETS: b.buckets, MAX_FRAME: maxFrame },
     cppMain: BENCH,
     extraFlags: [...(b.trace ? ['--trace-fst'] : []), ...(b.coverage ? COVERAGE_FLAGS : [])],
   });

@@ -1,13 +1,14 @@
 // tlsnic_rx_ctrl: decode of an RX control frame (docs/rx-engine-model.md sections 2 and 4.7),
 // combinational, for tlsnic_rx_front, which applies it on the frame's last beat (the first VW
 // bytes of the frame are in view_i by then):
-//   byte 0 opcode (install 1, delete 2, resync 3), byte 1 flags, bytes 4..7 TCP sequence number,
-//   bytes 8..15 record sequence number; install: key (16..47), iv / salt (48..59), the tuple
-//   (ports 60..63, addresses 64..95).
+//   byte 0 opcode (install 1, delete 2, resync 3, hash key 4), byte 1 flags, bytes 4..7 TCP
+//   sequence number, bytes 8..15 record sequence number; install: key (16..47), iv / salt
+//   (48..59), the tuple (ports 60..63, addresses 64..95); hash key: bytes 1..3 zero, the key in
+//   bytes 4..19 (hk_o, byte j in [8j +: 8]).
 // err_o: the frame is rejected (rx_ctrl_err): unknown opcode, short frame, reserved flag bits,
-// a context id outside the table, or a delete of a context that is not installed.
-// inst_o: the context an install writes (section 2, step 4; its flow-table slot is added by
-// the install sequencer). res_o: the context after a resync response (section 4.7) applied to
+// a context id outside the table, a delete of a context that is not installed, a hash key of
+// zeroes or while the flow table holds an entry (empty_i low).
+// inst_o: the context an install writes (section 2, step 4). res_o: the context after a resync response (section 4.7) applied to
 // st_i, the context as loaded for the frame, with the verdict res_ok_o (rx_tls_resync_res_ok,
 // else res_skip), res_end_o (the lock's request is answered: resync_req_end) and res_rskip_o (a
 // pending request is abandoned: resync_req_skip).
@@ -19,7 +20,9 @@ module tlsnic_rx_ctrl #(
   input  logic [17:0]            nbytes_i,               // frame length
   input  logic [15:0]            ctx_i,                  // the context addressed (tuser)
   input  tlsnic_rx_pkg::rctx_t   st_i,
+  input  logic                   empty_i,                // the flow table is empty
   output logic [7:0]             op_o,
+  output logic [127:0]           hk_o,
   output logic                   err_o,
   output logic [295:0]           tuple_o,                // install: the flow key of the tuple
   output tlsnic_rx_pkg::rctx_t   inst_o,
@@ -46,10 +49,14 @@ module tlsnic_rx_ctrl #(
   endfunction
   always_comb begin
     c_op = cvb(view_i, 0);
+    for (int j = 0; j < 16; j++) hk_o[8*j +: 8] = cvb(view_i, 4 + j);
     c_fl = cvb(view_i, 1);
     c_ctx_ok = {16'b0, ctx_i} < 32'(N_CTX);
     c_err = nbytes_i == 18'd0   // a frame of one beat with tkeep = 0
-         || (c_op != tlsnic_rx_pkg::OpInstall && c_op != tlsnic_rx_pkg::OpDelete && c_op != tlsnic_rx_pkg::OpResync)
+         || (c_op != tlsnic_rx_pkg::OpInstall && c_op != tlsnic_rx_pkg::OpDelete && c_op != tlsnic_rx_pkg::OpResync
+             && c_op != tlsnic_rx_pkg::OpHashKey)
+         || (c_op == tlsnic_rx_pkg::OpHashKey && (nbytes_i < 18'd20 || {cvb(view_i, 1), cvb(view_i, 2), cvb(view_i, 3)} != 24'd0
+                                                  || hk_o == '0 || !empty_i))
          || (c_op == tlsnic_rx_pkg::OpInstall && (nbytes_i < 18'd96 || c_fl[7:4] != 4'd0))
          || (c_op == tlsnic_rx_pkg::OpResync && (nbytes_i < 18'd16 || c_fl[7:1] != 7'd0))
          || !c_ctx_ok

@@ -46,6 +46,7 @@ module tlsnic_rx_cuckoo #(
   input  logic           clk_i,
   input  logic           rst_ni,
   output logic           busy_o,
+  output logic           empty_o,               // no entry (main or stash)
   // hash key
   input  logic           hk_we_i,
   input  logic [127:0]   hk_i,
@@ -369,6 +370,8 @@ module tlsnic_rx_cuckoo #(
   assign map_stash = SIW'(map_slot - StashBase);
 
   assign cmd_ready_o = s_q == SIdle && !sweep_q;
+  logic [SLW:0] count_q;                  // valid entries
+  assign empty_o = count_q == '0;
 
   // Search FIFO writes (a RAM without reset): the roots in SProbe and SRoot, a pushed node in SEval.
   logic          q_we;
@@ -463,8 +466,13 @@ module tlsnic_rx_cuckoo #(
       pb_q <= '0; pw_q <= '0;
       st_v_q <= '0; st_key_q <= '0; st_cid_q <= '0; st_b1_q <= '0; st_b2_q <= '0;
       res_valid_o <= 1'b0; res_status_o <= '0; res_slot_o <= '0; res_cid_o <= '0;
+      count_q <= '0;
     end else begin
       res_valid_o <= 1'b0;
+      // entries: - the id's own (SMap), + one placed (SProbe free way, SPlace, SStash)
+      if (sweep_q) count_q <= '0;
+      else if (s_q == SMap && map_v) count_q <= count_q - 1'b1;
+      else if ((s_q == SProbe && !p_hit && p_free) || s_q == SPlace || (s_q == SStash && sf_any)) count_q <= count_q + 1'b1;
       if (sweep_q) begin
         st_v_q <= '0;
         s_q    <= SIdle;

@@ -13,7 +13,8 @@ rtl/common/tlsnic_pkt_parse.sv
 rtl/common/tlsnic_frame_in.sv
 rtl/common/tlsnic_csum_beat.sv
 rtl/common/tlsnic_rec_track.sv
-rtl/rx/tlsnic_rx_flow_table.sv
+rtl/rx/tlsnic_rx_toeplitz.sv
+rtl/rx/tlsnic_rx_cuckoo.sv
 rtl/rx/tlsnic_rx_ctrl.sv
 rtl/rx/tlsnic_rx_decide.sv
 rtl/rx/tlsnic_rx_seq.sv

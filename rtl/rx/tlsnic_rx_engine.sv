@@ -21,7 +21,6 @@ module tlsnic_rx_engine #(
   parameter int unsigned W         = 512,
   parameter int unsigned N_CTX     = 1024,
   parameter int unsigned BUCKETS   = 256,
-  parameter int unsigned WAYS      = 4,
   parameter int unsigned MAX_FRAME = 9600
 ) (
   input  logic           clk_i,
@@ -91,7 +90,7 @@ module tlsnic_rx_engine #(
   logic [LA*128-1:0] it_blocks, x_blocks;
   logic [63:0]       front_cnt;
 
-  tlsnic_rx_front #(.W(W), .N_CTX(N_CTX), .BUCKETS(BUCKETS), .WAYS(WAYS), .MAX_FRAME(MAX_FRAME), .UW(UW)) u_front (
+  tlsnic_rx_front #(.W(W), .N_CTX(N_CTX), .BUCKETS(BUCKETS), .MAX_FRAME(MAX_FRAME), .UW(UW)) u_front (
     .clk_i, .rst_ni,
     .en_i       (en),
     .s_tvalid_i, .s_tready_o, .s_tdata_i, .s_tkeep_i, .s_tlast_i, .s_tuser_i,

@@ -9,8 +9,8 @@
 //
 // Pipeline (all stages advance on en_i, the engine's global enable):
 //   FA  input register; tlsnic_pkt_parse looks at this beat; the flow key is taken from its view
-//   FK  key register; CRC-32 of the key selects the bucket; flow-table read (all ways)
-//   FB  the ways are compared with the key: hit, context id; context-table read
+//   FK  key register; its keyed Toeplitz hash selects two buckets; both read (tlsnic_rx_cuckoo)
+//   FB  their 8 ways and the stash are compared with the key: hit, context id; context-table read
 //   FP  one beat at a time; produces one work item per cycle (a beat yields one item, more when a
 //       mode changes, a record boundary needs a cut, or a control frame needs extra table cycles);
 //       frame verdicts, counters and context write-back happen on a frame's last item
@@ -23,9 +23,10 @@
 // apply, otherwise the working copy returns to the snapshot taken at load. The back end commits
 // its GCM state on the same decision (it_commit_o).
 //
-// Control frames are decided in FP on their last beat (an install takes up to 4 cycles of
-// tlsnic_rx_install); while one is in the pipeline no further frame is accepted, so a lookup never
-// races a table change. After reset both tables clear (max(N_CTX, BUCKETS) cycles, s_tready_o low).
+// Control frames are decided in FP on their last beat (an install or a delete waits there for
+// tlsnic_rx_install and the flow table's command: 9 cycles for an install into a free way, at
+// most the table's worst case + 5); while one is in the pipeline no further frame is accepted, so
+// a lookup never races a table change. After reset both tables clear (max(N_CTX, BUCKETS/2) cycles, s_tready_o low).
 //
 // Key hygiene: a context that goes — deleted, evicted by an install of its tuple under another
 // id, or dropped by an install reusing its id (the entry the install then writes, or zeroes when
@@ -38,8 +39,7 @@
 module tlsnic_rx_front #(
   parameter int unsigned W         = 512,
   parameter int unsigned N_CTX     = 1024,
-  parameter int unsigned BUCKETS   = 256,
-  parameter int unsigned WAYS      = 4,
+  parameter int unsigned BUCKETS   = 256,              // flow table v2: buckets (4 ways each)
   parameter int unsigned MAX_FRAME = 9600,
   parameter int unsigned UW        = 74,                 // width of tlsnic_rx_pkg::rx_user_t
   localparam int unsigned B  = W / 8,
@@ -77,9 +77,6 @@ module tlsnic_rx_front #(
   localparam logic [17:0]    MaxFrame = MAX_FRAME[17:0];
   localparam int unsigned    HW  = ((138 + B - 1) / B) * B;
   localparam int unsigned    VW  = 96;                    // view bytes kept per beat (control frames)
-  localparam int unsigned    BKW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1;
-  localparam int unsigned    WYW = (WAYS > 1) ? $clog2(WAYS) : 1;
-  localparam int unsigned    FEW = 1 + 296 + 16;          // flow entry: valid, key, ctx id
 
   tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, ist, st_nx, fin_st, c_new, c_res;
   localparam int unsigned RW /*verilator public_flat_rd*/ = $bits(wk_q);
@@ -197,49 +194,48 @@ module tlsnic_rx_front #(
   beat_t fk_q, fb_q, fp_q;
 
   // ---------------------------------------------------------------------------------------
-  // Flow table (tlsnic_rx_flow_table): FK reads the bucket of its key, FB compares the ways.
-  logic                ft_re;
-  logic [BKW-1:0]      ft_ra;        // bucket read address
-  logic                ft_we;
-  logic [BKW-1:0]      ft_wa;
-  logic [WYW-1:0]      ft_wway;
-  logic                ft_busy;      // clear sweep after reset
-  logic [FEW-1:0]      ft_wd;
-  logic [BKW-1:0]      fk_bucket;    // the bucket of the key in FK
-  logic                fb_hit;
-  logic [15:0]         fb_cid;
-  // install probe (the sequencer below)
-  logic [295:0]        c_tkey;
-  logic [BKW-1:0]      c_bucket;
-  logic                cs_cvalid_q;  // the id was installed (its entry freed in CsIdle)
-  logic [19:0]         cs_cslot_q;   // ... at this slot
-  logic                b_hit, b_free;
-  logic [WYW-1:0]      b_hitway, b_freeway;
-  logic [15:0]         b_x;
+  // Flow table (tlsnic_rx_cuckoo): FK hashes its key and reads both candidate buckets as the
+  // beat moves to FB; FB compares them (and the stash) with the key. Its command port serves the
+  // table sequencer below; a hash-key control frame loads a new key (and clears the table).
+  logic           ft_busy, ft_empty;    // clear sweep / no entry
+  logic           fb_hit;
+  logic [15:0]    fb_cid;
+  logic [295:0]   c_tkey;               // the tuple of an install (tlsnic_rx_ctrl)
+  logic [127:0]   c_hk;                 // a hash key (tlsnic_rx_ctrl)
+  logic           ft_hk_we;
+  logic           ft_cmd_valid, ft_cmd_ready, ft_res_valid;
+  logic [2:0]     ft_res_status;
+  logic [15:0]    ft_res_cid;
+  logic [15:0]    ft_cid;               // the id an install writes
+  logic [$clog2(BUCKETS)+2:0] ft_lk_slot, ft_res_slot;   // slots (not needed here)
+  always_comb begin
+    ft_cid = fr_uctx;
+`ifndef SYNTHESIS
+    if (brk == 32'd13) ft_cid[15] = 1'b1;   // test-only fault: the entry names no context
+`endif
+  end
 
-  tlsnic_rx_flow_table #(.BUCKETS(BUCKETS), .WAYS(WAYS)) u_flow (
+  tlsnic_rx_cuckoo #(.NB(BUCKETS), .N_CTX(N_CTX)) u_flow (
     .clk_i, .rst_ni,
-    .busy_o        (ft_busy),
-    .rd_en_i       (ft_re),
-    .rd_bucket_i   (ft_ra),
-    .wr_en_i       (ft_we),
-    .wr_bucket_i   (ft_wa),
-    .wr_way_i      (ft_wway),
-    .wr_entry_i    (ft_wd),
-    .lk_key_in_i   (fk_q.key),
-    .lk_bucket_o   (fk_bucket),
-    .lk_key_i      (fb_q.key),
-    .lk_hit_o      (fb_hit),
-    .lk_cid_o      (fb_cid),
-    .in_key_i      (c_tkey),
-    .in_bucket_o   (c_bucket),
-    .in_skip_i     (cs_cvalid_q),
-    .in_skip_slot_i(cs_cslot_q),
-    .in_hit_o      (b_hit),
-    .in_hitway_o   (b_hitway),
-    .in_cid_o      (b_x),
-    .in_free_o     (b_free),
-    .in_freeway_o  (b_freeway)
+    .busy_o      (ft_busy),
+    .empty_o     (ft_empty),
+    .hk_we_i     (ft_hk_we),
+    .hk_i        (c_hk),
+    .lk_re_i     (fb_take),
+    .lk_key_i    (fk_q.key),
+    .lk_key_b_i  (fb_q.key),
+    .lk_hit_o    (fb_hit),
+    .lk_cid_o    (fb_cid),
+    .lk_slot_o   (ft_lk_slot),
+    .cmd_valid_i (ft_cmd_valid),
+    .cmd_ready_o (ft_cmd_ready),
+    .cmd_del_i   (c_op == tlsnic_rx_pkg::OpDelete),
+    .cmd_cid_i   (ft_cid),
+    .cmd_key_i   (c_tkey),
+    .res_valid_o (ft_res_valid),
+    .res_status_o(ft_res_status),
+    .res_slot_o  (ft_res_slot),
+    .res_cid_o   (ft_res_cid)
   );
 
   // Context table (front part) and the working copy (tlsnic_ctx_table): read as FP takes a beat
@@ -271,7 +267,8 @@ module tlsnic_rx_front #(
     .snap_o    (snap_q)
   );
 
-  // Both tables clear after reset (max(N_CTX, BUCKETS) cycles): no frame is taken meanwhile.
+  // Both tables clear after reset (max(N_CTX, BUCKETS/2) cycles), the flow table also after a new
+  // hash key: no frame is taken meanwhile.
   assign init_q = ct_busy || ft_busy;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -473,7 +470,9 @@ module tlsnic_rx_front #(
     .nbytes_i   (fp_q.nbytes),
     .ctx_i      (fr_uctx),
     .st_i       (ld_st),
+    .empty_i    (ft_empty),
     .op_o       (c_op),
+    .hk_o       (c_hk),
     .err_o      (c_err),
     .tuple_o    (c_tkey),
     .inst_o     (c_new),
@@ -483,42 +482,45 @@ module tlsnic_rx_front #(
     .res_rskip_o(c_res_rskip)
   );
 
-  // Install sequencer (tlsnic_rx_install), while the install's last beat waits in FP.
+  // Table sequencer (tlsnic_rx_install) for installs and deletes, while the frame's last beat
+  // waits in FP.
   tlsnic_rx_pkg::inst_step_e cs_q;
   logic           c_last;         // the control frame's last beat is in FP
-  logic           c_inst_go;      // valid install: run the sequencer
-  logic [WYW-1:0] cs_way_q;       // the way it writes (CsBucket on)
+  logic           c_inst_go;      // valid install
+  logic           c_del_go;       // valid delete
+  logic           c_rd_x;         // read the evicted context (its state, for the counters)
+  logic           c_full;         // the install fails in this step
   logic [CW-1:0]  b_x_q;          // the evicted context (CsEvict)
   logic           c_done;         // the control frame's last item: the cycle its outcome is final
   logic           zx;             // key hygiene: a delete item for zx_ctx in this cycle
   logic [CW-1:0]  zx_ctx;
-  tlsnic_rx_pkg::rctx_t c_ins;    // the context an install writes, with its flow-table entry
   assign c_last    = fp_valid_q && fr_kind == tlsnic_rx_pkg::KindControl && fp_q.last;
   assign c_inst_go = c_last && !c_err && c_op == tlsnic_rx_pkg::OpInstall;
+  assign c_del_go  = c_last && !c_err && c_op == tlsnic_rx_pkg::OpDelete;
 
-  tlsnic_rx_install #(.N_CTX(N_CTX), .BUCKETS(BUCKETS), .WAYS(WAYS)) u_install (
+  tlsnic_rx_install #(.N_CTX(N_CTX)) u_install (
     .clk_i, .rst_ni,
     .step_i       (c_last && en_i),
-    .go_i         (c_inst_go),
+    .inst_i       (c_inst_go),
+    .del_i        (c_del_go),
     .ctx_i        (fr_uctx[CW-1:0]),
     .id_st_i      (ld_st),
-    .new_i        (c_new),
-    .bucket_i     (c_bucket),
-    .hit_i        (b_hit),
-    .hitway_i     (b_hitway),
-    .cid_i        (b_x[CW-1:0]),
-    .free_i       (b_free),
-    .freeway_i    (b_freeway),
+    .cmd_valid_o  (ft_cmd_valid),
+    .cmd_ready_i  (ft_cmd_ready),
+    .res_valid_i  (ft_res_valid),
+    .res_status_i (ft_res_status),
+    .res_cid_i    (ft_res_cid),
     .step_o       (cs_q),
-    .skip_o       (cs_cvalid_q),
-    .skip_slot_o  (cs_cslot_q),
-    .way_o        (cs_way_q),
+    .rd_x_o       (c_rd_x),
+    .full_o       (c_full),
     .evict_ctx_o  (b_x_q),
     .done_o       (c_done),
     .zx_o         (zx),
-    .zx_ctx_o     (zx_ctx),
-    .ins_o        (c_ins)
+    .zx_ctx_o     (zx_ctx)
   );
+  // A valid hash-key frame loads the key as it is done (the table clears; tlsnic_rx_ctrl checked
+  // that it held no entry).
+  assign ft_hk_we = c_last && en_i && c_done && !c_err && c_op == tlsnic_rx_pkg::OpHashKey;
 
   // ---------------------------------------------------------------------------------------
   // Items, verdicts, counters, table writes.
@@ -556,10 +558,10 @@ module tlsnic_rx_front #(
     .res_end_i     (c_res_end),
     .res_rskip_i   (c_res_rskip),
     .cs_i          (cs_q),
-    .b_hit_i       (b_hit),
-    .b_free_i      (b_free),
+    .full_i        (c_full),
     .x_st_i        (ct_rd),      // the evicted context's state (CsEvict)
-    .cnt_now_i     (fr_kind == tlsnic_rx_pkg::KindControl ? (fp_valid_q && en_i && c_last) : fp_frame_end),
+    // an install counts on each step, other control frames once, on their last
+    .cnt_now_i     (fr_kind == tlsnic_rx_pkg::KindControl ? (fp_valid_q && en_i && c_last && (c_inst_go || c_done)) : fp_frame_end),
     .commit_o      (commit),
     .fin_st_o      (fin_st),
     .ev_o          (ev),
@@ -611,67 +613,50 @@ module tlsnic_rx_front #(
     ct_wk_we   = (fp_item && loads) || (ctl_wk && !c_err);
     if (ctl_wk) begin
       if (c_op == tlsnic_rx_pkg::OpResync) ct_wk_d = c_res;
-      else if (c_op == tlsnic_rx_pkg::OpInstall && cs_q == tlsnic_rx_pkg::CsWrite) ct_wk_d = c_ins;
+      else if (c_op == tlsnic_rx_pkg::OpInstall && cs_q == tlsnic_rx_pkg::CsWrite) ct_wk_d = c_new;
       else ct_wk_d = '0;
     end else begin
       ct_wk_d = fp_frame_end ? (commit ? fin_st : (dec_now ? ld_st : snap_q)) : st_nx;
     end
   end
 
-  // Table ports.
+  // Context-table ports.
   always_comb begin
-    // context table read: the packet's context (lookup) or the control frame's as FP takes a
-    // beat; the install's evicted context in CsBucket.
-    ct_re = fp_take || (c_last && en_i && cs_q == tlsnic_rx_pkg::CsBucket && c_inst_go);
-    ct_ra = (c_inst_go && cs_q == tlsnic_rx_pkg::CsBucket && b_hit) ? b_x[CW-1:0]
+    // read: the packet's context (lookup) or the control frame's as FP takes a beat; the
+    // install's evicted context when the flow table reports it
+    ct_re = fp_take || (c_last && en_i && c_rd_x);
+    ct_ra = c_rd_x ? b_x_q
           : ((fb_q.user[1:0] == tlsnic_rx_pkg::KindControl) ? fb_q.user[3 +: CW] : fb_cid[CW-1:0]);
-    // context table write
+    // write
     ct_we = 1'b0;
     ct_wa = fr_uctx[CW-1:0];
     ct_wd = '0;
-    // flow table read: the bucket of the key entering FB, or the install's
-    ft_re = fb_take || (c_last && en_i && cs_q == tlsnic_rx_pkg::CsIdle && c_inst_go);
-    ft_ra = (c_last && cs_q == tlsnic_rx_pkg::CsIdle) ? c_bucket : fk_bucket;
-    // flow table write
-    ft_we   = 1'b0;
-    ft_wa   = ld_st.slot[WYW +: BKW];
-    ft_wway = ld_st.slot[WYW-1:0];
-    ft_wd   = '0;
     if (fp_frame_end && fr_kind == tlsnic_rx_pkg::KindPacket && commit) begin
       ct_we = 1'b1;
       ct_wa = cid_cur[CW-1:0];
       ct_wd = fin_st;
     end else if (c_last && en_i && !c_err) begin
       case (c_op)
-        tlsnic_rx_pkg::OpDelete: begin
-          ct_we = 1'b1;
-          ft_we = 1'b1;
-        end
+        tlsnic_rx_pkg::OpDelete: ct_we = c_done;                 // the context goes
         tlsnic_rx_pkg::OpResync: begin
           ct_we = 1'b1;
           ct_wd = c_res;
         end
-        default: begin
+        tlsnic_rx_pkg::OpInstall: begin
           case (cs_q)
-            tlsnic_rx_pkg::CsIdle: ft_we = ld_st.valid;          // step 1: the reused id's entry is freed
-            tlsnic_rx_pkg::CsBucket: ct_we = !b_hit && !b_free;  // bucket full: the id stays uninstalled
-            tlsnic_rx_pkg::CsEvict: begin                        // step 2: the context holding the tuple goes
+            tlsnic_rx_pkg::CsWait: ct_we = c_full;                  // bucket full: the id stays uninstalled
+            tlsnic_rx_pkg::CsEvict: begin                           // the context holding the tuple goes
               ct_we = 1'b1;
               ct_wa = b_x_q;
             end
-            default: begin                        // steps 3, 4: entry and context written
-              ct_we   = 1'b1;
-              ct_wd   = c_ins;
-              ft_we   = 1'b1;
-              ft_wa   = c_bucket;
-              ft_wway = cs_way_q;
-              ft_wd   = {1'b1, c_tkey, fr_uctx};
-`ifndef SYNTHESIS
-              if (brk == 32'd13) ft_wd[15] = 1'b1;  // test-only fault: the entry names no context
-`endif
+            tlsnic_rx_pkg::CsWrite: begin                           // the new context
+              ct_we = 1'b1;
+              ct_wd = c_new;
             end
+            default: ;
           endcase
         end
+        default: ;
       endcase
     end
   end
@@ -761,7 +746,7 @@ module tlsnic_rx_front #(
 
   logic unused;
   assign unused = ^{pv_view[HW*8-1:VW*8], fp_q.is_ip, end_a,
-                    s_tuser_i[2], fk_q.first, fp_q.key, b_x, ct_rd, ist};   // ist: only its key
+                    s_tuser_i[2], fk_q.first, fp_q.key, ct_rd, ist, ft_lk_slot, ft_res_slot};   // ist: only its key
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions").

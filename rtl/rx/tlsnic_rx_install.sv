@@ -1,115 +1,122 @@
-// tlsnic_rx_install: the RX engine's install sequencer (docs/rx-engine-model.md section 2). An
-// install control frame's last beat waits in FP while the sequencer takes one step per enabled
-// cycle (step_i: the control frame's last beat is in FP and the pipeline moves), go_i high for
-// a valid install:
-//   CsIdle    the context id may be in use: its flow-table entry is freed (the front end writes
-//             it) and its back-end entry zeroed (zx_o); the tuple's bucket is read
-//   CsBucket  the bucket probe (tlsnic_rx_flow_table): a way holding the tuple under another id
-//             (hit: evict it), else a free way (write there), else the install fails now
-//             (bucket full, done_o)
-//   CsEvict   the context holding the tuple goes (context table, back end: zx_o)
-//   CsWrite   entry and context written (ins_o), done_o
-// Up to 4 cycles per install; the entry of the re-installed id counts as free in the probe
-// (skip_o, skip_slot_o), since CsIdle freed it.
+// tlsnic_rx_install: the RX engine's table sequencer for installs and deletes (docs/rx-engine-model.md
+// section 2). The control frame's last beat waits in FP while the sequencer takes one step per
+// enabled cycle (step_i: the control frame's last beat is in FP and the pipeline moves); inst_i
+// high for a valid install, del_i for a valid delete:
+//   CsIdle   the command goes to the flow table (cmd_valid_o; tlsnic_rx_cuckoo: an install first
+//            removes the id's own entry, a delete removes it); an install reusing an id zeroes
+//            the id's back-end entry (zx_o)
+//   CsWait   until the flow table's result (kept in res_q from its res_valid pulse, whatever the
+//            enable): a delete is done; an install whose tuple another id X held (Present: the
+//            entry now names the new id) reads X's context (rd_x_o) and goes to CsEvict; Ok goes
+//            to CsWrite; Full is done now (bucket full: full_o, the id stays uninstalled)
+//   CsEvict  X's context goes (context table, back end: zx_o)
+//   CsWrite  the new context is written (ins_o), done_o
+// Steps: an install 4 + the flow table's command cycles (5 for a free way, docs/architecture.md
+// "Flow table v2"), 1 more when it evicts; a delete 3 + the table's.
 module tlsnic_rx_install #(
-  parameter int unsigned N_CTX   = 1024,
-  parameter int unsigned BUCKETS = 256,
-  parameter int unsigned WAYS    = 4,
-  localparam int unsigned CW  = (N_CTX > 1) ? $clog2(N_CTX) : 1,
-  localparam int unsigned BKW = (BUCKETS > 1) ? $clog2(BUCKETS) : 1,
-  localparam int unsigned WYW = (WAYS > 1) ? $clog2(WAYS) : 1
+  parameter int unsigned N_CTX = 1024,
+  localparam int unsigned CW = (N_CTX > 1) ? $clog2(N_CTX) : 1
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
   input  logic                      step_i,
-  input  logic                      go_i,
-  input  logic [CW-1:0]             ctx_i,        // the id being installed
-  input  tlsnic_rx_pkg::rctx_t      id_st_i,      // its context as loaded (in use? its slot)
-  input  tlsnic_rx_pkg::rctx_t      new_i,        // the context the install writes (tlsnic_rx_ctrl)
-  input  logic [BKW-1:0]            bucket_i,     // the tuple's bucket
-  input  logic                      hit_i,        // probe results (CsBucket)
-  input  logic [WYW-1:0]            hitway_i,
-  input  logic [CW-1:0]             cid_i,
-  input  logic                      free_i,
-  input  logic [WYW-1:0]            freeway_i,
+  input  logic                      inst_i,
+  input  logic                      del_i,
+  input  logic [CW-1:0]             ctx_i,        // the id being installed or deleted
+  input  tlsnic_rx_pkg::rctx_t      id_st_i,      // its context as loaded (in use?)
+  // flow table command and result
+  output logic                      cmd_valid_o,
+  input  logic                      cmd_ready_i,
+  input  logic                      res_valid_i,
+  input  logic [2:0]                res_status_i, // tlsnic_rx_cuckoo Ft*: 0 ok, 1 present, 2 full
+  input  logic [15:0]               res_cid_i,    // present: the id that held the tuple
   output tlsnic_rx_pkg::inst_step_e step_o,
-  output logic                      skip_o,
-  output logic [19:0]               skip_slot_o,
-  output logic [WYW-1:0]            way_o,        // the way written (CsBucket on)
-  output logic [CW-1:0]             evict_ctx_o,  // the evicted context (CsEvict)
+  output logic                      rd_x_o,       // read the evicted context (CsWait, present)
+  output logic                      full_o,       // the install fails in this step
+  output logic [CW-1:0]             evict_ctx_o,  // the evicted context
   output logic                      done_o,
   output logic                      zx_o,
-  output logic [CW-1:0]             zx_ctx_o,
-  output tlsnic_rx_pkg::rctx_t      ins_o         // new_i with its flow-table slot
+  output logic [CW-1:0]             zx_ctx_o
 );
 
+  localparam logic [2:0] FtPresent = 3'd1, FtFull = 3'd2;
+
   tlsnic_rx_pkg::inst_step_e cs_q;
-  logic           cvalid_q;
-  logic [19:0]    cslot_q;
-  logic [WYW-1:0] way_q;
-  logic [CW-1:0]  x_q;
+  logic          have_q;                 // the table's result is in res_q
+  logic [2:0]    res_q;
+  logic [CW-1:0] x_q;
+  logic          go;
+  assign go = inst_i || del_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      cs_q     <= tlsnic_rx_pkg::CsIdle;
-      cvalid_q <= 1'b0;
-      cslot_q  <= '0;
-      way_q    <= '0;
-    end else if (step_i && go_i) begin
-      case (cs_q)
-        tlsnic_rx_pkg::CsIdle: begin
-          cvalid_q <= id_st_i.valid;
-          cslot_q  <= id_st_i.slot;
-          cs_q     <= tlsnic_rx_pkg::CsBucket;
-        end
-        tlsnic_rx_pkg::CsBucket: begin
-          way_q <= hit_i ? hitway_i : freeway_i;
-          cs_q  <= hit_i ? tlsnic_rx_pkg::CsEvict : (free_i ? tlsnic_rx_pkg::CsWrite : tlsnic_rx_pkg::CsIdle);
-        end
-        tlsnic_rx_pkg::CsEvict: cs_q <= tlsnic_rx_pkg::CsWrite;
-        default: cs_q <= tlsnic_rx_pkg::CsIdle;
-      endcase
+      cs_q   <= tlsnic_rx_pkg::CsIdle;
+      have_q <= 1'b0;
+      res_q  <= '0;
+      x_q    <= '0;
+    end else begin
+      if (res_valid_i) begin
+        have_q <= 1'b1;
+        res_q  <= res_status_i;
+        x_q    <= res_cid_i[CW-1:0];
+      end
+      if (step_i && go) begin
+        case (cs_q)
+          tlsnic_rx_pkg::CsIdle: if (cmd_ready_i) cs_q <= tlsnic_rx_pkg::CsWait;
+          tlsnic_rx_pkg::CsWait: if (have_q) begin
+            have_q <= 1'b0;
+            if (del_i || res_q == FtFull) cs_q <= tlsnic_rx_pkg::CsIdle;
+            else if (res_q == FtPresent)  cs_q <= tlsnic_rx_pkg::CsEvict;
+            else                          cs_q <= tlsnic_rx_pkg::CsWrite;
+          end
+          tlsnic_rx_pkg::CsEvict: cs_q <= tlsnic_rx_pkg::CsWrite;
+          default: cs_q <= tlsnic_rx_pkg::CsIdle;
+        endcase
+      end
     end
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (step_i && cs_q == tlsnic_rx_pkg::CsBucket) x_q <= cid_i;
   end
 
   always_comb begin
     done_o = 1'b1;
-    if (go_i) begin
+    if (go) begin
       case (cs_q)
-        tlsnic_rx_pkg::CsIdle:   done_o = 1'b0;
-        tlsnic_rx_pkg::CsBucket: done_o = !hit_i && !free_i;     // bucket full: fails now
-        tlsnic_rx_pkg::CsEvict:  done_o = 1'b0;
-        default:                 done_o = 1'b1;
+        tlsnic_rx_pkg::CsIdle:  done_o = 1'b0;
+        tlsnic_rx_pkg::CsWait:  done_o = have_q && (del_i || res_q == FtFull);
+        tlsnic_rx_pkg::CsEvict: done_o = 1'b0;
+        default:                done_o = 1'b1;
       endcase
     end
-    ins_o      = new_i;
-    ins_o.slot = 20'({bucket_i, way_q});
   end
+
+  assign cmd_valid_o = step_i && go && cs_q == tlsnic_rx_pkg::CsIdle;
+  assign rd_x_o      = step_i && inst_i && cs_q == tlsnic_rx_pkg::CsWait && have_q && res_q == FtPresent;
+  assign full_o      = inst_i && cs_q == tlsnic_rx_pkg::CsWait && have_q && res_q == FtFull;
 
   // Key hygiene: the back end zeroes the entry of a reused id (CsIdle, whatever the install's
   // outcome) and of the evicted context (CsEvict), through a delete item sent in that cycle.
-  assign zx_o     = go_i && ((cs_q == tlsnic_rx_pkg::CsIdle && id_st_i.valid) || cs_q == tlsnic_rx_pkg::CsEvict);
+  assign zx_o     = inst_i && ((cs_q == tlsnic_rx_pkg::CsIdle && id_st_i.valid) || cs_q == tlsnic_rx_pkg::CsEvict);
   assign zx_ctx_o = (cs_q == tlsnic_rx_pkg::CsEvict) ? x_q : ctx_i;
 
   assign step_o      = cs_q;
-  assign skip_o      = cvalid_q;
-  assign skip_slot_o = cslot_q;
-  assign way_o       = way_q;
   assign evict_ctx_o = x_q;
 
 `ifndef SYNTHESIS
+  // The flow table takes the command: nothing else uses its command port.
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      a_cmd_taken: assert (!(step_i && go && cs_q == tlsnic_rx_pkg::CsIdle) || cmd_ready_i)
+        else $error("tlsnic_rx_install: the flow table is not ready for a command");
+    end
+  end
   // Functional cover points (`tlsnic coverage`): every step and outcome of the sequencer.
-  c_reuse:  cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsIdle && id_st_i.valid);
-  c_free:   cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsBucket && !hit_i && free_i);
-  c_evict:  cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsEvict);
-  c_full:   cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsBucket && !hit_i && !free_i);
-  c_write:  cover property (@(posedge clk_i) rst_ni && step_i && go_i && cs_q == tlsnic_rx_pkg::CsWrite);
+  c_reuse:  cover property (@(posedge clk_i) rst_ni && step_i && inst_i && cs_q == tlsnic_rx_pkg::CsIdle && id_st_i.valid);
+  c_wait:   cover property (@(posedge clk_i) rst_ni && step_i && go && cs_q == tlsnic_rx_pkg::CsWait && !have_q);
+  c_evict:  cover property (@(posedge clk_i) rst_ni && step_i && inst_i && cs_q == tlsnic_rx_pkg::CsEvict);
+  c_full:   cover property (@(posedge clk_i) rst_ni && step_i && full_o);
+  c_write:  cover property (@(posedge clk_i) rst_ni && step_i && inst_i && cs_q == tlsnic_rx_pkg::CsWrite);
+  c_delete: cover property (@(posedge clk_i) rst_ni && step_i && del_i && done_o);
 `endif
 
   logic unused;
-  assign unused = ^id_st_i;   // only its valid bit and slot are read
+  assign unused = ^{id_st_i, res_cid_i};   // only its valid bit is read; ids below N_CTX
 endmodule

@@ -12,6 +12,7 @@ package tlsnic_rx_pkg;
   localparam logic [7:0] OpInstall = 8'd1;
   localparam logic [7:0] OpDelete  = 8'd2;
   localparam logic [7:0] OpResync  = 8'd3;
+  localparam logic [7:0] OpHashKey = 8'd4;   // the flow table's hash key (only while it is empty)
 
   // Event codes and install statuses (output event frame bytes 0 and 1).
   localparam logic [1:0] EvResyncRequest = 2'd1;
@@ -25,15 +26,15 @@ package tlsnic_rx_pkg;
   localparam logic [2:0] ModeScan = 3'd3;
   localparam logic [2:0] ModeLock = 3'd4;
 
-  // Steps of the install sequencer (tlsnic_rx_install), one per cycle while an install's last
-  // beat waits in FP: Idle frees the reused id's flow entry, Bucket probes the tuple's bucket,
-  // Evict removes the context that holds the tuple under another id, Write writes entry and
-  // context.
+  // Steps of the table sequencer (tlsnic_rx_install) while an install's or a delete's last beat
+  // waits in FP: Idle gives the command to the flow table (tlsnic_rx_cuckoo) and, for an
+  // install reusing an id, zeroes the id's back-end entry; Wait holds until the table's result;
+  // Evict removes the context that held the tuple under another id; Write writes the context.
   typedef enum logic [1:0] {
-    CsIdle   = 2'd0,
-    CsBucket = 2'd1,
-    CsEvict  = 2'd2,
-    CsWrite  = 2'd3
+    CsIdle  = 2'd0,
+    CsWait  = 2'd1,
+    CsEvict = 2'd2,
+    CsWrite = 2'd3
   } inst_step_e;
 
   // Packet decisions (rules 3, 5, 6, 7; tlsnic_rx_front): none yet, plain (no context), no
@@ -63,8 +64,8 @@ package tlsnic_rx_pkg;
     too_far = !d[31] && d > MaxAdvance;
   endfunction
 
-  // Per-connection state of the front end: crypto parameters, flow-table position, the sequence
-  // machine and the record tracker (the GCM state lives in the back end, tlsnic_gcm_back).
+  // Per-connection state of the front end: crypto parameters, the sequence machine and the
+  // record tracker (the flow table keeps each context's slot itself) (the GCM state lives in the back end, tlsnic_gcm_back).
   typedef struct packed {
     logic         valid;      // installed
     logic         ver13;      // 1 = TLS 1.3, 0 = TLS 1.2
@@ -72,7 +73,6 @@ package tlsnic_rx_pkg;
     logic         scan;       // stream scan enabled (install flag NO_SCAN clear)
     logic [255:0] key;        // AES-128 key in [255:128]
     logic [95:0]  iv;         // TLS 1.3 static iv; TLS 1.2 salt in [95:64]
-    logic [19:0]  slot;       // flow-table entry: bucket * WAYS + way
     logic [2:0]   mode;       // Mode*
     logic [31:0]  exp_sn;     // expSeq: TCP sequence number of the next new byte
     logic [14:0]  off;        // tracker (sync): bytes of the current record consumed
@@ -118,17 +118,6 @@ package tlsnic_rx_pkg;
                 && len >= (ver13 ? 16'd16 : 16'd24) && len <= 16'd16640;
   endfunction
 
-  // CRC-32 (zlib: reflected 0xEDB88320, init and final XOR all ones) of the 37-byte flow key,
-  // key byte k in [8k +: 8]. A fixed XOR network in hardware.
-  function automatic logic [31:0] crc32_key(input logic [295:0] k);
-    logic [31:0] c;
-    c = 32'hffff_ffff;
-    for (int i = 0; i < 37; i++) begin
-      c = c ^ {24'h0, k[8*i +: 8]};
-      for (int j = 0; j < 8; j++) c = c[0] ? ((c >> 1) ^ 32'hedb8_8320) : (c >> 1);
-    end
-    crc32_key = ~c;
-  endfunction
 
   // Byte idx of a frame's first 96 bytes (the view the front end keeps, byte 0 in [7:0]).
   function automatic logic [7:0] vbyte(input logic [767:0] v, input logic [8:0] idx);

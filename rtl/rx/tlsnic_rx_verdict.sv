@@ -1,6 +1,7 @@
 // tlsnic_rx_verdict: the verdict of an RX frame (docs/rx-engine-model.md sections 3 to 4.7) and
 // the counters the front end decides, for tlsnic_rx_front. Combinational verdict, for the frame's
-// last item (packets) or every install-sequencer step (control frames):
+// last item (packets), every install-sequencer step (installs) or the last step (other control
+// frames):
 //   packets: oversize, not TCP, plain (no context), checksum error, old, far, or walked — the
 //     only verdict that commits the context (commit_o, the state fin_st_o: the walk's st_nx_i
 //     at exp_sn end_i, and a lock's resync request raised once: ev_o);
@@ -31,8 +32,7 @@ module tlsnic_rx_verdict (
   input  logic                      res_end_i,
   input  logic                      res_rskip_i,
   input  tlsnic_rx_pkg::inst_step_e cs_i,          // install sequencer step
-  input  logic                      b_hit_i,
-  input  logic                      b_free_i,
+  input  logic                      full_i,        // the install fails in this step (bucket full)
   input  tlsnic_rx_pkg::rctx_t      x_st_i,        // the context an install evicts
   input  logic                      cnt_now_i,
   output logic                      commit_o,
@@ -99,6 +99,8 @@ module tlsnic_rx_verdict (
         end else if (c_op_i == tlsnic_rx_pkg::OpDelete) begin
           cnt_inc[tlsnic_rx_pkg::CDel] = 1'b1;
           cnt_inc[tlsnic_rx_pkg::CReqSkip] = ld_st_i.mode == tlsnic_rx_pkg::ModeLock;
+        end else if (c_op_i == tlsnic_rx_pkg::OpHashKey) begin
+          // a new hash key: no counter, no event
         end else if (c_op_i == tlsnic_rx_pkg::OpResync) begin
           cnt_inc[tlsnic_rx_pkg::CResOk]   = res_ok_i;
           cnt_inc[tlsnic_rx_pkg::CResSkip] = !res_ok_i;
@@ -110,8 +112,8 @@ module tlsnic_rx_verdict (
               cnt_inc[tlsnic_rx_pkg::CEvict]   = ld_st_i.valid;
               cnt_inc[tlsnic_rx_pkg::CReqSkip] = ld_st_i.valid && ld_st_i.mode == tlsnic_rx_pkg::ModeLock;
             end
-            tlsnic_rx_pkg::CsBucket: begin
-              if (!b_hit_i && !b_free_i) begin
+            tlsnic_rx_pkg::CsWait: begin
+              if (full_i) begin
                 cnt_inc[tlsnic_rx_pkg::CInstFail] = 1'b1;
                 ev        = 1'b1;
                 ev_status = tlsnic_rx_pkg::StBucketFull;
