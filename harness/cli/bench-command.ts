@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { txBenchMain } from '../tx/bench.ts';
 import { rxBenchMain } from '../rx/bench.ts';
 import { WIDTHS } from '../engine/width.ts';
+import { RX_TABLE_OPTIONS, RxTableUsageError, rxTableBenchMain } from '../rx/table-bench.ts';
 
 export type BenchDirection = 'tx' | 'rx' | 'both';
 export const BENCH_DIRECTIONS: readonly BenchDirection[] = ['tx', 'rx', 'both'];
@@ -17,6 +18,9 @@ export const BENCH_USAGE = `  tlsnic bench [--direction tx|rx|both] [--width 128
                             1 % / 10 % retransmission, per width; writes bench.json and bench.md.
                             RX: in-order record/segment sizes, 2 % loss, scan resync, per width;
                             writes bench-rx.json and bench-rx.md
+  tlsnic bench --rx-table [--ctx N] [--engine rtl|model] [--seed S] [--out DIR]
+                            the RX flow table filled with random tuples past its first failure,
+                            lookups running: rx-table.json and rx-table.md
 `;
 
 /** The bench options block of `tlsnic --help` (also `tlsnic bench --help`). */
@@ -28,7 +32,7 @@ export const BENCH_OPTIONS = `Options of bench (defaults in brackets):
   --out DIR                 where the tables go [out/tx-bench; RX: out/bench-rx]
   --clock-mhz F             clock assumed for the Gb/s columns [250]
   --stub                    TX only: run tlsnic_tx_engine_stub instead of the engine [out/tx-bench-stub]
-  Exit 0 when every row matches the golden model, 1 a mismatch, 2 bad usage.
+${RX_TABLE_OPTIONS}  Exit 0 when every row matches the golden model, 1 a mismatch, 2 bad usage.
 
 `;
 
@@ -79,6 +83,16 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`Usage:\n${BENCH_USAGE}\n${BENCH_OPTIONS}`);
     return 0;
+  }
+  if (argv.includes('--rx-table')) {
+    try {
+      return await rxTableBenchMain(argv.filter((a) => a !== '--rx-table'));
+    } catch (e) {
+      if (e instanceof RxTableUsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+        throw new BenchUsageError(e.message);
+      }
+      throw e;
+    }
   }
   const { direction, rest } = parseBenchArgs(argv);
   if (direction === 'tx') return txBenchMain(rest);
