@@ -166,3 +166,31 @@ describe('tlsnic bench --direction', () => {
     expect(h.stdout).toMatch(/bench-rx\.json/);
   });
 });
+
+describe('tlsnic bench --rx-table', () => {
+  test('RTL table filled past its first failure with a lookup every cycle: figures written, RTL = model, none lost', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tlsnic-rxt-'));
+    const r = await cli(['bench', '--rx-table', '--ctx', '256', '--seed', '3', '--out', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const f = JSON.parse(readFileSync(join(out, 'rx-table.json'), 'utf8'));
+    for (const k of ['nCtx', 'engine', 'installsBeforeFirstFailure', 'loadAtFirstFailure', 'finalLoad', 'maxInstallCycles',
+      'meanInstallCycles', 'lookupsPerCycle', 'packetsLost']) expect(f).toHaveProperty(k);
+    expect(f).toMatchObject({ nCtx: 256, engine: 'rtl', matchesModel: true, packetsLost: 0, falseHits: 0, lookupsPerCycle: 1 });
+    expect(f.loadAtFirstFailure).toBeGreaterThanOrEqual(0.95);
+    expect(f.lookups).toBeGreaterThan(256 * 5);
+    expect(readFileSync(join(out, 'rx-table.md'), 'utf8')).toMatch(/installs\/s at 250 MHz/);
+    const m = await cli(['bench', '--rx-table', '--ctx', '256', '--seed', '3', '--engine', 'model', '--out', out]);
+    expect(m.exitCode).toBe(0);
+    const g = JSON.parse(readFileSync(join(out, 'rx-table.json'), 'utf8'));
+    expect(g.installsBeforeFirstFailure).toBe(f.installsBeforeFirstFailure);   // the same placements
+    expect(g.finalLoad).toBe(f.finalLoad);
+  }, 300_000);
+
+  test('bad --ctx / --engine exit 2 with a message', async () => {
+    for (const args of [['--ctx', '100'], ['--ctx', '8'], ['--engine', 'fpga'], ['--bogus']]) {
+      const r = await cli(['bench', '--rx-table', ...args]);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^tlsnic: /);
+    }
+  });
+});
