@@ -13,7 +13,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { recordTlsSession, sessionPackets, sessionTraffic, mergeIntoPcap, type RecordedSession } from '../harness/peer/capture-gen.ts';
 import { parseCapture, planReplay, type ReplayPlan } from '../harness/replay/replay.ts';
-import { runRxReplay, rxReplayTable, type RxReplayEngine } from '../harness/replay/rx.ts';
+import { runRxReplay, type RxReplayEngine } from '../harness/replay/rx.ts';
 import { buildRxEngineSim, runRxEngine } from '../harness/rx/sim.ts';
 import { TLS_PEER_SUITES, type TlsPeerSuite } from '../harness/peer/tls-peer.ts';
 import { bytesEqual } from '../models/bytes.ts';
@@ -21,11 +21,14 @@ import { parseKeylog } from '../models/keylog.ts';
 import { isParseError, parseTcpPacket } from '../models/packet.ts';
 import type { PcapPacket } from '../models/pcap.ts';
 import { createPrng } from '../models/prng.ts';
+import type { NicRxConfig } from '../models/nic-rx.ts';
 import { seqDiff } from '../models/tcp-seq.ts';
 import { recordPrefixLen, TLS_TAG_LEN } from '../models/tls-record.ts';
 
 const WIDTH = 128;
-const TABLE = rxReplayTable(16); // 16 contexts, 4 buckets × 4 ways + 4 stash: the build rtl-rx-engine.test.ts uses
+// 16 contexts, 4 buckets × 4 ways + 4 stash: the build rtl-rx-engine.test.ts uses (`tlsnic replay` itself,
+// rxReplayTable, gives 16 contexts 8 buckets, at most half full; these captures have ≤ 8 directions).
+const TABLE: NicRxConfig = { nCtx: 16, buckets: 4 };
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 6061);
 let binary: string;
 

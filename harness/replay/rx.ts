@@ -15,8 +15,8 @@
 //   * the host recovers every complete record of the direction, content type and bytes.
 // The engine here is the golden model or the RTL; with the RTL the consumed frame sequence (kernel
 // answers included) is replayed into it and its output must also equal the model's frame for frame.
-// The flow table (rxReplayTable): N_CTX of the plan (a power of two ≥ 16), BUCKETS = N_CTX / 4
-// (4·BUCKETS = N_CTX main slots, plus the 4-entry stash). The engine's first input frame is a
+// The flow table (rxReplayTable): N_CTX of the plan (a power of two ≥ 16), BUCKETS = N_CTX / 2
+// (4·BUCKETS = 2·N_CTX main slots, plus the 4-entry stash: at most half full). The engine's first input frame is a
 // HASH_KEY control frame with a fixed key, hashKeyFromSeed(RX_REPLAY_HASH_KEY_SEED): a capture has
 // no seed, so every replay uses this one key (the summary and the printout say which).
 import { bytesEqual } from '../../models/bytes.ts';
@@ -29,16 +29,16 @@ import { decodeRxEvent, RxInKind, RxOutKind, rxHashKeyFrame, rxPacketFrame, type
 import { seqDiff } from '../../models/tcp-seq.ts';
 import { recordPrefixLen, TLS_TAG_LEN } from '../../models/tls-record.ts';
 import { compareRxRun, runRxModel } from '../rx/compare.ts';
-import { rxBucketsFor } from '../rx/run-scenario.ts';
+import { rxRunBucketsFor } from '../rx/run-scenario.ts';
 import type { RxEngineRun } from '../rx/sim.ts';
 import type { ReplayPlan, ReplayReceiver, RxDirectionReport } from './replay.ts';
 
 /** An RX engine: the whole input stream in, its output stream and counters out. */
 export type RxReplayEngine = (frames: readonly RxFrame[]) => Promise<RxEngineRun>;
 
-/** Flow table of the replay's RX engine for a plan's N_CTX: BUCKETS = N_CTX / 4 (at least 4) buckets × 4 ways + 4 stash. */
+/** Flow table of the replay's RX engine for a plan's N_CTX: BUCKETS = N_CTX / 2 buckets × 4 ways + 4 stash (at most half full). */
 export function rxReplayTable(nCtx: number): NicRxConfig {
-  return { nCtx, buckets: rxBucketsFor(nCtx) };
+  return { nCtx, buckets: rxRunBucketsFor(nCtx) };
 }
 
 /** The constant seed of the replay's flow-table hash key (a capture has no seed of its own). */

@@ -69,7 +69,16 @@ export function rxRunFlowCount(randomFlows: number): number {
  */
 export function rxRunTable(totalFlows: number): { nCtx: number; buckets: number } {
   const nCtx = Math.max(16, 2 ** Math.ceil(Math.log2(totalFlows)));
-  return { nCtx, buckets: rxBucketsFor(nCtx) };
+  return { nCtx, buckets: rxRunBucketsFor(nCtx) };
+}
+
+/**
+ * BUCKETS of `tlsnic run` and `tlsnic replay`: 2·N_CTX main slots (N_CTX / 2 buckets), so the
+ * table is at most half full (N_CTX ≥ the connections), far below the ≈ 95 % where a 4-way
+ * cuckoo table with a stash first fails: a real capture never overflows it.
+ */
+export function rxRunBucketsFor(nCtx: number): number {
+  return rxBucketsFor(2 * nCtx);
 }
 
 /** BUCKETS for N_CTX connections: N_CTX / 4 rounded up to a power of two, at least 4. */
