@@ -8,6 +8,7 @@ import { verilatorLint } from '../harness/engine/rtl-checks.ts';
 
 const TX = readFileList('rtl/tx/tlsnic_tx_engine.f');
 const RX = readFileList('rtl/rx/tlsnic_rx_engine.f');
+const FB = ['rtl/common/tlsnic_frame_buf.sv'];
 
 const bad: Array<{ top: string; sources: string[]; params: Record<string, number>; message: RegExp }> = [
   { top: 'tlsnic_tx_engine', sources: TX, params: { W: 192 }, message: /W = 192; the beat must be 128, 256 or 512 bits/ },
@@ -16,6 +17,9 @@ const bad: Array<{ top: string; sources: string[]; params: Record<string, number
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, BUCKETS: 6 }, message: /tlsnic_rx_flow_table: BUCKETS = 6; .* must be a power of two/ },
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, WAYS: 17 }, message: /tlsnic_rx_flow_table: WAYS = 17/ },
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, MAX_FRAME: 70000 }, message: /MAX_FRAME = 70000/ },
+  // The output buffer's feature switches: a released beat cannot be dropped or patched afterwards.
+  { top: 'tlsnic_frame_buf', sources: FB, params: { W: 128, DEPTH: 2048, MAX_BEATS: 600, DROP: 1, RELEASE: 1 }, message: /tlsnic_frame_buf: RELEASE with DROP = 1 \/ PATCH = 0/ },
+  { top: 'tlsnic_frame_buf', sources: FB, params: { W: 128, DEPTH: 1024, MAX_BEATS: 600, ALT: 1 }, message: /tlsnic_frame_buf: DEPTH = 1024; a power of two holding two frames of MAX_BEATS = 600/ },
 ];
 
 describe('parameter checks', () => {
