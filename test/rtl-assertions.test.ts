@@ -37,12 +37,12 @@ const rx = (name: string, message: string) => ({ name: `TOP.tlsnic_rx_engine.${n
 const TX_FAULTS: Fault[] = [
   { n: 1, what: 'bench withdraws a waiting input beat', expect: [tx('a_s_hold', 'tlsnic_tx_engine: s_tvalid dropped before s_tready took the beat')] },
   { n: 2, what: 'bench changes a waiting input beat', expect: [tx('a_s_stable', 'tlsnic_tx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled')] },
-  { n: 3, what: 'output drops m_tvalid while stalled', expect: [tx('u_outbuf.a_m_hold', 'tlsnic_tx_outbuf: m_tvalid dropped while stalled')] },
-  { n: 4, what: 'output changes m_tdata while stalled', expect: [tx('u_outbuf.a_m_stable', 'tlsnic_tx_outbuf: m_tdata/m_tkeep/m_tlast changed while stalled')] },
-  { n: 5, what: 'hole in m_tkeep of a middle beat', expect: [tx('u_outbuf.a_m_keep', 'tlsnic_tx_outbuf: m_tkeep not all ones on a beat without m_tlast')] },
-  { n: 6, what: 'hole in m_tkeep of a last beat', expect: [tx('u_outbuf.a_m_last_keep', 'tlsnic_tx_outbuf: m_tkeep of the m_tlast beat not contiguous from byte 0')] },
-  { n: 7, what: 'm_tlast suppressed (whole-beat packets merge)', expect: [tx('u_outbuf.a_m_len', 'tlsnic_tx_outbuf: output packet longer than MAX_BEATS = 600 beats (m_tlast missing)')] },
-  { n: 9, what: 'no flow control: the output buffer overflows', expect: [tx('u_outbuf.a_full', 'tlsnic_tx_outbuf: write into a full buffer (beats or packet descriptors)')] },
+  { n: 3, what: 'output drops m_tvalid while stalled', expect: [tx('u_outbuf.a_m_hold', 'tlsnic_frame_buf: m_tvalid dropped while stalled')] },
+  { n: 4, what: 'output changes m_tdata while stalled', expect: [tx('u_outbuf.a_m_stable', 'tlsnic_frame_buf: m_tdata/m_tkeep/m_tlast/m_tuser changed while stalled')] },
+  { n: 5, what: 'hole in m_tkeep of a middle beat', expect: [tx('u_outbuf.a_m_keep', 'tlsnic_frame_buf: m_tkeep not all ones on a beat without m_tlast')] },
+  { n: 6, what: 'hole in m_tkeep of a last beat', expect: [tx('u_outbuf.a_m_last_keep', 'tlsnic_frame_buf: m_tkeep of the m_tlast beat not contiguous from byte 0')] },
+  { n: 7, what: 'm_tlast suppressed (whole-beat packets merge)', expect: [tx('u_outbuf.a_m_len', 'tlsnic_frame_buf: output frame longer than MAX_BEATS = 600 beats (m_tlast missing)')] },
+  { n: 9, what: 'no flow control: the output buffer overflows', expect: [tx('u_outbuf.a_full', 'tlsnic_frame_buf: write into a full buffer (beats or frame descriptors)')] },
   { n: 10, what: 'a starting record takes every AES lane', expect: [tx('u_back.a_lanes', 'tlsnic_gcm_back: an item needs 3 AES lanes, more than LANES + 1 = 2')] },
   {
     n: 11, what: 'a tag byte treated as record payload',
@@ -52,19 +52,19 @@ const TX_FAULTS: Fault[] = [
   { n: 13, what: 'a context id beyond the table is accepted', expect: [tx('u_front.a_tbl_idx', 'tlsnic_tx_front: table write for context id 20, not below N_CTX = 16')] },
   { n: 14, what: 'a packet decided twice', expect: [tx('u_front.a_dec_once', 'tlsnic_tx_front: a second decision for one packet frame')] },
   { n: 15, what: 'a packet never decided', expect: [tx('u_front.a_dec_made', 'tlsnic_tx_front: an offloaded packet of an installed context ended without a decision')] },
-  { n: 16, what: 'the output reads beats not committed', expect: [tx('u_outbuf.a_rd_committed', 'tlsnic_tx_outbuf: read of a beat that is not committed')] },
+  { n: 16, what: 'the output reads beats not committed', expect: [tx('u_outbuf.a_rd_committed', 'tlsnic_frame_buf: read of a beat whose frame end (or release) was not written')] },
 ];
 
 const RX_FAULTS: Fault[] = [
   { n: 1, what: 'bench withdraws a waiting input beat', expect: [rx('a_s_hold', 'tlsnic_rx_engine: s_tvalid dropped before s_tready took the beat')] },
   { n: 2, what: 'bench changes a waiting input beat', expect: [rx('a_s_stable', 'tlsnic_rx_engine: s_tdata/s_tkeep/s_tlast/s_tuser changed while stalled')] },
-  { n: 3, what: 'output drops m_tvalid while stalled', expect: [rx('u_outbuf.a_m_hold', 'tlsnic_rx_outbuf: m_tvalid dropped while stalled')] },
-  { n: 4, what: 'output changes m_tdata while stalled', expect: [rx('u_outbuf.a_m_stable', 'tlsnic_rx_outbuf: m_tdata/m_tkeep/m_tlast/m_tuser changed while stalled')] },
-  { n: 5, what: 'hole in m_tkeep of a middle beat', expect: [rx('u_outbuf.a_m_keep', 'tlsnic_rx_outbuf: m_tkeep not all ones on a beat without m_tlast')] },
-  { n: 6, what: 'hole in m_tkeep of a last beat', expect: [rx('u_outbuf.a_m_last_keep', 'tlsnic_rx_outbuf: m_tkeep of the m_tlast beat not contiguous from byte 0')] },
-  { n: 7, what: 'm_tlast suppressed on event beats', expect: [rx('u_outbuf.a_m_event', 'tlsnic_rx_outbuf: an event frame is not one beat of 16 bytes with m_tlast')] },
-  { n: 8, what: 'the decrypted mark flips on a last beat', expect: [rx('u_outbuf.a_m_user', 'tlsnic_rx_outbuf: m_tuser changed within an output frame')] },
-  { n: 9, what: 'no flow control: the output buffer overflows', expect: [rx('u_outbuf.a_full', 'tlsnic_rx_outbuf: write into a full buffer (beats or frame descriptors)')] },
+  { n: 3, what: 'output drops m_tvalid while stalled', expect: [rx('u_outbuf.a_m_hold', 'tlsnic_frame_buf: m_tvalid dropped while stalled')] },
+  { n: 4, what: 'output changes m_tdata while stalled', expect: [rx('u_outbuf.a_m_stable', 'tlsnic_frame_buf: m_tdata/m_tkeep/m_tlast/m_tuser changed while stalled')] },
+  { n: 5, what: 'hole in m_tkeep of a middle beat', expect: [rx('u_outbuf.a_m_keep', 'tlsnic_frame_buf: m_tkeep not all ones on a beat without m_tlast')] },
+  { n: 6, what: 'hole in m_tkeep of a last beat', expect: [rx('u_outbuf.a_m_last_keep', 'tlsnic_frame_buf: m_tkeep of the m_tlast beat not contiguous from byte 0')] },
+  { n: 7, what: 'm_tlast suppressed on event beats', expect: [rx('u_outbuf.a_m_event', 'tlsnic_frame_buf: an event frame is not one beat of 16 bytes with m_tlast')] },
+  { n: 8, what: 'the decrypted mark flips on a last beat', expect: [rx('u_outbuf.a_m_user', 'tlsnic_frame_buf: m_tuser changed within an output frame')] },
+  { n: 9, what: 'no flow control: the output buffer overflows', expect: [rx('u_outbuf.a_full', 'tlsnic_frame_buf: write into a full buffer (beats or frame descriptors)')] },
   { n: 10, what: 'a starting record takes every AES lane', expect: [rx('u_back.a_lanes', 'tlsnic_gcm_back: an item needs 3 AES lanes, more than LANES + 1 = 2')] },
   {
     n: 11, what: 'a tag byte treated as record payload',
@@ -73,7 +73,7 @@ const RX_FAULTS: Fault[] = [
   { n: 13, what: 'a flow-table entry names no context', expect: [rx('u_front.a_hit_idx', 'tlsnic_rx_front: flow-table hit names context id 32768, not below N_CTX = 16')] },
   { n: 14, what: 'a packet decided twice', expect: [rx('u_front.a_dec_once', 'tlsnic_rx_front: a second decision for one packet frame')] },
   { n: 15, what: 'a packet never decided', expect: [rx('u_front.a_dec_made', 'tlsnic_rx_front: a packet that parses ended without a decision')] },
-  { n: 16, what: 'the output reads beats whose frame end was not written', expect: [rx('u_outbuf.a_rd_committed', 'tlsnic_rx_outbuf: read of a beat whose frame end was not written')] },
+  { n: 16, what: 'the output reads beats whose frame end was not written', expect: [rx('u_outbuf.a_rd_committed', 'tlsnic_frame_buf: read of a beat whose frame end (or release) was not written')] },
 ];
 
 /** The run must fail on exactly the expected assertion(s), named in the error. */

@@ -9,6 +9,7 @@ import { FT_SOURCES } from '../harness/rx/flow-table-sim.ts';
 
 const TX = readFileList('rtl/tx/tlsnic_tx_engine.f');
 const RX = readFileList('rtl/rx/tlsnic_rx_engine.f');
+const FB = ['rtl/common/tlsnic_frame_buf.sv'];
 
 const bad: Array<{ top: string; sources: string[]; params: Record<string, number>; message: RegExp }> = [
   { top: 'tlsnic_tx_engine', sources: TX, params: { W: 192 }, message: /W = 192; the beat must be 128, 256 or 512 bits/ },
@@ -17,6 +18,9 @@ const bad: Array<{ top: string; sources: string[]; params: Record<string, number
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, BUCKETS: 6 }, message: /tlsnic_rx_cuckoo: NB = 6; a power of two, 4 to 16,384 buckets/ },
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, BUCKETS: 2 }, message: /tlsnic_rx_cuckoo: NB = 2; a power of two, 4 to 16,384 buckets/ },
   { top: 'tlsnic_rx_engine', sources: RX, params: { W: 128, MAX_FRAME: 70000 }, message: /MAX_FRAME = 70000/ },
+  // The output buffer's feature switches: a released beat cannot be dropped or patched afterwards.
+  { top: 'tlsnic_frame_buf', sources: FB, params: { W: 128, DEPTH: 2048, MAX_BEATS: 600, DROP: 1, RELEASE: 1 }, message: /tlsnic_frame_buf: RELEASE with DROP = 1 \/ PATCH = 0/ },
+  { top: 'tlsnic_frame_buf', sources: FB, params: { W: 128, DEPTH: 1024, MAX_BEATS: 600, ALT: 1 }, message: /tlsnic_frame_buf: DEPTH = 1024; a power of two holding two frames of MAX_BEATS = 600/ },
 ];
 
 describe('parameter checks', () => {

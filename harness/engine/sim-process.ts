@@ -79,12 +79,12 @@ export function formatBatch(batch: SimBatch): string {
 export interface AssertionFailure {
   /** Simulation time: the bench's cycle number (engine benches), 0 where the bench keeps no time. */
   cycle: number;
-  /** Source file (the base name Verilator prints, e.g. tlsnic_tx_outbuf.sv) and line of the assertion. */
+  /** Source file (the base name Verilator prints, e.g. tlsnic_frame_buf.sv) and line of the assertion. */
   file: string;
   line: number;
   /** Hierarchical name of the assertion, e.g. TOP.tlsnic_tx_engine.u_outbuf.a_m_stable. */
   name: string;
-  /** Its message, e.g. "tlsnic_tx_outbuf: m_tdata/m_tkeep/m_tlast changed while stalled". */
+  /** Its message, e.g. "tlsnic_frame_buf: m_tdata/m_tkeep/m_tlast/m_tuser changed while stalled". */
   message: string;
 }
 

@@ -27,8 +27,9 @@ export const INTENDED_MEMORIES: readonly IntendedMemory[] = [
   // rtl/common/tlsnic_ctx_table.sv, twice: the front flow table (tlsnic_tx_front: sequence and
   // record-tracker state) and the back flow table (tlsnic_gcm_back: H powers, GHASH and tag state).
   { module: 'tlsnic_ctx_table', memid: 'tbl_q', kind: 'ram-sync', instances: 2, why: 'front and back flow tables (per-connection state)' },
-  { module: 'tlsnic_tx_outbuf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
-  { module: 'tlsnic_tx_outbuf', memid: 'meta_q', kind: 'ram', why: 'output buffer packet descriptors (asynchronous read: distributed RAM)' },
+  // rtl/common/tlsnic_frame_buf.sv, the output buffer (TX: DROP, PATCH; RX: ALT, EVENTS, RELEASE).
+  { module: 'tlsnic_frame_buf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
+  { module: 'tlsnic_frame_buf', memid: 'meta_q', kind: 'ram', why: 'output buffer frame descriptors (asynchronous read: distributed RAM)' },
   { module: 'tlsnic_aes_sbox', memid: 'case ROM (proc_rom)', kind: 'rom', why: 'AES S-box, 256 x 8' },
 ];
 

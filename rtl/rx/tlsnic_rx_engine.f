@@ -13,6 +13,7 @@ rtl/common/tlsnic_pkt_parse.sv
 rtl/common/tlsnic_frame_in.sv
 rtl/common/tlsnic_csum_beat.sv
 rtl/common/tlsnic_rec_track.sv
+rtl/common/tlsnic_frame_buf.sv
 rtl/rx/tlsnic_rx_toeplitz.sv
 rtl/rx/tlsnic_rx_cuckoo.sv
 rtl/rx/tlsnic_rx_ctrl.sv
@@ -22,5 +23,4 @@ rtl/rx/tlsnic_rx_install.sv
 rtl/rx/tlsnic_rx_verdict.sv
 rtl/rx/tlsnic_rx_csum_check.sv
 rtl/rx/tlsnic_rx_front.sv
-rtl/rx/tlsnic_rx_outbuf.sv
 rtl/rx/tlsnic_rx_engine.sv

@@ -4,7 +4,7 @@
 // engine").
 //
 //   s_axis -> tlsnic_rx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_gcm_back (DECRYPT = 1)
-//          -> tlsnic_rx_outbuf -> m_axis
+//          -> tlsnic_frame_buf (ALT, EVENTS, RELEASE) -> m_axis
 //
 // The blocks are the TX engine's: the same parser, record tracker (tlsnic_rec_track), work-item
 // format, AES pipeline and GCM back end (in its decrypt variant); the RX front end adds the flow
@@ -181,18 +181,24 @@ module tlsnic_rx_engine #(
     endcase
   end
 
-  tlsnic_rx_outbuf #(.W(W), .DEPTH(OB_DEPTH), .MAX_BEATS(MAX_BEATS)) u_outbuf (
+  tlsnic_frame_buf #(
+    .W(W), .DEPTH(OB_DEPTH), .MAX_BEATS(MAX_BEATS), .ALT(1'b1), .EVENTS(1'b1), .RELEASE(1'b1)
+  ) u_outbuf (
     .clk_i, .rst_ni,
-    .wr_i        (ob_wr),
-    .wr_raw_i    (ob_raw),
-    .wr_dec_i    (ob_dec),
-    .wr_keep_i   (ob_keep),
-    .end_i       (ob_end),
-    .end_pkt_i   (ob_wr),           // a packet's end comes with its last beat
-    .end_mark_i  (mark),
-    .end_ev_i    (u.ev),
-    .end_evdata_i(evdata),
-    .free_o      (ob_free),
+    .wr_i           (ob_wr),
+    .wr_data_i      (ob_raw),
+    .wr_alt_i       (ob_dec),
+    .wr_keep_i      (ob_keep),
+    .end_i          (ob_end),
+    .end_keep_i     (ob_wr || u.ev),   // a frame with beats (its end comes with its last beat) or an event
+    .end_mark_i     (mark),
+    .end_ev_i       (u.ev),
+    .end_evdata_i   (evdata),
+    .end_fix_i      (1'b0),
+    .end_csum_i     ('0),
+    .end_csum_beat_i('0),
+    .end_csum_lane_i('0),
+    .free_o         (ob_free),
     .m_tvalid_o, .m_tready_i, .m_tdata_o, .m_tkeep_o, .m_tlast_o, .m_tuser_o
   );
 

@@ -3,7 +3,7 @@
 // and counter for counter; structure and timing: docs/architecture.md.
 //
 //   s_axis -> tlsnic_tx_front -> tlsnic_aes_pipe (LANES+1 lanes) -> tlsnic_gcm_back
-//          -> tlsnic_tx_outbuf -> m_axis
+//          -> tlsnic_frame_buf (DROP, PATCH) -> m_axis
 //
 // One global enable stalls every pipeline stage at once; it is high while the output buffer
 // has room for every beat that may still be in flight (EN_SLACK). The output buffer holds two
@@ -134,23 +134,32 @@ module tlsnic_tx_engine #(
     .ob_user_o      (ob_user_unused)
   );
 
-  tlsnic_tx_outbuf #(.W(W), .DEPTH(OB_DEPTH), .MAX_BEATS((MAX_FRAME + B - 1) / B)) u_outbuf (
+  logic [2:0]        ob_tuser_unused;   // tuser of the RX features: always 0 here
+
+  tlsnic_frame_buf #(
+    .W(W), .DEPTH(OB_DEPTH), .MAX_BEATS((MAX_FRAME + B - 1) / B), .DROP(1'b1), .PATCH(1'b1)
+  ) u_outbuf (
     .clk_i, .rst_ni,
     .wr_i           (ob_wr),
     .wr_data_i      (ob_data),
+    .wr_alt_i       ('0),
     .wr_keep_i      (ob_keep),
     .end_i          (ob_end),
     .end_keep_i     (ob_keep_pkt),
+    .end_mark_i     (1'b0),
+    .end_ev_i       (1'b0),
+    .end_evdata_i   ('0),
     .end_fix_i      (ob_fix),
     .end_csum_i     (ob_csum),
     .end_csum_beat_i(ob_csum_beat),
     .end_csum_lane_i(ob_csum_lane),
     .free_o         (ob_free),
-    .m_tvalid_o, .m_tready_i, .m_tdata_o, .m_tkeep_o, .m_tlast_o
+    .m_tvalid_o, .m_tready_i, .m_tdata_o, .m_tkeep_o, .m_tlast_o,
+    .m_tuser_o      (ob_tuser_unused)
   );
 
   logic unused;
-  assign unused = ^{ob_raw_unused, ob_tagfail_unused, ob_user_unused};
+  assign unused = ^{ob_raw_unused, ob_tagfail_unused, ob_user_unused, ob_tuser_unused};
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions"). The blocks check their own
