@@ -27,7 +27,9 @@ async function compare(g: FtGeometry, hashKey: Uint8Array, pool: readonly FlowTu
   for (const c of cmds) {
     if (c.op === 'lookup') { exp.push({ cmd: c, look: m.lookup(c.tuple) }); continue; }
     before.push(snap());
-    owned.push(new Set(c.op === 'install' ? pool.flatMap((t, i) => (m.lookup(t).hit && m.lookup(t).ctx === c.ctx ? [i] : [])) : []));
+    // the pool tuples this install's id holds, read off the snapshot just taken
+    const held = `1 ${c.op === 'install' ? c.ctx : -1}`;
+    owned.push(new Set((before[before.length - 1] as string[]).flatMap((v, i) => (v === held ? [i] : []))));
     const stashBefore = m.table.slots.slice(ftMainSlots(m.table)).filter((e) => e).length;
     const r = c.op === 'install' ? m.install(c.ctx, c.tuple) : m.delete(c.ctx);
     const stashAfter = m.table.slots.slice(ftMainSlots(m.table)).filter((e) => e).length;
