@@ -22,8 +22,11 @@ export interface SimBuildConfig {
   sources: readonly string[];
   /** Top-level parameters, passed as -G<name>=<value> and to the bench as -DTB_<name>=<value>. */
   params?: Readonly<Record<string, number>>;
-  /** Preprocessor defines for the SystemVerilog (+define+NAME or +define+NAME=value). */
-  defines?: Readonly<Record<string, string | number | true>>;
+  /**
+   * Preprocessor defines for the SystemVerilog (+define+NAME or +define+NAME=value); false
+   * removes a default define (SIM_DEFINES).
+   */
+  defines?: Readonly<Record<string, string | number | boolean>>;
   /** C++ bench main, relative to the repo root or absolute; tb/ is on the include path. */
   cppMain: string;
   /** Short label for the build directory and log lines. */
@@ -52,6 +55,21 @@ const VERILATOR_FLAGS = [
  * the TX engine at W = 128 with every signal).
  */
 export const COVERAGE_FLAGS: readonly string[] = ['--coverage-line', '--coverage-toggle', '--coverage-max-width', '32', '--coverage-user'];
+
+/**
+ * Defines of every simulation build unless its configuration sets them false. TLSNIC_GF_LOOP:
+ * tlsnic_gf128_mul evaluates its product with the word-wide loop, about twice as fast in
+ * Verilator as the balanced tree that synthesis takes (rtl/crypto/tlsnic_gf128_mul.sv; the two
+ * are proven equal by test/rtl-ghash.test.ts).
+ */
+export const SIM_DEFINES: Readonly<Record<string, true>> = { TLSNIC_GF_LOOP: true };
+
+/** A configuration's defines with the defaults applied (false entries dropped). */
+function effectiveDefines(cfg: SimBuildConfig): [string, string | number | true][] {
+  return Object.entries({ ...SIM_DEFINES, ...(cfg.defines ?? {}) })
+    .filter((e): e is [string, string | number | true] => e[1] !== false)
+    .sort(([a], [b]) => a.localeCompare(b));
+}
 
 const LOCK_POLL_MS = 500;
 /** A lock older than this whose owner process is gone is taken over. */
@@ -84,7 +102,7 @@ function includeFiles(sources: readonly string[]): string[] {
 
 function verilatorArgs(cfg: SimBuildConfig, mdir: string): string[] {
   const params = Object.entries(cfg.params ?? {});
-  const defines = Object.entries(cfg.defines ?? {}).map(([k, v]) => (v === true ? `+define+${k}` : `+define+${k}=${v}`));
+  const defines = effectiveDefines(cfg).map(([k, v]) => (v === true ? `+define+${k}` : `+define+${k}=${v}`));
   const cflags = ['-O2', `-I${join(REPO_ROOT, 'tb')}`, ...params.map(([k, v]) => `-DTB_${k}=${v}`)].join(' ');
   return [
     ...VERILATOR_FLAGS,
@@ -105,7 +123,7 @@ function verilatorArgs(cfg: SimBuildConfig, mdir: string): string[] {
 async function configHash(cfg: SimBuildConfig): Promise<string> {
   const h = createHash('sha256');
   h.update(await getVerilatorVersion());
-  h.update(JSON.stringify({ top: cfg.top, params: cfg.params ?? {}, defines: cfg.defines ?? {}, flags: VERILATOR_FLAGS, extra: cfg.extraFlags ?? [] }));
+  h.update(JSON.stringify({ top: cfg.top, params: cfg.params ?? {}, defines: effectiveDefines(cfg), flags: VERILATOR_FLAGS, extra: cfg.extraFlags ?? [] }));
   const tbDir = join(REPO_ROOT, 'tb');
   const headers = readdirSync(tbDir).filter((f) => f.endsWith('.h')).sort().map((f) => join(tbDir, f));
   for (const f of [...cfg.sources.map(abs), ...includeFiles(cfg.sources), abs(cfg.cppMain), ...headers]) {

@@ -55,3 +55,17 @@ export function buildGcmSim(lanes: Lanes): Promise<string> {
     cppMain: 'tb/tb_gcm.cpp',
   });
 }
+
+/**
+ * tlsnic_gf128_mul and tlsnic_gf128_sq side by side (tb/tb_gf128_top.sv, bench tb/tb_gf128.cpp),
+ * built without TLSNIC_GF_LOOP: the balanced-tree multiply that synthesis takes.
+ */
+export function buildGf128Sim(): Promise<string> {
+  return buildSim({
+    name: 'gf128-tree',
+    top: 'tb_gf128_top',
+    sources: [PKG, 'rtl/crypto/tlsnic_gf128_mul.sv', 'rtl/crypto/tlsnic_gf128_sq.sv', 'tb/tb_gf128_top.sv'],
+    defines: { TLSNIC_GF_LOOP: false },
+    cppMain: 'tb/tb_gf128.cpp',
+  });
+}

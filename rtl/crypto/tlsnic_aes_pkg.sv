@@ -210,7 +210,27 @@ package tlsnic_aes_pkg;
   endfunction
 
   // ---------------------------------------------------------------------------------
-  // GF(2^128) multiply of GHASH (SP 800-38D, Algorithm 1): bit 0 of the field element is
+  // Reduction of a 255-bit carry-less product in GHASH's bit order (coefficient k of x^k at bit
+  // 254 - k; the field element's coefficient k at bit 127 - k) modulo 1 + x + x^2 + x^7 + x^128.
+  // In this order a multiply by x is a right shift. Used by tlsnic_gf128_mul and tlsnic_gf128_sq:
+  // each result bit is its product bit XOR at most 16 high coefficients (two folds by shifts).
+  function automatic logic [127:0] gf128_reduce(input logic [254:0] p);
+    logic [135:0] hi, t;
+    logic [127:0] g, t2;
+    // Coefficients 128..254 (bits 126..0) as coefficients 0..126 of a 136-bit word (coefficient
+    // k at bit 135 - k): x^128 = 1 + x + x^2 + x^7 multiplies them by that.
+    hi = {p[126:0], 9'h0};
+    t  = hi ^ (hi >> 1) ^ (hi >> 2) ^ (hi >> 7);
+    // t's coefficients 128..135 (bits 7..0) fold once more (degree <= 14 afterwards).
+    g  = {t[7:0], 120'h0};
+    t2 = g ^ (g >> 1) ^ (g >> 2) ^ (g >> 7);
+    gf128_reduce = p[254:127] ^ t[135:8] ^ t2;
+  endfunction
+
+  // ---------------------------------------------------------------------------------
+  // GF(2^128) multiply of GHASH (SP 800-38D, Algorithm 1): the reference form, for the test
+  // benches' GHASH datapath (tb/gcm). The engines use tlsnic_gf128_mul: this loop is a
+  // 128-deep XOR chain after synthesis.: bit 0 of the field element is
   // block bit 127 (the leftmost bit), reduction polynomial R = 0xe1 || 0^120. Written as
   // 128 steps of word-wide XOR/shift (no per-bit loops inside), which Verilator runs as a
   // short loop of 4-word operations and Yosys flattens into an AND/XOR network.

@@ -201,7 +201,6 @@ module tlsnic_gcm_back #(
   logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_use, j0_blk, tag_le;
   logic [7:0]            k_b, a_k8, cnt_a8, cnt_b8;
   logic [127:0]          part_a, part_b, ks_a, ks_b;
-  logic [LG*128-1:0]     hp_new;
 
   always_comb begin
     a_k8 = {{(8-KW){1'b0}}, b0_q.a_k};
@@ -255,11 +254,6 @@ module tlsnic_gcm_back #(
     cnt_a8  = {{(8-PB){1'b0}}, cnt_a};
     lanes_a = list_a << (128 * (LgLanes - cnt_a8));
     if (cnt_a != '0) lanes_a[(LgLanes - cnt_a8)*128 +: 128] = lanes_a[(LgLanes - cnt_a8)*128 +: 128] ^ acc_in;
-    acc_a = (cnt_a == '0) ? acc_in : 128'h0;
-    for (int m = 0; m < LG; m++) begin
-      if (PB'(m) >= PB'(LG) - cnt_a) acc_a = acc_a ^ tlsnic_aes_pkg::gf128_mul(lanes_a[m*128 +: 128], bs.hpow[(LG-1-m)*128 +: 128]);
-    end
-    tag_a   = acc_a ^ (b0_q.a_start ? j0_blk : bs.ekj0);
     part_a  = 128'(strm_a >> (128 * nf_a));
     ks_a    = (b0_q.a_k != '0) ? lanes_le[(a_k8 - 8'd1)*128 +: 128] : bs.ks;
 
@@ -274,13 +268,42 @@ module tlsnic_gcm_back #(
     cnt_b   = nf_b + 1'b1;
     cnt_b8  = {{(8-PB){1'b0}}, cnt_b};
     lanes_b = list_b << (128 * (LbLanes - cnt_b8));
-    acc_b   = 128'h0;
-    for (int m = 0; m < L; m++) begin
-      if (PB'(m) >= PB'(L) - cnt_b) acc_b = acc_b ^ tlsnic_aes_pkg::gf128_mul(lanes_b[m*128 +: 128], bs.hpow[(L-1-m)*128 +: 128]);
-    end
     k_b    = ({{(8-PB){1'b0}}, n_b} + 8'd15) >> 4;
     part_b = 128'(ct_b >> (128 * nf_b));
     ks_b   = lanes_le[(a_k8 + k_b)*128 +: 128];
+  end
+
+  // GHASH products (tlsnic_gf128_mul, balanced XOR trees). Slot A: lane m multiplies by
+  // H^(LG-m); lanes below the list are zero (the list is right-aligned), so their products are
+  // zero and need no select. Slot B likewise with H^(L-m).
+  logic [LG*128-1:0] prod_a;
+  logic [L*128-1:0]  prod_b;
+  for (genvar m = 0; m < LG; m++) begin : g_mul_a
+    tlsnic_gf128_mul u_mul (.a_i(lanes_a[m*128 +: 128]), .b_i(bs.hpow[(LG-1-m)*128 +: 128]), .p_o(prod_a[m*128 +: 128]));
+  end
+  for (genvar m = 0; m < L; m++) begin : g_mul_b
+    tlsnic_gf128_mul u_mul (.a_i(lanes_b[m*128 +: 128]), .b_i(bs.hpow[(L-1-m)*128 +: 128]), .p_o(prod_b[m*128 +: 128]));
+  end
+
+  // H powers for an install, H^1 = the install item's lane 0 = E_K(0^128): an even power is
+  // the square of half of it, an odd one H^(j-1) * H, so the deepest power (H^6 at W = 512) is
+  // one multiply and two squarings deep rather than a chain of LG - 1 multiplies.
+  logic [LG*128-1:0] hp_new /* verilator split_var */;
+  assign hp_new[127:0] = b0_aes_q[127:0];
+  for (genvar j = 2; j <= LG; j++) begin : g_hpow
+    if (j % 2 == 0) begin : g_sq
+      tlsnic_gf128_sq u_sq (.a_i(hp_new[(j/2-1)*128 +: 128]), .p_o(hp_new[(j-1)*128 +: 128]));
+    end else begin : g_mul
+      tlsnic_gf128_mul u_mul (.a_i(hp_new[(j-2)*128 +: 128]), .b_i(hp_new[127:0]), .p_o(hp_new[(j-1)*128 +: 128]));
+    end
+  end
+
+  always_comb begin
+    acc_a = (cnt_a == '0) ? acc_in : 128'h0;
+    for (int m = 0; m < LG; m++) acc_a = acc_a ^ prod_a[m*128 +: 128];
+    tag_a = acc_a ^ (b0_q.a_start ? j0_blk : bs.ekj0);
+    acc_b = 128'h0;
+    for (int m = 0; m < L; m++) acc_b = acc_b ^ prod_b[m*128 +: 128];
 
     // Tag bytes.
     tag_use = b0_q.a_fin ? tag_a : bs.tag;
@@ -293,11 +316,6 @@ module tlsnic_gcm_back #(
     t_last   = {1'b0, b0_q.a_u} + 5'(b0_q.a_t1 - b0_q.a_t0);
     rec_end  = b0_q.crypto && b0_q.a_t1 != b0_q.a_t0 && t_last == 5'd16;
     pkt_fail = DECRYPT && rec_end && (bs.tbad || tmis);
-
-    // H powers for an install.
-    hp_new = '0;
-    hp_new[127:0] = b0_aes_q[127:0];
-    for (int j = 1; j < LG; j++) hp_new[j*128 +: 128] = tlsnic_aes_pkg::gf128_mul(hp_new[(j-1)*128 +: 128], b0_aes_q[127:0]);
 
     // Next state.
     bs_nx = bs;
