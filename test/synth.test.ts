@@ -31,6 +31,7 @@ const EXPECTED_CHECKS = [
   'generic:check-clean',
   'generic:memories-inferred',
   'generic:netlist-ports',
+  'generic:logic-depth',
   'resim-sbox-equivalence',
   'resim-netlist-vs-model',
   'resim-netlist-vs-rtl',
@@ -75,6 +76,9 @@ describe(`FPGA synthesis handoff, target ${TARGET.name} (W=${TARGET.width}, N_CT
     expect(g?.ok, g?.error ?? '').toBe(true);
     expect(g?.modules.find((m) => m.name === 'tlsnic_gcm_back')?.cells).toBeGreaterThan(1000);
     expect(g?.longestPath).toBeGreaterThan(10);
+    // Every module instance with logic has its deepest LUT6 path named, the GHASH back end among them.
+    expect(g?.depth?.instances.find((i) => i.instance === 'u_engine.u_back')?.levels).toBeGreaterThan(3);
+    expect(g?.depth?.worst.levels).toBeLessThanOrEqual(TARGET.maxLutLevels as number);
     expect(json.resources.generic.ffs).toBeGreaterThan(10_000);
     expect(json.resources.generic.rams).toBe(4);
     expect(json.resim?.frames).toBeGreaterThan(100);
@@ -82,6 +86,7 @@ describe(`FPGA synthesis handoff, target ${TARGET.name} (W=${TARGET.width}, N_CT
     const md = readFileSync(join(report.bundle.dir, 'report.md'), 'utf8');
     expect(md).toContain('all checks pass');
     expect(md).toContain('Longest logic path');
+    expect(md).toContain('LUT6 logic depth');
   });
 });
 

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SynthFlow } from './types.ts';
+import { analyseDepthFile, type DepthReport } from './depth.ts';
 
 export interface ModuleStat {
   /** Yosys's module name without the leading backslash ($paramod names shortened). */
@@ -58,6 +59,11 @@ export interface FlowResult {
   /** First and last net of that path. */
   longestPathEnds: [string, string] | null;
   sccs: number | null;
+  /**
+   * LUT6 logic depth (harness/synth/depth.ts) of the flattened netlist: the generic flow's gates
+   * remapped by `abc -fast -lut 6`, the xilinx flow's own LUT/MUXF/CARRY cells.
+   */
+  depth: DepthReport | null;
   checkProblems: number | null;
   checkText: string;
   /** Distinct warning lines of the log. */
@@ -247,6 +253,7 @@ export function parseFlowResult(flow: SynthFlow, dir: string, cacheKey: string):
     longestPath: ltpLen && Number(ltpLen[1]) >= 0 ? Number(ltpLen[1]) : null,
     longestPathEnds: pathNets.length >= 2 ? [pathNets[0], pathNets[pathNets.length - 1]] : null,
     sccs: scc ? Number(scc[1]) : null,
+    depth: existsSync(join(dir, 'lut6.json')) ? analyseDepthFile(join(dir, 'lut6.json'), top) : null,
     checkProblems: checkN ? Number(checkN[1]) : null,
     checkText,
     warnings,

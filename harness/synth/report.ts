@@ -1,4 +1,5 @@
 // report.json (everything, machine-readable) and report.md (for people) of a synthesis handoff.
+import { LUT_LEVEL_GOAL } from './checks.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SynthCheck } from './checks.ts';
@@ -80,6 +81,13 @@ function flowSection(f: FlowResult): string {
       `| ${x.luts} | ${x.inv} | ${x.ffs} | ${x.bram36} | ${x.ramb36} | ${x.ramb18} | ${x.uram} | ${x.dsp} | ${x.lutram} | ${x.srl} | ${x.carry} | ${x.muxf} |`, '');
   }
   L.push(`Longest logic path: **${f.longestPath ?? 'n/a'} levels** (flip-flops, RAMs and ports as start/end points)${f.longestPathEnds ? `, from \`${f.longestPathEnds[0]}\` to \`${f.longestPathEnds[1]}\`` : ''}.`, '');
+  if (f.depth) {
+    const d = f.depth;
+    L.push(`LUT6 logic depth (harness/synth/depth.ts; ${f.flow === 'generic' ? 'the flattened gates remapped by `abc -fast -lut 6`' : 'LUT, MUXF and CARRY cells'}; flip-flops, RAMs and ports as start and end points): **${d.worst.levels} levels**, goal ${LUT_LEVEL_GOAL} (issue 16). Deepest path ending in each module instance:`, '',
+      '| instance | LUT levels | from | to |', '| --- | ---: | --- | --- |');
+    for (const i of d.instances) L.push(`| ${i.instance || '(top)'} | ${i.levels} | \`${i.from}\` | \`${i.to}\` |`);
+    L.push('');
+  }
   if (f.flow === 'xilinx') {
     // Per module: own cells of one instance, and the design total (times the instance count).
     L.push('Per module (own cells of one instance; "total" = times the instance count):', '',

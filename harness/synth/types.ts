@@ -30,6 +30,12 @@ export interface SynthTarget {
   flows: readonly SynthFlow[];
   /** Post-synthesis simulation of the generic netlist; null skips it. */
   resim: ResimPlan | null;
+  /**
+   * Ceiling of the logic-depth check: the deepest register-to-register path in LUT6 levels
+   * (harness/synth/depth.ts). The goal is LUT_LEVEL_GOAL (harness/synth/checks.ts); null reports
+   * the depth without a check.
+   */
+  maxLutLevels: number | null;
   /** Wall-time bound of one Yosys flow: a run past it is stopped and reported as failed. */
   yosysTimeoutMinutes: number;
 }
