@@ -40,6 +40,8 @@ describe('LUT6 depth analyser', () => {
     expect(d.instances.find((i) => i.instance === 'u_a')).toEqual({ instance: 'u_a', levels: 2, from: 'port:in', to: 'u_a.r_q' });
     expect(d.instances.find((i) => i.instance === '')).toEqual({ instance: '', levels: 0, from: 'u_b.r2_q', to: 'port:out' });
     expect(instanceOf('$flatten\\u_engine.\\u_back.$abc$3$n7')).toBe('u_engine.u_back');
+    expect(instanceOf('$flatten\\u_engine.\\g_m[1].u_mul.$auto$ff.cc:266:slice$9')).toBe('u_engine.g_m[1].u_mul');
+    expect(instanceOf('\\u_engine.u_front.u_ctx.tbl_q.0.0')).toBe('u_engine.u_front.u_ctx');
   });
 
   it('reports a combinational loop instead of hanging', () => {

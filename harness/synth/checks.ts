@@ -155,8 +155,8 @@ export function checkFlow(r: FlowResult, b: Bundle): SynthCheck[] {
 
   // LUT6 depth: the deepest register-to-register path may not exceed the target's ceiling.
   const d = r.depth;
-  const ceiling = b.target.maxLutLevels;
-  if (ceiling !== null) {
+  const ceiling = b.target.maxLutLevels[flow];
+  if (ceiling !== undefined) {
     out.push(c('logic-depth', d !== null && d.loops === 0 && d.worst.levels <= ceiling,
       d === null ? 'lut6.json missing' : `${d.worst.levels} LUT6 levels (ceiling ${ceiling}, goal ${LUT_LEVEL_GOAL}), deepest in ${d.worst.instance || 'the top'}: ${d.worst.from} -> ${d.worst.to}`
         + (d.loops ? `; ${d.loops} combinational loop edges` : '')

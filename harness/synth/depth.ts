@@ -57,7 +57,12 @@ const COMB = /^(\$lut|\$_(AND|OR|XOR|XNOR|NAND|NOR|ANDNOT|ORNOT|MUX|NMUX|NOT|BUF
 export function instanceOf(cellName: string): string {
   const name = cellName.replace(/^\$flatten/, '');
   const cut = Math.max(name.lastIndexOf('.$'), name.lastIndexOf('.\\'));
-  return cut < 0 ? '' : cleanName(name.slice(0, cut));
+  if (cut >= 0) return cleanName(name.slice(0, cut));
+  // One public name holding the path (synth_xilinx's RAM cells, `u_a.u_ctx.tbl_q.0.0`): drop the
+  // memory's word and bit indices, then the memory's own name.
+  const bare = cleanName(name).replace(/(\.\d+)+$/, '');
+  const dot = bare.lastIndexOf('.');
+  return dot < 0 ? '' : bare.slice(0, dot);
 }
 
 function cleanName(n: string): string {

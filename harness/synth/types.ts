@@ -32,10 +32,10 @@ export interface SynthTarget {
   resim: ResimPlan | null;
   /**
    * Ceiling of the logic-depth check: the deepest register-to-register path in LUT6 levels
-   * (harness/synth/depth.ts). The goal is LUT_LEVEL_GOAL (harness/synth/checks.ts); null reports
-   * the depth without a check.
+   * (harness/synth/depth.ts), per flow. The goal is LUT_LEVEL_GOAL (harness/synth/checks.ts); a
+   * flow without an entry reports the depth without a check.
    */
-  maxLutLevels: number | null;
+  maxLutLevels: Readonly<Partial<Record<SynthFlow, number>>>;
   /** Wall-time bound of one Yosys flow: a run past it is stopped and reported as failed. */
   yosysTimeoutMinutes: number;
 }
