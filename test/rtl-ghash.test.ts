@@ -159,15 +159,13 @@ describe('tlsnic_gf128_mul / tlsnic_gf128_sq, balanced-tree form (Verilator)', (
     for (let n = 0; n < 2000; n++) pairs.push([rng.bytes(16), rng.bytes(16)]);
     const res = await runSim(bin, { stalls: { seed: 0, gapPermille: 0, stallPermille: 0 }, records: pairs.map(([a, b]) => `${toHex(a)} ${toHex(b)}`) });
     expect(res.lines.length).toBe(pairs.length);
-    let bad = 0;
     res.lines.forEach((f, n) => {
       const [a, b] = pairs[n] as [Uint8Array, Uint8Array];
       const mul = toHex(ghashMul(a, b));
       const sq = toHex(ghashMul(a, a));
-      if ((f[1] !== mul || f[2] !== sq) && bad++ < 5) {
+      if (f[1] !== mul || f[2] !== sq) {
         expect.fail(`pair ${n} (seed=${SEED}): a=${toHex(a)} b=${toHex(b)}: mul ${f[1]} want ${mul}, sq ${f[2]} want ${sq}`);
       }
     });
-    expect(bad).toBe(0);
   });
 });

@@ -158,7 +158,7 @@ export function checkFlow(r: FlowResult, b: Bundle): SynthCheck[] {
   const ceiling = b.target.maxLutLevels[flow];
   if (ceiling !== undefined) {
     out.push(c('logic-depth', d !== null && d.loops === 0 && d.worst.levels <= ceiling,
-      d === null ? 'lut6.json missing' : `${d.worst.levels} LUT6 levels (ceiling ${ceiling}, goal ${LUT_LEVEL_GOAL}), deepest in ${d.worst.instance || 'the top'}: ${d.worst.from} -> ${d.worst.to}`
+      d === null ? 'no depth report: lut6.json missing or larger than parse.ts reads' : `${d.worst.levels} LUT6 levels (ceiling ${ceiling}, goal ${LUT_LEVEL_GOAL}), deepest in ${d.worst.instance || 'the top'}: ${d.worst.from} -> ${d.worst.to}`
         + (d.loops ? `; ${d.loops} combinational loop edges` : '')
         + '\n' + d.instances.slice(0, 12).map((i) => `  ${i.levels} ${i.instance || '(top)'}`).join('\n')));
   }

@@ -42,7 +42,7 @@ export interface DepthReport {
   /** Every instance with at least one path, deepest first. */
   instances: InstanceDepth[];
   combCells: number;
-  /** Nets on combinational loops (should be none). */
+  /** Combinational loop edges met while levelling (should be none). */
   loops: number;
 }
 
@@ -136,7 +136,7 @@ export function analyseDepth(json: string | { modules: Record<string, JsonModule
   const netLevel = (net: number): [number, string] => {
     const d = driver.get(net);
     if (d === undefined) return [0, startOf.get(net) ?? 'const'];
-    return [cellLevel(d), origin.get(d) ?? '?'];
+    return [cellLevel(d), origin.get(d) ?? 'const'];
   };
   // Iterative DFS (netlists are deep enough to overflow the JS stack with recursion).
   function cellLevel(root: string): number {

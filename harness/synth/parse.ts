@@ -1,7 +1,7 @@
 // Reads what one Yosys flow left in its output directory (script of synth/<flow>.ys): the log,
 // `stat -json` before and after mapping, the memories found (`dump t:$mem_v2`), `check`, `scc`
 // and `ltp` output, and turns it into plain numbers for the report and the checks.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SynthFlow } from './types.ts';
 import { analyseDepthFile, type DepthReport } from './depth.ts';
@@ -213,6 +213,14 @@ function shortMemName(s: string): string {
   return dot < 0 ? s : `${shortModuleName(s.slice(0, dot))}.${s.slice(dot + 1).replace(/^\\/, '')}`;
 }
 
+/** Node reads a JSON file as one string, at most about 512 MB; a larger netlist has no depth report. */
+const MAX_DEPTH_JSON_BYTES = 400 * 1024 * 1024;
+
+function readDepth(path: string, top: string): DepthReport | null {
+  if (!existsSync(path) || statSync(path).size > MAX_DEPTH_JSON_BYTES) return null;
+  return analyseDepthFile(path, top);
+}
+
 export function parseFlowResult(flow: SynthFlow, dir: string, cacheKey: string): FlowResult {
   const done = JSON.parse(readMaybe(join(dir, 'done.json')) || '{"exitCode":-1,"seconds":0,"output":""}') as { exitCode: number; seconds: number; output: string };
   const log = readMaybe(join(dir, 'yosys.log'));
@@ -253,7 +261,7 @@ export function parseFlowResult(flow: SynthFlow, dir: string, cacheKey: string):
     longestPath: ltpLen && Number(ltpLen[1]) >= 0 ? Number(ltpLen[1]) : null,
     longestPathEnds: pathNets.length >= 2 ? [pathNets[0], pathNets[pathNets.length - 1]] : null,
     sccs: scc ? Number(scc[1]) : null,
-    depth: existsSync(join(dir, 'lut6.json')) ? analyseDepthFile(join(dir, 'lut6.json'), top) : null,
+    depth: readDepth(join(dir, 'lut6.json'), top),
     checkProblems: checkN ? Number(checkN[1]) : null,
     checkText,
     warnings,

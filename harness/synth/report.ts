@@ -1,8 +1,7 @@
 // report.json (everything, machine-readable) and report.md (for people) of a synthesis handoff.
-import { LUT_LEVEL_GOAL } from './checks.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SynthCheck } from './checks.ts';
+import { LUT_LEVEL_GOAL, type SynthCheck } from './checks.ts';
 import type { ResimResult } from './resim.ts';
 import type { BundleFile, SynthTarget } from './types.ts';
 import type { FlowResult } from './parse.ts';

@@ -228,12 +228,12 @@ package tlsnic_aes_pkg;
   endfunction
 
   // ---------------------------------------------------------------------------------
-  // GF(2^128) multiply of GHASH (SP 800-38D, Algorithm 1): the reference form, for the test
-  // benches' GHASH datapath (tb/gcm). The engines use tlsnic_gf128_mul: this loop is a
-  // 128-deep XOR chain after synthesis.: bit 0 of the field element is
+  // GF(2^128) multiply of GHASH (SP 800-38D, Algorithm 1): bit 0 of the field element is
   // block bit 127 (the leftmost bit), reduction polynomial R = 0xe1 || 0^120. Written as
   // 128 steps of word-wide XOR/shift (no per-bit loops inside), which Verilator runs as a
-  // short loop of 4-word operations and Yosys flattens into an AND/XOR network.
+  // short loop of 4-word operations. The reference form: the test benches' GHASH datapath
+  // (tb/gcm) and the engines' simulation builds (TLSNIC_GF_LOOP in tlsnic_gf128_mul) use it;
+  // after synthesis it is a 128-deep XOR chain, so synthesis takes tlsnic_gf128_mul's tree.
   function automatic logic [127:0] gf128_mul(input logic [127:0] x, input logic [127:0] y);
     logic [127:0] z;
     logic [127:0] v;
