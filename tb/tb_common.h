@@ -19,8 +19,24 @@
 #include <vector>
 
 #include "verilated.h"
+#if VM_COVERAGE
+#include <unistd.h>
+#include "verilated_cov.h"
+#endif
 
 namespace tb {
+
+// Coverage builds (tlsnic coverage, harness/coverage): this run's line, toggle and cover-point
+// counts, one file per process in TLSNIC_COVERAGE_DIR (merged by verilator_coverage). Call after
+// top->final(); nothing in other builds.
+inline void write_coverage() {
+#if VM_COVERAGE
+  if (const char* dir = std::getenv("TLSNIC_COVERAGE_DIR"); dir && *dir) {
+    const std::string f = std::string(dir) + "/run-" + std::to_string(static_cast<long>(getpid())) + ".dat";
+    Verilated::threadContextp()->coveragep()->write(f.c_str());
+  }
+#endif
+}
 
 // xorshift64* seeded through splitmix64: fast, deterministic, good enough for stall patterns.
 struct Prng {

@@ -125,5 +125,6 @@ int main(int argc, char** argv) {
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::printf("done %llu %.6f\n", static_cast<unsigned long long>(cycle), secs);
   top->final();
+  tb::write_coverage();
   return 0;
 }

@@ -45,10 +45,6 @@
 // TLSNIC_DUMP_TABLES=all|<id>,<id>,... the bench adds after the "c" lines, per context and table,
 //   k <front|back> <ctx id> <entry bits> <entry hex, most significant digit first>
 #pragma once
-#if VM_COVERAGE
-#include <unistd.h>
-#include "verilated_cov.h"
-#endif
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -553,13 +549,6 @@ int main(int argc, char** argv) {
   if (fst) fst->close();
 #endif
   top->final();
-#if VM_COVERAGE
-  // Coverage builds (tlsnic coverage, harness/coverage): this run's line, toggle and cover-point
-  // counts, one file per process in TLSNIC_COVERAGE_DIR (merged by verilator_coverage).
-  if (const char* dir = std::getenv("TLSNIC_COVERAGE_DIR"); dir && *dir) {
-    const std::string f = std::string(dir) + "/run-" + std::to_string(static_cast<long>(getpid())) + ".dat";
-    Verilated::threadContextp()->coveragep()->write(f.c_str());
-  }
-#endif
+  tb::write_coverage();
   return 0;
 }

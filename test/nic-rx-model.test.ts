@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { checkRxRun } from '../harness/rx/check.ts';
 import {
   badChecksums, confirmHalfHeader, controlErrors, corruptedTag, deleteMidStream, directedRunOptions, duplicates, falseLock, fullBucket, FULL_BUCKET_FLOWS,
-  hostResync, impossibleLength, installReplace, lateHints, lostHeader, oversizeFrames, reorderNonHeader, rxDirectedCases, type RxDirectedRun,
+  hostResync, impossibleLength, installReplace, lateHints, lossWhileLocked, lostHeader, oversizeFrames, reorderNonHeader, rxDirectedCases, type RxDirectedRun,
 } from '../harness/rx/directed.ts';
 import {
   DEFAULT_RX_SCENARIO,
@@ -341,6 +341,32 @@ describe('RX: reorder classes of tls-offload.rst', () => {
       });
     }
 
+    test(`segments lost while locked: inside the candidate the lock holds, past the predicted header it drops (${version})`, () => {
+      const { scenario: sc, run: o, facts: { f, s, lost, cand, H, next, inRecord, atHeader } } = lossWhileLocked(version);
+      // The layout: the candidate is the first header past the scan start; the packet after the
+      // first extra loss starts before the predicted header, the one after the second past it.
+      expect(s[lost][0] + MAX_RECORD_LEN).toBeLessThanOrEqual(H);
+      expect(s[inRecord][0]).toBeGreaterThan(H + 4);
+      expect(s[inRecord + 1][0]).toBeLessThan(next);
+      expect(s[atHeader][0]).toBeLessThanOrEqual(next + 1);
+      expect(s[atHeader + 1][0]).toBeGreaterThan(next);
+      const { run, check } = runChecked(sc, o);
+      expect(check.problems).toEqual([]);
+      const c = run.nic.counters;
+      // The first request is for the candidate; its lock survives the first extra loss (nothing
+      // dropped then) and is dropped by the second: sync lost twice in all before it, and the
+      // kernel's late answer for it is skipped.
+      expect(requestEvents(run)[0]).toBe(f.records[cand].tcpSeq);
+      expect(c.rx_tls_resync_req_skip).toBeGreaterThanOrEqual(1);
+      expect(c.rx_tls_sync_lost).toBeGreaterThanOrEqual(2);
+      expect(c.rx_tls_err).toBe(0);
+      // In the end the engine is back in sync: the last packets are decrypted.
+      const v = packetVerdicts(run);
+      const last = flowPackets(sc, f).at(-1)!;
+      expect(v[last.idx]).toBe('decrypted');
+      expectRequestBalance(run);
+    });
+
     test(`host-driven resync after fully encrypted records (${version})`, () => {
       const { scenario: sc, run: o, facts: { f } } = hostResync(version);
       const { run, check } = runChecked(sc, o);
@@ -556,7 +582,7 @@ describe('RX: the directed catalogue the RTL suite replays (harness/rx/directed.
 
   test('every class is there once, named uniquely', () => {
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
-    expect(cases.length).toBe(2 * (3 + 4 + 1) + 10);
+    expect(cases.length).toBe(2 * (3 + 4 + 1 + 1) + 10);
   });
 
   for (const c of cases) {

@@ -21,14 +21,15 @@ import {
   buildRxCases, buildRxNullBeatCases, buildTxCases, buildTxNullBeatCases, checkRxVictim, checkTxVictim, compose, createVictim, findPlaintext, fullRxDelta, fullTxDelta,
   MALFORMED, runRxCatalogueModel, runTxCatalogueModel, secretWindows, type Composed, type RxCase, type TxCase, type Victim,
 } from '../harness/bad-input/catalogue.ts';
+import {
+  CATALOGUE_MAX_FRAME, compareRxBatch, compareTxBatch, RX_CATALOGUE_NIC, RX_FREE_CTX, rxBackground, rxCatalogueBatch, txBackground, txBodies, txCatalogueBatch,
+} from '../harness/bad-input/batch.ts';
 import { REPO_ROOT } from '../harness/engine/build-sim.ts';
-import { compactCtxIds, compareRxRun, runRxModel } from '../harness/rx/compare.ts';
-import { DEFAULT_RX_SCENARIO, generateRxScenario, runRxScenario, rxScenarioHashKey, type RxScenario } from '../harness/rx/scenario.ts';
+import { compareRxRun, runRxModel } from '../harness/rx/compare.ts';
+import type { RxScenario } from '../harness/rx/scenario.ts';
 import { buildRxEngineSim, runRxEngine, type RxEngineRun } from '../harness/rx/sim.ts';
-import type { SimStallConfig } from '../harness/engine/sim-process.ts';
 import { checkTxStreams } from '../harness/tx/check.ts';
 import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
-import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario } from '../harness/tx/scenario.ts';
 import { buildTxEngineSim, runTxEngine, type TxEngineRun } from '../harness/tx/sim.ts';
 import { bytesEqual, concatBytes, firstDifference } from '../models/bytes.ts';
 import type { NicRxConfig } from '../models/nic-rx.ts';
@@ -40,10 +41,8 @@ import { FrameKind, type TxFrame } from '../models/tx-frames.ts';
 import type { Width } from '../harness/engine/width.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 0xbad1);
-const MAX_FRAME = 9600;
+const MAX_FRAME = CATALOGUE_MAX_FRAME;
 const BUILD_TIMEOUT = 1_800_000;
-/** Light random input gaps and output stalls on every catalogue run (the 100k-cycle hold comes on top). */
-const STALLS: SimStallConfig = { seed: SEED, gapPermille: 30, stallPermille: 30 };
 
 function sameBytes(what: string, got: Uint8Array | undefined, want: Uint8Array): void {
   if (got && bytesEqual(got, want)) return;
@@ -54,52 +53,24 @@ function sameBytes(what: string, got: Uint8Array | undefined, want: Uint8Array):
 // ---------------------------------------------------------------------------------------------
 // TX
 
-/** TX background: three offloaded connections with loss and retransmission, plain traffic; the cases go between its installs and its deletes. */
-function txBackground(seed: number, nCtx: number): TxScenario {
-  return generateTxScenario({ ...DEFAULT_TX_SCENARIO, seed, flows: 3, bytesPerFlow: 20_000, nCtx, faults: false });
-}
-
-function txRange(frames: readonly TxFrame[]): [number, number] {
-  let from = 0;
-  frames.forEach((f, i) => {
-    if (f.user.kind === FrameKind.CONTROL && f.data[0] === 1) from = i + 1;
-  });
-  let to = frames.length;
-  while (to > from && frames[to - 1].user.kind === FrameKind.CONTROL) to--;
-  return [from, to];
-}
-
-function txBodies(sc: TxScenario): Uint8Array[] {
-  return sc.flows.flatMap((f) => f.records.map((r) => r.bytes.subarray(recordPrefixLen(f.crypto.version), r.bytes.length - TLS_TAG_LEN)));
-}
-
-function txEnv(sc: TxScenario, width: number, nCtx: number) {
-  const used = new Set(sc.flows.map((f) => f.ctxId));
-  return { width, nCtx, maxFrame: MAX_FRAME, freeCtx: [...Array(nCtx).keys()].filter((i) => !used.has(i)).slice(0, 8), busyCtx: sc.flows[0].ctxId };
-}
-
 const TX_CONFIGS: { width: Width; nCtx: number }[] = [
   { width: 128, nCtx: 16 },
   { width: 512, nCtx: 1024 },
 ];
 
 describe.each(TX_CONFIGS)('TX catalogue W=$width', ({ width, nCtx }) => {
-  const sc = txBackground(SEED, nCtx);
-  const cases = buildTxCases(txEnv(sc, width, nCtx));
-  const [from, to] = txRange(sc.frames);
-  const comp = compose(sc.frames, cases, from, to);
-  const model = runTxCatalogueModel(comp.modelFrames, comp.spans, { nCtx, maxFrameBytes: MAX_FRAME });
-  const stalls: SimStallConfig = { ...STALLS, readyHolds: comp.readyHolds };
+  const batch = txCatalogueBatch(SEED, width, nCtx);
+  const { background: sc, cases, comp, model } = batch;
   let rtl: TxEngineRun;
 
   beforeAll(async () => {
     const bin = await buildTxEngineSim({ width, nCtx, maxFrame: MAX_FRAME });
-    rtl = await runTxEngine(bin, comp.frames, stalls, { directives: comp.directives });
+    rtl = await runTxEngine(bin, comp.frames, batch.stalls, { directives: comp.directives });
   }, BUILD_TIMEOUT);
 
   test(`the batch (${cases.length} classes, ${comp.frames.length} frames): RTL == model, background intact, no plaintext`, () => {
-    const mm = compareTxRun(model.outputs, model.counters, rtl);
-    if (mm) expect.fail(`W=${width} seed ${SEED}: ${mm.message}`);
+    const mm = compareTxBatch(batch, rtl);
+    if (mm) expect.fail(`W=${width} seed ${SEED}: ${mm}`);
     const sent = rtl.packets.map((p) => p.data);
     const streams = checkTxStreams(sc, sent);
     expect(streams.problems).toEqual([]);
@@ -163,17 +134,8 @@ function classSpecific(id: string, span: { start: number; end: number }, accept:
 // ---------------------------------------------------------------------------------------------
 // RX
 
-const RX_N_CTX = 16;
-const RX_NIC: NicRxConfig = { nCtx: RX_N_CTX, buckets: 4 };
-/** Ids the RX cases may use: the background takes 0..2; rx-bucket-full installs 13 connections. */
-const RX_FREE_CTX = [10, 11, 12, 13, 3, 4, 5, 6, 7, 8, 9, 14, 15];
-
-/** RX background: three in-order connections (installed at their first record), plain and non-TCP traffic; replayed as the closed loop consumed it. */
-function rxBackground(seed: number): { sc: RxScenario; frames: RxFrame[] } {
-  const sc = generateRxScenario({ ...DEFAULT_RX_SCENARIO, seed, flows: 3, bytesPerFlow: 20_000, deleteAtEnd: 0, plainFraction: 0.05, nonTcpFraction: 0.02 });
-  const run = runRxScenario(sc, { nic: { ...RX_NIC, nCtx: 65536 }, latency: 0 });
-  return { sc, frames: compactCtxIds(run.inputs, RX_N_CTX) };
-}
+const RX_N_CTX = RX_CATALOGUE_NIC.nCtx;
+const RX_NIC: NicRxConfig = RX_CATALOGUE_NIC;
 
 /** A background connection as a Victim for checkRxVictim: its stream with record bodies in plaintext. */
 function rxHealthyView(sc: RxScenario): Victim[] {
@@ -189,27 +151,18 @@ function rxHealthyView(sc: RxScenario): Victim[] {
 }
 
 describe('RX catalogue W=128', () => {
-  const { sc, frames: bg } = rxBackground(SEED);
-  // The background's run set its seed's hash key first; its connections stay installed throughout the cases.
-  const cases = buildRxCases({
-    width: 128, nCtx: RX_N_CTX, maxFrame: MAX_FRAME, freeCtx: RX_FREE_CTX, busyCtx: 0, buckets: RX_NIC.buckets, hashKey: rxScenarioHashKey(sc), busyTuples: sc.flows.map((f) => f.tuple),
-  });
-  let from = 0;
-  bg.forEach((f, i) => {
-    if (f.user.kind === RxInKind.CONTROL && f.data[0] === 1) from = i + 1;
-  });
-  const comp = compose(bg, cases, from, bg.length);
-  const model = runRxCatalogueModel(comp.modelFrames, comp.spans, RX_NIC);
+  const batch = rxCatalogueBatch(SEED, RX_NIC);
+  const { background: sc, cases, comp, model } = batch;
   let rtl: RxEngineRun;
 
   beforeAll(async () => {
     const bin = await buildRxEngineSim({ width: 128, nCtx: RX_N_CTX, buckets: RX_NIC.buckets });
-    rtl = await runRxEngine(bin, comp.frames, { ...STALLS, readyHolds: comp.readyHolds }, { directives: comp.directives });
+    rtl = await runRxEngine(bin, comp.frames, batch.stalls, { directives: comp.directives });
   }, BUILD_TIMEOUT);
 
   test(`the batch (${cases.length} classes, ${comp.frames.length} frames): RTL == model, background connections decrypted throughout`, () => {
-    const mm = compareRxRun(model, rtl);
-    if (mm) expect.fail(`seed ${SEED}: ${mm.message}`);
+    const mm = compareRxBatch(batch, rtl);
+    if (mm) expect.fail(`seed ${SEED}: ${mm}`);
     // Every background packet after its connection's first record is marked and carries the plaintext.
     const keys = new Map(sc.flows.map((f, i) => [f.tupleKey, i]));
     let decrypted = 0;

@@ -6,83 +6,25 @@
 // (its id before or after the command) while entries move.
 import { describe, expect, test } from 'vitest';
 import {
-  ftHashes, ftConfig, ftCreate, ftMainSlots, hashKeyFromSeed, randomServerTuple, randomServerTuples, FtDevice, FtStatus,
+  ftHashes, ftConfig, ftCreate, hashKeyFromSeed, randomServerTuple,
 } from '../models/flow-table.ts';
 import type { FlowTuple } from '../models/packet.ts';
 import { createPrng } from '../models/prng.ts';
-import { buildFlowTableSim, runFlowTableSim, type FtCommand, type FtGeometry } from '../harness/rx/flow-table-sim.ts';
+import type { FtCommand, FtGeometry } from '../harness/rx/flow-table-sim.ts';
+import { compareFlowTable, randomFtCmds } from '../harness/rx/flow-table-check.ts';
 
-interface Expect { cmd: FtCommand; result?: { status: number; slot: number; ctx: number }; look?: { hit: number; ctx: number; slot: number } }
-
-/** Runs cmds on model and RTL and compares everything; returns model-side statistics. */
+/** Model ⇄ RTL over cmds; fails on any difference; returns the model-side statistics. */
 async function compare(g: FtGeometry, hashKey: Uint8Array, pool: readonly FlowTuple[], cmds: readonly FtCommand[]) {
-  const m = new FtDevice(g, hashKey);
-  const exp: Expect[] = [];
-  // Per command: the pool's lookup results before and after it (hit and ctx id).
-  const before: string[][] = [], after: string[][] = [];
-  // An install first deletes its id's own entry, so a tuple that id held may miss in between.
-  const owned: Set<number>[] = [];
-  const snap = (): string[] => pool.map((t) => { const r = m.lookup(t); return `${r.hit} ${r.hit ? r.ctx : 0}`; });
-  const stats = { moves: new Map<number, number>(), stash: 0, full: 0, present: 0, drained: 0, maxCycles: 0 };
-  for (const c of cmds) {
-    if (c.op === 'lookup') { exp.push({ cmd: c, look: m.lookup(c.tuple) }); continue; }
-    before.push(snap());
-    // the pool tuples this install's id holds, read off the snapshot just taken
-    const held = `1 ${c.op === 'install' ? c.ctx : -1}`;
-    owned.push(new Set((before[before.length - 1] as string[]).flatMap((v, i) => (v === held ? [i] : []))));
-    const stashBefore = m.table.slots.slice(ftMainSlots(m.table)).filter((e) => e).length;
-    const r = c.op === 'install' ? m.install(c.ctx, c.tuple) : m.delete(c.ctx);
-    const stashAfter = m.table.slots.slice(ftMainSlots(m.table)).filter((e) => e).length;
-    if (c.op === 'install') {
-      if (r.status === FtStatus.ok) stats.moves.set(m.lastMoves.length, (stats.moves.get(m.lastMoves.length) ?? 0) + 1);
-      if (m.lastVia === 'stash') stats.stash++;
-      if (r.status === FtStatus.full) stats.full++;
-      if (r.status === FtStatus.present) stats.present++;
-    }
-    if (stashAfter < stashBefore && !(c.op === 'install' && m.lastVia === 'stash')) stats.drained++;
-    after.push(snap());
-    exp.push({ cmd: c, result: r });
-  }
-  const bin = await buildFlowTableSim(g);
-  const run = await runFlowTableSim(bin, hashKey, pool, cmds);
-  const results = exp.filter((e) => e.result).map((e) => e.result);
-  expect(run.results.map(({ status, slot, ctx }) => ({ status, slot, ctx }))).toEqual(results);
-  expect(run.fore).toEqual(exp.filter((e) => e.look).map((e) => e.look));
-  // Background lookups: every one equals the pool entry's state before or after its command.
-  let checked = 0;
-  for (const b of run.back) {
-    const got = `${b.hit} ${b.hit ? b.ctx : 0}`;
-    const ok = got === before[b.cmd]?.[b.idx] || got === after[b.cmd]?.[b.idx] || (got === '0 0' && owned[b.cmd]?.has(b.idx));
-    if (!ok) expect.fail(`lookup of pool tuple ${b.idx} during command ${b.cmd}: got ${got}, model before ${before[b.cmd]?.[b.idx]}, after ${after[b.cmd]?.[b.idx]}`);
-    checked++;
-  }
-  expect(checked).toBeGreaterThan(cmds.length);
-  stats.maxCycles = Math.max(...run.results.map((r) => r.cycles));
-  return stats;
-}
-
-/** A random command sequence over a pool of 2·nCtx tuples and `ids` ids (~60 % installs, ~25 % deletes, lookups). */
-function randomCmds(nCtx: number, ids: number, seed: number, n: number): { pool: FlowTuple[]; cmds: FtCommand[] } {
-  const prng = createPrng(seed);
-  const pool = randomServerTuples(seed, nCtx * 2);
-  const cmds: FtCommand[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = prng.int(0, 99);
-    if (r < 60) cmds.push({ op: 'install', ctx: prng.int(0, ids - 1), tuple: pool[prng.int(0, pool.length - 1)] as FlowTuple });
-    else if (r < 85) cmds.push({ op: 'delete', ctx: prng.int(0, ids - 1) });
-    else cmds.push({ op: 'lookup', tuple: pool[prng.int(0, pool.length - 1)] as FlowTuple });
-  }
-  // Fill to the end: every id installed with a distinct tuple, then every pool tuple looked up.
-  for (let c = 0; c < nCtx; c++) cmds.push({ op: 'install', ctx: c, tuple: pool[c] as FlowTuple });
-  for (const t of pool) cmds.push({ op: 'lookup', tuple: t });
-  return { pool, cmds };
+  const r = await compareFlowTable(g, hashKey, pool, cmds);
+  expect(r.problems).toEqual([]);
+  return r;
 }
 
 describe('tlsnic_rx_cuckoo against the model', () => {
   for (const [nCtx, seed, n, maxPath, maxReads] of [[64, 31, 3000, 4, 256], [256, 32, 8000, 4, 256], [16, 33, 1500, 4, 256], [64, 34, 3000, 2, 16]] as const) {
     test(`${nCtx} slots, MAX_PATH ${maxPath}, MAX_READS ${maxReads}, seed ${seed}: ${n} random commands, then a fill; lookups in flight in every cycle`, async () => {
       // Twice as many ids as slots, so the table overfills: stash, failures, drains.
-      const { pool, cmds } = randomCmds(nCtx, 2 * nCtx, seed, n);
+      const { pool, cmds } = randomFtCmds(nCtx, 2 * nCtx, seed, n);
       console.log(`rtl-flow-table: ${nCtx} slots, ${2 * nCtx} ids, seed ${seed}`);
       const s = await compare({ nCtx, ids: 2 * nCtx, maxPath, maxReads }, hashKeyFromSeed(seed), pool, cmds);
       // The sequences reach displacement, chains up to MAX_PATH = 4 moves, the stash, its drain,

@@ -14,7 +14,7 @@ import {
 import { createPrng } from '../models/prng.ts';
 import { buildRxEngineSim, runRxEngine } from '../harness/rx/sim.ts';
 import { DEFAULT_RX_MAX_FRAME_BYTES, type NicRxConfig, type RxCounters } from '../models/nic-rx.ts';
-import { directedRunOptions, rxDirectedCases, type RxDirectedCase, type RxDirectedTarget } from '../harness/rx/directed.ts';
+import { rxDirectedCases, rxDirectedFrames, type RxDirectedCase, type RxDirectedTarget } from '../harness/rx/directed.ts';
 import { RxInKind, isRxHashKeyFrame, rxDeleteFrame, rxPacketFrame, rxResyncFrame, type RxFrame } from '../models/rx-frames.ts';
 import { isParseError, parseTcpPacket } from '../models/packet.ts';
 import type { Width } from '../harness/engine/width.ts';
@@ -241,9 +241,7 @@ function directedInputs(c: RxDirectedCase): { frames: RxFrame[]; loopCounters: R
   // The case must have been sized for this build: the replay runs the model (and the RTL) with NIC.
   const cfg = c.kind === 'frames' ? c.nic : { ...NIC, ...c.run.nic };
   expect({ maxFrameBytes: DEFAULT_RX_MAX_FRAME_BYTES, ...cfg, nCtx: N_CTX }, c.name).toEqual({ ...NIC, maxFrameBytes: DEFAULT_RX_MAX_FRAME_BYTES });
-  if (c.kind === 'frames') return { frames: c.frames, loopCounters: null };
-  const run = runRxScenario(c.scenario, directedRunOptions(c.run, { ...NIC, nCtx: 65536 }));
-  return { frames: compactCtxIds(run.inputs, N_CTX), loopCounters: run.nic.counters };
+  return rxDirectedFrames(c, NIC);
 }
 
 async function expectDirected(w: Width, c: RxDirectedCase, seed: number) {
@@ -262,7 +260,7 @@ async function expectDirected(w: Width, c: RxDirectedCase, seed: number) {
 describe.each(WIDTHS)('RX engine RTL W=%i: directed scenarios of the model suite', (w) => {
   const cases = rxDirectedCases(DIRECTED_TARGET);
 
-  test('every directed scenario (reorder, lost header, false lock, half-received header, host resync, late hints, duplicates, tag, checksums, length, oversize, full bucket, delete, replace, control errors) matches the model', async () => {
+  test('every directed scenario (reorder, lost header, false lock, half-received header, loss while locked, host resync, late hints, duplicates, tag, checksums, length, oversize, full bucket, delete, replace, control errors) matches the model', async () => {
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     let run = 0;
     for (const [i, c] of cases.entries()) {

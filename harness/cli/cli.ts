@@ -28,11 +28,13 @@ ${BENCH_USAGE}${SYNTH_HELP}  tlsnic soak [options]     opt-in long soak of the T
                             (generated, simulated and checked in chunks, never held whole)
                             through the golden model and the RTL; every chunk compared and every
                             record decrypted by a streaming oracle with a plaintext-leak check
-  tlsnic coverage [--width W] [--seeds N] [--out DIR]
-                            engines built with Verilator coverage run the regression scenarios
-                            (each compared with the model); merged line, toggle and cover-point
-                            counts per module in DIR (coverage.info, summary.json, summary.md,
-                            html/) [W=${COVERAGE_DEFAULTS.width}, N=${COVERAGE_DEFAULTS.seeds}, DIR=${COVERAGE_DEFAULTS.out}]
+  tlsnic coverage [--width W] [--seeds N] [--toggles] [--out DIR]
+                            engines built with Verilator coverage run the default regression
+                            (scenarios and the bad-input catalogue, each compared with the
+                            model); merged line and cover-point counts (--toggles: toggles too)
+                            per module in DIR (coverage.info, summary.json, summary.md, html/),
+                            checked against the floors (docs/coverage-waivers.json); exit 1 below
+                            them [W=${COVERAGE_DEFAULTS.width}, N=${COVERAGE_DEFAULTS.seeds}, DIR=${COVERAGE_DEFAULTS.out}]
   tlsnic help               this text
 
 Options of run (defaults in brackets):
@@ -288,7 +290,7 @@ function parseSoakOptions(args: string[]): SoakOptions | { merge: string[]; out:
 function parseCoverageOptions(argv: string[]): CoverageOptions {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { width: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' } },
+    options: { width: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, toggles: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -299,6 +301,7 @@ function parseCoverageOptions(argv: string[]): CoverageOptions {
     width,
     seeds: int('seeds', values.seeds, 1, 100, COVERAGE_DEFAULTS.seeds),
     out: values.out ?? COVERAGE_DEFAULTS.out,
+    toggles: values.toggles ?? COVERAGE_DEFAULTS.toggles,
   };
 }
 

@@ -3,6 +3,7 @@
 // harness/rx/run.ts) read. Its own module so that those halves and the command do not import each
 // other.
 import { DEFAULT_TX_SCENARIO } from '../tx/scenario.ts';
+import type { CoverageBuild } from '../engine/build-sim.ts';
 import type { Width } from '../engine/width.ts';
 
 export type RunEngine = 'rtl' | 'model';
@@ -36,7 +37,7 @@ export interface RunOptions {
    */
   streamOffset: number;
   /** RTL runs use the coverage builds (harness/coverage; the counts go to TLSNIC_COVERAGE_DIR). */
-  coverage?: boolean;
+  coverage?: CoverageBuild;
 }
 
 export const RUN_DEFAULTS: RunOptions = {

@@ -49,12 +49,18 @@ const VERILATOR_FLAGS = [
 ];
 
 /**
- * Verilator coverage kinds of a coverage build (harness/coverage): lines, toggles, cover points.
- * Toggles only of signals up to 32 bits (control, counts, positions): toggle points of the beats,
- * keys and contexts (hundreds of bits each) say little and multiply the generated C++ (236 MB for
- * the TX engine at W = 128 with every signal).
+ * A coverage build (harness/coverage): `lines` counts lines (Verilator's line, branch and
+ * expression points) and the RTL's functional cover points; `toggles` adds toggle points of
+ * signals up to 32 bits (control, counts, positions): toggle points of the beats, keys and
+ * contexts (hundreds of bits each) say little and multiply the generated C++ (236 MB for the TX
+ * engine at W = 128 with every signal).
  */
-export const COVERAGE_FLAGS: readonly string[] = ['--coverage-line', '--coverage-toggle', '--coverage-max-width', '32', '--coverage-user'];
+export type CoverageBuild = 'lines' | 'toggles';
+
+/** Verilator flags of a coverage build. */
+export function coverageFlags(kind: CoverageBuild): string[] {
+  return ['--coverage-line', '--coverage-user', ...(kind === 'toggles' ? ['--coverage-toggle', '--coverage-max-width', '32'] : [])];
+}
 
 /**
  * Defines of every simulation build unless its configuration sets them false. TLSNIC_GF_LOOP:

@@ -10,13 +10,14 @@
 import { toHex } from '../../models/bytes.ts';
 import { tupleKey } from '../../models/flow-hash.ts';
 import { ftConfig, ftCreate, ftHashes, hashKeyFromSeed, FT_DEFAULT_STASH, FT_WAYS } from '../../models/flow-table.ts';
-import { MAX_RECORD_LEN, type NicRxConfig } from '../../models/nic-rx.ts';
+import { MAX_RECORD_LEN, type NicRxConfig, type RxCounters } from '../../models/nic-rx.ts';
 import { buildTcpPacket, TcpFlag, type FlowTuple } from '../../models/packet.ts';
 import { createPrng } from '../../models/prng.ts';
 import { RxInKind, rxDeleteFrame, rxHashKeyFrame, rxInstallFrame, rxPacketFrame, rxResyncFrame, type RxFrame } from '../../models/rx-frames.ts';
 import type { TlsVersion } from '../../models/tls-record.ts';
+import { compactCtxIds } from './compare.ts';
 import {
-  addRxFlow, buildRxScenario, createRxScenario, pushDelete, pushInstall, pushSegment, recordOffset, rxScenarioHashKey,
+  addRxFlow, buildRxScenario, createRxScenario, pushDelete, pushInstall, pushSegment, recordOffset, runRxScenario, rxScenarioHashKey,
   type RxFlowOptions, type RxFlowSpec, type RxRunOptions, type RxScenario, type RxScenarioBuilder,
 } from './scenario.ts';
 
@@ -175,6 +176,46 @@ export function confirmHalfHeader(version: TlsVersion, held: number): RxDirected
   return {
     kind: 'scenario', name: `confirmation with the next header's first ${held} of 5 bytes held (${version})`, scenario: buildRxScenario(b), run: { latency: 0 },
     facts: { f, s, lost, cand, H, next },
+  };
+}
+
+export interface LockLossFacts extends LossFacts {
+  /** The candidate record the engine locks on, its offset and the next (predicted) header's offset. */
+  cand: number;
+  H: number;
+  next: number;
+  /** Segments lost while locked: one inside the candidate record, then the one holding the next header. */
+  inRecord: number;
+  atHeader: number;
+}
+
+/**
+ * The lost-header layout with the kernel slow to answer (40 packets), so the engine stays locked
+ * on its candidate, and two more segments lost meanwhile: one inside the candidate record (the
+ * packet after it is still before the predicted header: the lock holds and its header history
+ * restarts), then the one holding the predicted header (the packet after it is past it: the lock
+ * is dropped and the engine waits again). Each lost segment arrives again 10 segments later.
+ */
+export function lossWhileLocked(version: TlsVersion): RxDirectedScenario<LockLossFacts> {
+  const { b, f } = directedFlow(17, version, new Array(24).fill(4000));
+  const s = cuts(100, f.stream.length, 1000);
+  const lost = headerSegment(f, s);
+  const scanFrom = s[lost][0] + MAX_RECORD_LEN;
+  const cand = f.records.findIndex((_, i) => recordOffset(f, i) >= scanFrom);
+  const H = recordOffset(f, cand);
+  const next = recordOffset(f, cand + 1);
+  const holding = (x: number) => s.findIndex(([a, n]) => a <= x && x < a + n);
+  const inRecord = holding(H + 4) + 1;
+  const atHeader = holding(next + 1);
+  const order = lateOrder(s, lost, 5);
+  for (const k of [inRecord, atHeader]) {
+    order.splice(order.indexOf(k), 1);
+    order.splice(order.indexOf(k + 10) + 1, 0, k);
+  }
+  for (const i of order) push(b, f, s[i]);
+  return {
+    kind: 'scenario', name: `segments lost while locked: the lock holds, then drops (${version})`, scenario: buildRxScenario(b), run: { latency: 40, minLatency: 40 },
+    facts: { f, s, lost, cand, H, next, inRecord, atHeader },
   };
 }
 
@@ -407,7 +448,7 @@ export function rxDirectedCases(t: RxDirectedTarget): RxDirectedCase[] {
   for (const v of ['1.2', '1.3'] as const) {
     list.push(reorderNonHeader(v), lostHeader(v), falseLock(v));
     for (const k of [1, 2, 3, 4]) list.push(confirmHalfHeader(v, k));
-    list.push(hostResync(v));
+    list.push(lossWhileLocked(v), hostResync(v));
   }
   list.push(lateHints(), duplicates(), corruptedTag(), badChecksums(), impossibleLength(), oversizeFrames(t.maxFrameBytes),
     fullBucket(t.buckets), deleteMidStream(), installReplace(nic), controlErrors(nic));
@@ -417,4 +458,15 @@ export function rxDirectedCases(t: RxDirectedTarget): RxDirectedCase[] {
 /** The closed-loop options for a case: `base` engine config with the case's overrides. */
 export function directedRunOptions(o: RxDirectedRun, base: NicRxConfig): RxRunOptions {
   return { nic: { ...base, ...o.nic }, latency: o.latency, minLatency: o.minLatency };
+}
+
+/**
+ * A case's engine input for a build with `nic` (its nCtx context ids): the closed-loop run's
+ * consumed frames with dense ids (and the closed loop's counters, which a replay must
+ * reproduce), or the case's fixed frame sequence.
+ */
+export function rxDirectedFrames(c: RxDirectedCase, nic: NicRxConfig): { frames: RxFrame[]; loopCounters: RxCounters | null } {
+  if (c.kind === 'frames') return { frames: c.frames, loopCounters: null };
+  const run = runRxScenario(c.scenario, directedRunOptions(c.run, { ...nic, nCtx: 65536 }));
+  return { frames: compactCtxIds(run.inputs, nic.nCtx), loopCounters: run.nic.counters };
 }

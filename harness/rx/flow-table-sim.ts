@@ -4,7 +4,7 @@
 // present tuple is re-pointed to the new id; moves and the stash drain keep a ctx id -> slot map),
 // the same class the RX engine model (models/nic-rx.ts) holds. Used by test/rtl-flow-table.test.ts
 // and the fill benchmark.
-import { buildSim } from '../engine/build-sim.ts';
+import { buildSim, coverageFlags, type CoverageBuild } from '../engine/build-sim.ts';
 import { runSim } from '../engine/sim-process.ts';
 import { toHex } from '../../models/bytes.ts';
 import { tupleKey } from '../../models/flow-hash.ts';
@@ -18,16 +18,19 @@ export const FT_SOURCES: readonly string[] = [
 export interface FtGeometry extends FtDeviceGeometry {
   /** Context ids the slot map holds (N_CTX of the block); default nCtx. */
   ids?: number;
+  /** Coverage build (harness/coverage), a separate binary. */
+  coverage?: CoverageBuild;
 }
 
 export function buildFlowTableSim(g: FtGeometry): Promise<string> {
   const stash = g.stash ?? FT_DEFAULT_STASH, maxPath = g.maxPath ?? FT_DEFAULT_MAX_PATH, maxReads = g.maxReads ?? FT_DEFAULT_MAX_READS;
   return buildSim({
-    name: `cuckoo-n${g.nCtx}-i${g.ids ?? g.nCtx}-s${stash}-p${maxPath}-r${maxReads}`,
+    name: `cuckoo-n${g.nCtx}-i${g.ids ?? g.nCtx}-s${stash}-p${maxPath}-r${maxReads}${g.coverage ? `-${g.coverage === 'toggles' ? 'covt' : 'cov'}` : ''}`,
     top: 'tlsnic_rx_cuckoo',
     sources: FT_SOURCES,
     params: { NB: g.nCtx / 4, N_CTX: g.ids ?? g.nCtx, STASH: stash, MAX_PATH: maxPath, MAX_READS: maxReads },
     cppMain: 'tb/tb_cuckoo.cpp',
+    extraFlags: g.coverage ? coverageFlags(g.coverage) : [],
   });
 }
 

@@ -3,7 +3,7 @@
 // parsed by the same code (harness/engine/bench-run.ts): a cfg line, then one frame a line
 // "<kind> <ctx_id> <bytes hex>"; output frames (packets and events) come back as "p" lines with
 // their output tuser (kind, decrypted).
-import { buildSim, COVERAGE_FLAGS, readFileList } from '../engine/build-sim.ts';
+import { buildSim, coverageFlags, readFileList, type CoverageBuild } from '../engine/build-sim.ts';
 import { directiveCycles, type BenchDirective, type SimStallConfig } from '../engine/sim-process.ts';
 import {
   encodeEngineBatch, parseEngineOutput, runEngineBench,
@@ -26,20 +26,20 @@ export interface RxEngineBuild {
   maxFrame?: number;
   trace?: boolean;
   /** Coverage build (harness/coverage), a separate binary. */
-  coverage?: boolean;
+  coverage?: CoverageBuild;
 }
 
 /** Builds (or finds in the cache) the bench binary for one engine configuration. */
 export function buildRxEngineSim(b: RxEngineBuild): Promise<string> {
   const maxFrame = b.maxFrame ?? 9600;
   return buildSim({
-    name: ['rx', `w${b.width}`, `c${b.nCtx}`, `b${b.buckets}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...(b.trace ? ['fst'] : []), ...(b.coverage ? ['cov'] : [])].join('-'),
+    name: ['rx', `w${b.width}`, `c${b.nCtx}`, `b${b.buckets}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...(b.trace ? ['fst'] : []), ...(b.coverage ? [b.coverage === 'toggles' ? 'covt' : 'cov'] : [])].join('-'),
     top: RX_ENGINE_TOP,
     // Every engine file (the same list as the TX engine's build; --top-module picks the RX top).
     sources: readFileList('rtl/rx/tlsnic_rx_engine.f'),
     params: { W: b.width, N_CTX: b.nCtx, BUCKETS: b.buckets, MAX_FRAME: maxFrame },
     cppMain: BENCH,
-    extraFlags: [...(b.trace ? ['--trace-fst'] : []), ...(b.coverage ? COVERAGE_FLAGS : [])],
+    extraFlags: [...(b.trace ? ['--trace-fst'] : []), ...(b.coverage ? coverageFlags(b.coverage) : [])],
   });
 }
 

@@ -14,7 +14,7 @@
 // ("c"), per protocol violation ("e"), a "stat" line and "done" (format in the bench's header).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COVERAGE_FLAGS, buildSim, readFileList, REPO_ROOT } from '../engine/build-sim.ts';
+import { buildSim, coverageFlags, readFileList, REPO_ROOT, type CoverageBuild } from '../engine/build-sim.ts';
 import { directiveCycles, type BenchDirective, type SimStallConfig } from '../engine/sim-process.ts';
 import {
   encodeEngineBatch, parseEngineOutput, runEngineBench,
@@ -42,8 +42,8 @@ export interface TxEngineBuild {
   top?: string;
   /** Extra SystemVerilog defines (e.g. TLSNIC_STUB_FAULTS for the stub's fault build). */
   defines?: Readonly<Record<string, string | number | true>>;
-  /** Coverage build (harness/coverage): line, toggle and cover-point counts, a separate binary. */
-  coverage?: boolean;
+  /** Coverage build (harness/coverage), a separate binary. */
+  coverage?: CoverageBuild;
 }
 
 /** The TX engine's file list (compile order), shared with the Makefile and the synthesis flow. */
@@ -65,13 +65,13 @@ export function buildTxEngineSim(b: TxEngineBuild): Promise<string> {
   const stub = top.endsWith('_stub');
   const defs = Object.keys(b.defines ?? {}).map((d) => d.toLowerCase().replace(/^tlsnic_/, ''));
   return buildSim({
-    name: [stub ? 'txstub' : 'tx', `w${b.width}`, `c${b.nCtx}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...defs, ...(b.trace ? ['fst'] : []), ...(b.coverage ? ['cov'] : [])].join('-'),
+    name: [stub ? 'txstub' : 'tx', `w${b.width}`, `c${b.nCtx}`, ...(maxFrame === 9600 ? [] : [`f${maxFrame}`]), ...defs, ...(b.trace ? ['fst'] : []), ...(b.coverage ? [b.coverage === 'toggles' ? 'covt' : 'cov'] : [])].join('-'),
     top,
     sources: stub ? [`tb/${top}.sv`] : txEngineSources(),
     params: { W: b.width, N_CTX: b.nCtx, MAX_FRAME: maxFrame },
     defines: b.defines,
     cppMain: BENCH,
-    extraFlags: [...(b.trace ? ['--trace-fst'] : []), ...(b.coverage ? COVERAGE_FLAGS : [])],
+    extraFlags: [...(b.trace ? ['--trace-fst'] : []), ...(b.coverage ? coverageFlags(b.coverage) : [])],
   });
 }
 

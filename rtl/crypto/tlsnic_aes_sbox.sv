@@ -20,6 +20,11 @@ module tlsnic_aes_sbox (
 `elsif TLSNIC_SBOX_FNCASE
   assign y_o = tlsnic_aes_pkg::aes_sbox_case(x_i);
 `else
+  // No line coverage here (Verilator `coverage_off`): the 256 case arms, one point each in each of
+  // the ~2,000 S-boxes of an engine, made a coverage build 15 times larger and lost the table
+  // lookup. The table is checked whole instead: the synthesis S-box proof (harness/synth/sbox.ts)
+  // shows the netlist's S-box equal to FIPS-197's definition on all 256 inputs.
+  /* verilator coverage_off */
   always_comb begin
     unique case (x_i)
       8'h00: y_o = 8'h63;  8'h01: y_o = 8'h7c;  8'h02: y_o = 8'h77;  8'h03: y_o = 8'h7b;
@@ -89,6 +94,7 @@ module tlsnic_aes_sbox (
       default: y_o = 8'h00;
     endcase
   end
+  /* verilator coverage_on */
 `endif
 
 endmodule

@@ -10,7 +10,9 @@
   logic cov_dec, cov_pkt0;
   logic [14:0] cov_hl;   // record header + explicit nonce length
   assign cov_dec  = rst_ni && fp_item && dec_now;
-  assign cov_pkt0 = rst_ni && fp_item && fr_start && trk_on && fr_kind_q == tlsnic_pkg::KindPacket;
+  // Where an encrypted packet starts in its record: the item that decides it (the packet's first
+  // item holds no payload at W = 128, so the frame's first item would never see a position).
+  assign cov_pkt0 = rst_ni && fp_item && dec_now && dec_val == DecEnc;
   assign cov_hl   = tst.ver13 ? 15'd5 : 15'd13;
   c_dec_enc:      cover property (@(posedge clk_i) cov_dec && dec_val == DecEnc);
   c_dec_nopay:    cover property (@(posedge clk_i) cov_dec && dec_val == DecPass0);
