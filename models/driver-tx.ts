@@ -16,13 +16,60 @@
 // (it skips it itself and counts tx_tls_skip_no_sync_data), and with the offload bit clear once
 // it has (the engine no longer compares with the start, so the driver marks the frame itself and
 // counts the skip in its own statistics).
+//
+// Retransmissions without prefix replay (issue 17; mode 'seek'): a segment that lies wholly
+// before the driver's expected sequence (old data TCP sends again) goes out behind a SEEK
+// descriptor (models/tx-frames.ts) instead of a resync load: record start, record number,
+// offset, the record's header, and — when the segment holds bytes of the record's tag — the
+// tag the engine reported on its completion stream (driverTxComplete). The engine protects it on
+// a side context, so the driver's expected sequence stays where it was and the next new segment
+// takes the fast path. Only a segment that needs a tag the engine never reported (the record's
+// end was never encrypted by it) falls back to the prefix replay. Mode 'prefix' (the default)
+// replays the prefix for every retransmission, as mlx5 does.
 import { isParseError, parseTcpPacket } from './packet.ts';
 import type { RecordList } from './record-list.ts';
 import { ackUpTo, findRecord } from './record-list.ts';
 import { seqAdd, seqGeq, seqLeq, seqLt } from './tcp-seq.ts';
 import type { TlsVersion } from './tls-record.ts';
 import { TLS_HEADER_LEN } from './tls-record.ts';
-import { installFrame, packetFrame, resyncFrame, type TxContextInstall, type TxFrame } from './tx-frames.ts';
+import { installFrame, packetFrame, resyncFrame, seekFrame, type TxContextInstall, type TxFrame } from './tx-frames.ts';
+
+/** How the driver posts a retransmitted segment: always the prefix replay, or a SEEK descriptor when it can. */
+export type TxRexmitMode = 'prefix' | 'seek';
+
+/**
+ * The driver's count of out-of-sequence segments by path (the replay summary's figures). A
+ * retransmission is a segment wholly before the expected sequence (old data); a jump is one that
+ * starts elsewhere (after a hole, or old and new data together, or the new segment after a prefix
+ * replay moved the context back).
+ */
+export interface DriverRexmitStats {
+  /** Retransmissions sent behind a SEEK descriptor, and of those the ones carrying a known tag. */
+  seek: number;
+  seekTag: number;
+  /** Retransmissions sent behind a resync load (prefix replay). */
+  prefix: number;
+  /** Jumps (always behind a resync load). */
+  jump: number;
+  /** Prefix bytes of all resync loads. */
+  prefixBytes: number;
+}
+
+export function zeroRexmitStats(): DriverRexmitStats {
+  return { seek: 0, seekTag: 0, prefix: 0, jump: 0, prefixBytes: 0 };
+}
+
+export function sumRexmitStats(all: readonly DriverRexmitStats[]): DriverRexmitStats {
+  const s = zeroRexmitStats();
+  for (const r of all) {
+    s.seek += r.seek;
+    s.seekTag += r.seekTag;
+    s.prefix += r.prefix;
+    s.jump += r.jump;
+    s.prefixBytes += r.prefixBytes;
+  }
+  return s;
+}
 
 /** The driver's per-socket TX offload state. */
 export interface DriverTxConnection {
@@ -50,6 +97,8 @@ export interface DriverTxConnection {
   mustResync: boolean;
   /** Segments the driver dropped itself (no record to load while mustResync). */
   dropNoSyncData: number;
+  rexmitMode: TxRexmitMode;
+  rexmit: DriverRexmitStats;
 }
 
 /**
@@ -67,7 +116,7 @@ export function driverTxCanOffload(template: Uint8Array): boolean {
 }
 
 /** `tls_dev_add`: the install frame and the driver's state for the socket. */
-export function driverTxAdd(install: TxContextInstall, records: RecordList): { conn: DriverTxConnection; frame: TxFrame } {
+export function driverTxAdd(install: TxContextInstall, records: RecordList, rexmitMode: TxRexmitMode = 'prefix'): { conn: DriverTxConnection; frame: TxFrame } {
   return {
     conn: {
       ctxId: install.ctxId,
@@ -80,6 +129,8 @@ export function driverTxAdd(install: TxContextInstall, records: RecordList): { c
       skipNoSyncData: 0,
       mustResync: false,
       dropNoSyncData: 0,
+      rexmitMode,
+      rexmit: zeroRexmitStats(),
     },
     frame: installFrame(install),
   };
@@ -93,6 +144,21 @@ export function driverTxAdd(install: TxContextInstall, records: RecordList): { c
 export function driverTxAck(conn: DriverTxConnection, ackSeq: number): void {
   ackUpTo(conn.records, ackSeq);
   if (conn.startMarker && seqGeq(ackSeq, conn.startOffloadTcpSn)) conn.startMarker = false;
+}
+
+/**
+ * The engine's completion stream: record `recordSeq` of the socket was finished with `tag`. The
+ * tag is kept with the record while it is in the record list (a freed record needs none).
+ */
+export function driverTxComplete(conn: DriverTxConnection, recordSeq: bigint, tag: Uint8Array): void {
+  const recs = conn.records.records;
+  for (let i = recs.length - 1; i >= conn.records.head; i--) {
+    if (recs[i]!.recordSeq === recordSeq) {
+      recs[i]!.tag = Uint8Array.from(tag);
+      return;
+    }
+    if (recs[i]!.recordSeq < recordSeq) return;
+  }
 }
 
 /**
@@ -150,6 +216,25 @@ export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq
   }
   const { record, offset } = found;
   const nonce = conn.version === '1.2' ? record.bytes.slice(TLS_HEADER_LEN, TLS_HEADER_LEN + 8) : new Uint8Array(8);
+  // Old data only (the whole segment before the expected sequence), on an engine context that is in order.
+  const old = conn.started && !conn.mustResync && seqLeq(end, conn.expectedSeq);
+  if (conn.rexmitMode === 'seek' && old) {
+    const needsTag = offset > 0 && offset + payloadLength > record.bytes.length - 16;
+    if (!needsTag || record.tag) {
+      conn.rexmit.seek++;
+      if (needsTag) conn.rexmit.seekTag++;
+      return [
+        seekFrame({
+          ctxId: conn.ctxId, recordStartTcpSn: record.tcpSeq, recordSeq: record.recordSeq, explicitNonce: nonce, offset,
+          header: record.bytes.slice(0, TLS_HEADER_LEN), ...(needsTag ? { tag: record.tag } : {}),
+        }),
+        packet,
+      ];
+    }
+  }
+  if (old) conn.rexmit.prefix++;
+  else conn.rexmit.jump++;
+  conn.rexmit.prefixBytes += offset;
   conn.expectedSeq = end;
   conn.started = true;
   conn.mustResync = false;

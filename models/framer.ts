@@ -32,6 +32,8 @@ export interface TlsRecord {
   bytes: Uint8Array;
   /** Application bytes carried (excludes the 1.3 content type byte and padding). */
   plaintextLength: number;
+  /** The tag the engine wrote, once its completion stream reported it (models/driver-tx.ts). */
+  tag?: Uint8Array;
 }
 
 export interface FramerConfig {

@@ -31,12 +31,27 @@
 // start_offload_tcp_sn) returns the context to "not started" at the start: the driver sends it
 // only while its start marker lives, for a retransmitted segment that straddles the start. A load that contradicts itself leaves the context as
 // it was and counts tx_tls_resync_bad. Packets without the offload bit pass untouched, in order.
+//
+// Retransmission without prefix replay (issue 17; SEEK descriptors, models/tx-frames.ts): a SEEK
+// descriptor becomes the context's side context and leaves everything else as it was (tracker,
+// expected sequence, started, in sync). The context's next offloaded packet with payload must start
+// at the descriptor's record start + offset; it is protected on the side: its part of that record
+// by CTR seek (models/ctr-seek.ts: keystream from the record's nonce and the offset, header and
+// nonce bytes checked against the descriptor, tag bytes from the descriptor's known tag), the
+// records after it in the packet from their starts by a fresh tracker. The side context is used
+// once. Anything that contradicts (a packet elsewhere, a header byte that differs, tag bytes with
+// no known tag, an impossible record inside) drops the packet and counts tx_tls_rexmit_bad; the
+// in-order context is never touched, so the next new segment takes the fast path.
+// Completion stream: every record the in-order path finishes (its last tag byte written) is
+// reported with its tag (TxStepResult.completions), for the driver's record list.
 // Packet frames longer than maxFrameBytes and frames of the reserved kind: dropped, tx_frame_err.
 import { parseTcpPacket, isParseError, withFixedTcpChecksum } from './packet.ts';
 import { seqAdd, seqDiff, seqLeq, seqLt } from './tcp-seq.ts';
-import { type TlsCryptoInfo, TLS_HEADER_LEN } from './tls-record.ts';
+import { type TlsCryptoInfo, TLS_HEADER_LEN, TLS_TAG_LEN } from './tls-record.ts';
 import { newTracker, trackerRecordSeq, trackRecords, type RecordTracker } from './record-tracker.ts';
-import { decodeControl, decodeResync, FrameKind, type TxFrame } from './tx-frames.ts';
+import { decodeControl, decodeResync, FrameKind, type SeekLoad, type TxFrame } from './tx-frames.ts';
+import { seekProtect, seekRecordLength } from './ctr-seek.ts';
+import { MAX_RECORD_BODY } from './record-tracker.ts';
 
 export const TX_COUNTER_NAMES = [
   // the kernel's tls-offload.rst names
@@ -61,6 +76,24 @@ export const TX_COUNTER_NAMES = [
 export type TxCounterName = (typeof TX_COUNTER_NAMES)[number];
 export type TxCounters = Record<TxCounterName, number>;
 
+/**
+ * Counters of the retransmission paths (issue 17), apart from TX_COUNTER_NAMES until the RTL
+ * implements the side context (the RTL's counter bank is compared name for name with those).
+ *   tx_tls_rexmit_seek    retransmitted packets sent by CTR seek (no prefix)
+ *   tx_tls_rexmit_tag     of those, packets whose tag bytes came from a known tag
+ *   tx_tls_rexmit_bad     SEEK descriptors refused, or their packet dropped as contradicting them
+ * Prefix replays are the resync loads of TX_COUNTER_NAMES (tx_tls_resync_bytes counts their bytes).
+ */
+export const TX_REXMIT_COUNTER_NAMES = ['tx_tls_rexmit_seek', 'tx_tls_rexmit_tag', 'tx_tls_rexmit_bad'] as const;
+export type TxRexmitCounters = Record<(typeof TX_REXMIT_COUNTER_NAMES)[number], number>;
+
+/** A record the engine finished: its tag, for the driver's record list (completion stream). */
+export interface TxCompletion {
+  ctxId: number;
+  recordSeq: bigint;
+  tag: Uint8Array;
+}
+
 /** One connection's entry in the TX flow table. */
 export interface TxFlowContext {
   crypto: TlsCryptoInfo;
@@ -72,6 +105,8 @@ export interface TxFlowContext {
   /** The expected sequence has moved past startOffloadTcpSn (see the file header); never reset. */
   started: boolean;
   tracker: RecordTracker;
+  /** A SEEK descriptor waiting for the context's next offloaded packet with payload. */
+  side?: SeekLoad;
 }
 
 export interface NicTxConfig {
@@ -87,6 +122,7 @@ export interface NicTxState {
   config: NicTxConfig;
   contexts: Map<number, TxFlowContext>;
   counters: TxCounters;
+  rexmit: TxRexmitCounters;
 }
 
 export type TxVerdict =
@@ -108,6 +144,8 @@ export interface TxStepResult {
   verdict: TxVerdict;
   /** The packet the engine sends, or null (control/resync frames, drops). */
   out: Uint8Array | null;
+  /** Records this frame finished, with their tags (completion stream). */
+  completions?: TxCompletion[];
 }
 
 export function zeroTxCounters(): TxCounters {
@@ -115,7 +153,7 @@ export function zeroTxCounters(): TxCounters {
 }
 
 export function createNicTx(config: NicTxConfig): NicTxState {
-  return { config, contexts: new Map(), counters: zeroTxCounters() };
+  return { config, contexts: new Map(), counters: zeroTxCounters(), rexmit: { tx_tls_rexmit_seek: 0, tx_tls_rexmit_tag: 0, tx_tls_rexmit_bad: 0 } };
 }
 
 /** Processes one input frame. */
@@ -156,6 +194,11 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
   }
   const len = p.payloadLength;
   if (len === 0) return { verdict: 'pass', out: f.data };
+  if (ctx.side) {
+    const side = ctx.side;
+    ctx.side = undefined;
+    return sidePacket(st, ctx, side, f.data, p.seq, p.payloadOffset, len);
+  }
   const end = seqAdd(p.seq, len);
   if (!ctx.started && seqLeq(end, ctx.startOffloadTcpSn)) {
     c.tx_tls_ooo++;
@@ -186,6 +229,47 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
   frame.set(r.out, payloadStart);
   c.tx_tls_encrypted_packets++;
   c.tx_tls_encrypted_bytes += len - skip;
+  const completions = r.tags.map((t) => ({ ctxId: f.user.ctxId, ...t }));
+  return { verdict: 'encrypted', out: withFixedTcpChecksum(frame), ...(completions.length > 0 ? { completions } : {}) };
+}
+
+/** A retransmitted packet on the side context of a SEEK descriptor (see the file header). */
+function sidePacket(st: NicTxState, ctx: TxFlowContext, side: SeekLoad, data: Uint8Array, seq: number, payloadOffset: number, len: number): TxStepResult {
+  const refuse = (): TxStepResult => {
+    st.counters.tx_tls_drop_no_sync_data++;
+    st.rexmit.tx_tls_rexmit_bad++;
+    return { verdict: 'drop_no_sync', out: null };
+  };
+  if (seq !== seqAdd(side.recordStartTcpSn, side.offset)) return refuse();
+  const payload = data.subarray(payloadOffset, payloadOffset + len);
+  const recLen = seekRecordLength(side.header);
+  const out = new Uint8Array(len);
+  let done = 0;   // payload bytes protected by the seek
+  let tagged = false;
+  if (side.offset > 0) {
+    const first = Math.min(len, recLen - side.offset);
+    const r = seekProtect(ctx.crypto, side, side.offset, payload.subarray(0, first));
+    if (!r.ok) return refuse();
+    out.set(r.out);
+    tagged = side.offset + first > recLen - TLS_TAG_LEN;
+    done = first;
+  } else {
+    // From the record's start the packet is an ordinary run of records; its header must be the descriptor's.
+    for (let k = 0; k < Math.min(len, TLS_HEADER_LEN); k++) if (payload[k] !== side.header[k]) return refuse();
+  }
+  if (done < len) {
+    // The records after the sought one start in the packet: protected from their starts.
+    const t = newTracker(ctx.crypto, side.offset === 0 ? side.recordSeq : side.recordSeq + 1n, 'encrypt');
+    const r = trackRecords(ctx.crypto, t, payload.subarray(done), 'encrypt');
+    if (t.error !== null) return refuse();
+    out.set(r.out, done);
+  }
+  const frame = new Uint8Array(data);
+  frame.set(out, payloadOffset);
+  st.counters.tx_tls_encrypted_packets++;
+  st.counters.tx_tls_encrypted_bytes += len;
+  st.rexmit.tx_tls_rexmit_seek++;
+  if (tagged) st.rexmit.tx_tls_rexmit_tag++;
   return { verdict: 'encrypted', out: withFixedTcpChecksum(frame) };
 }
 
@@ -226,6 +310,18 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
     return { verdict: 'resync_bad', out: null };
   };
   if (!ctx || !d.ok) return bad();
+  if (d.seek) {
+    // A side context for the next packet: only what the descriptor itself can contradict is checked here.
+    const body = seekRecordLength(d.seek.header) - TLS_HEADER_LEN;
+    const min = (ctx.crypto.version === '1.2' ? 8 : 0) + 16;
+    if (body < min || body > MAX_RECORD_BODY || d.seek.offset >= TLS_HEADER_LEN + body) {
+      st.rexmit.tx_tls_rexmit_bad++;
+      return bad();
+    }
+    ctx.side = d.seek;
+    c.tx_tls_ooo++;
+    return { verdict: 'resync', out: null };
+  }
   const load = d.load;
   // START: back to the offload start itself, where the next packet may straddle it.
   if (load.atStart && (load.prefix.length !== 0 || load.recordStartTcpSn !== ctx.startOffloadTcpSn)) return bad();
@@ -239,6 +335,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
   // The prefix must stay inside one record: an error, or a completed record, contradicts the load.
   if (t.error !== null || trackerRecordSeq(t) !== load.recordSeq) return bad();
   ctx.tracker = t;
+  ctx.side = undefined;
   ctx.expectedSeq = seqAdd(load.recordStartTcpSn, load.prefix.length);
   ctx.inSync = true;
   ctx.started = !load.atStart;

@@ -46,6 +46,8 @@ export interface TrackerResult {
   recordsCompleted: number;
   /** decrypt: records completed in this piece whose tag did not match. */
   badTags: number;
+  /** encrypt: the records completed in this piece with the tag written (the engine's completion stream). */
+  tags: { recordSeq: bigint; tag: Uint8Array }[];
 }
 
 function startRecord(info: TlsCryptoInfo, recordSeq: bigint, mode: TrackerMode): RecordCryptoState {
@@ -77,6 +79,7 @@ export function trackRecords(info: TlsCryptoInfo, t: RecordTracker, piece: Uint8
   const prefixLen = recordPrefixLen(info.version);
   let records = 0;
   let badTags = 0;
+  const tags: TrackerResult['tags'] = [];
   let i = 0;
   while (i < piece.length && t.error === null) {
     const rec = t.record;
@@ -94,8 +97,9 @@ export function trackRecords(info: TlsCryptoInfo, t: RecordTracker, piece: Uint8
     if (recordComplete(rec)) {
       records++;
       if (mode === 'decrypt' && !rec.tagMatches) badTags++;
+      if (mode === 'encrypt' && rec.tag) tags.push({ recordSeq: rec.recordSeq, tag: Uint8Array.from(rec.tag) });
       t.record = startRecord(info, rec.recordSeq + 1n, mode);
     }
   }
-  return { out, recordsCompleted: records, badTags };
+  return { out, recordsCompleted: records, badTags, tags };
 }

@@ -25,6 +25,16 @@
 //   8..15  record sequence number of that record
 //   16..23 TLS 1.2 explicit nonce of that record (ignored for TLS 1.3)
 //   24..   P prefix bytes: the framed record (plaintext, as the host wrote it) from its header on
+// Byte 2 holds flags: bit 0 START (see ResyncLoad.atStart), bit 1 SEEK, bit 2 TAG; bits 3..7 are
+// reserved (ignored).
+//
+// Retransmission descriptor (SEEK set; issue 17, models/ctr-seek.ts): the same 24-byte header with
+// bytes 0..1 the offset O of the next packet's first byte in the record (P bytes that are NOT
+// sent), then the record's 5-byte header, then with TAG its known 16-byte tag:
+//   24..28 the record's header (type, version, length) as the host framed it
+//   29..44 TAG only: the tag the engine reported for this record (completion stream)
+// It applies to the connection's next offloaded packet only, which must start at record start
+// + O, and leaves the in-order context untouched (a side context).
 import type { TlsVersion } from './tls-record.ts';
 import { u64be } from './bytes.ts';
 
@@ -73,6 +83,23 @@ export interface ResyncLoad {
   atStart?: boolean;
 }
 
+/** The driver's retransmission descriptor (SEEK): a side context for the next packet, no prefix. */
+export interface SeekLoad {
+  ctxId: number;
+  recordStartTcpSn: number;
+  recordSeq: bigint;
+  explicitNonce: Uint8Array; // 8 bytes (TLS 1.2); zeros for TLS 1.3
+  /** Bytes of the record before the packet's first byte. */
+  offset: number;
+  /** The record's 5-byte header as framed. */
+  header: Uint8Array;
+  /** Its tag, when the engine has reported it: needed when the packet holds tag bytes. */
+  tag?: Uint8Array;
+}
+
+export const ResyncFlag = { START: 1, SEEK: 2, TAG: 4 } as const;
+export const SEEK_FRAME_LEN = RESYNC_HEADER_LEN + 5;
+
 export function packetFrame(frame: Uint8Array, offload: boolean, ctxId = 0): TxFrame {
   return { user: { kind: FrameKind.PACKET, offload, ctxId }, data: frame };
 }
@@ -107,6 +134,19 @@ export function resyncFrame(r: ResyncLoad): TxFrame {
   return { user: { kind: FrameKind.RESYNC, offload: false, ctxId: r.ctxId }, data: d };
 }
 
+export function seekFrame(s: SeekLoad): TxFrame {
+  const d = new Uint8Array(SEEK_FRAME_LEN + (s.tag ? 16 : 0));
+  const dv = new DataView(d.buffer);
+  dv.setUint16(0, s.offset);
+  d[2] = ResyncFlag.SEEK | (s.tag ? ResyncFlag.TAG : 0);
+  dv.setUint32(4, s.recordStartTcpSn >>> 0);
+  d.set(u64be(s.recordSeq), 8);
+  d.set(s.explicitNonce.subarray(0, 8), 16);
+  d.set(s.header.subarray(0, 5), RESYNC_HEADER_LEN);
+  if (s.tag) d.set(s.tag, SEEK_FRAME_LEN);
+  return { user: { kind: FrameKind.RESYNC, offload: false, ctxId: s.ctxId }, data: d };
+}
+
 export type DecodedControl =
   | { op: 'install'; install: TxContextInstall }
   | { op: 'delete'; ctxId: number }
@@ -138,12 +178,32 @@ export function decodeControl(f: TxFrame): DecodedControl {
   };
 }
 
-export type DecodedResync = { ok: true; load: ResyncLoad } | { ok: false; reason: string };
+export type DecodedResync = { ok: true; load: ResyncLoad; seek?: undefined } | { ok: true; seek: SeekLoad; load?: undefined } | { ok: false; reason: string };
 
 export function decodeResync(f: TxFrame): DecodedResync {
   const d = f.data;
   if (d.length < RESYNC_HEADER_LEN) return { ok: false, reason: `resync frame of ${d.length} bytes` };
   const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  // Bits 3..7 of the flags are reserved and ignored (as the RTL does).
+  const flags = d[2]!;
+  if (flags & ResyncFlag.SEEK) {
+    const tag = (flags & ResyncFlag.TAG) !== 0;
+    if (flags & ResyncFlag.START) return { ok: false, reason: 'SEEK with START' };
+    if (d.length !== SEEK_FRAME_LEN + (tag ? 16 : 0)) return { ok: false, reason: `seek descriptor of ${d.length} bytes` };
+    return {
+      ok: true,
+      seek: {
+        ctxId: f.user.ctxId,
+        offset: dv.getUint16(0),
+        recordStartTcpSn: dv.getUint32(4),
+        recordSeq: dv.getBigUint64(8),
+        explicitNonce: d.slice(16, 24),
+        header: d.slice(RESYNC_HEADER_LEN, SEEK_FRAME_LEN),
+        ...(tag ? { tag: d.slice(SEEK_FRAME_LEN, SEEK_FRAME_LEN + 16) } : {}),
+      },
+    };
+  }
+  if (flags & ResyncFlag.TAG) return { ok: false, reason: 'TAG without SEEK' };
   const prefixLen = dv.getUint16(0);
   if (d.length !== RESYNC_HEADER_LEN + prefixLen) {
     return { ok: false, reason: `prefix length ${prefixLen} but ${d.length - RESYNC_HEADER_LEN} bytes follow` };

@@ -135,6 +135,7 @@ interface Summary {
   offloadedPackets: number;
   records: number;
   resyncs: number;
+  rexmit: { mode: string; seek: number; seekTag: number; prefix: number; jump: number; prefixBytes: number; noPrefixShare: number | null };
   directions: DirectionReport[];
   counters: Record<string, number>;
   mismatches: number;
@@ -362,7 +363,7 @@ describe.each(SUITES.map(([key, suite], i) => ({ key, suite, i })))('replay of r
     expect(run.exitCode, `seed ${seed}\n${run.stdout}\n${run.stderr}`).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => /^ {2}conn \d/.test(l));
     expect(lines).toHaveLength(4);
-    for (const l of lines) expect(l).toMatch(new RegExp(`TLS ${suite.version.replace('.', '\\.')} ${suite.name} .*records \\d+, resyncs \\d+ +PASS$`));
+    for (const l of lines) expect(l).toMatch(new RegExp(`TLS ${suite.version.replace('.', '\\.')} ${suite.name} .*records \\d+, resyncs \\d+, prefix bytes \\d+ +PASS$`));
     expect(run.stdout).toMatch(/^PASS: /m);
   });
 
@@ -395,6 +396,24 @@ describe.each(SUITES.map(([key, suite], i) => ({ key, suite, i })))('replay of r
     for (const n of TX_COUNTER_NAMES.filter((n) => n.includes('drop') || n.endsWith('_err') || n === 'tx_tls_resync_bad')) {
       expect(s.counters[n], n).toBe(0);
     }
+  });
+
+  test('--rexmit seek (golden model, issue 17): still byte-identical to the capture, ≥ 90 % of retransmitted segments without a prefix', async () => {
+    const seekOut = join(cap.dir, 'out-seek');
+    const r = await cli(['replay', cap.pcap, '--keylog', cap.keylog, '--out', seekOut, '--engine', 'model', '--direction', 'tx', '--rexmit', 'seek']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const before = readSummary(out).rexmit;
+    const after = readSummary(seekOut).rexmit;
+    console.log(`replay ${suite.name} seed ${seed}: prefix replay ${before.prefix} retransmissions + ${before.jump} other loads, ${before.prefixBytes} prefix bytes; seek ${after.seek} retransmissions (${after.seekTag} with a known tag), prefix ${after.prefix} + ${after.jump} other loads, ${after.prefixBytes} prefix bytes, no-prefix share ${after.noPrefixShare}`);
+    expect(before.mode).toBe('prefix');
+    expect(before.seek).toBe(0);
+    expect(before.prefix).toBeGreaterThan(0);
+    expect(after.mode).toBe('seek');
+    // The prefix replay also reloads for the new segment after a retransmission (a jump); the side context does not.
+    expect(after.jump).toBeLessThan(before.jump);
+    expect(after.noPrefixShare).toBeGreaterThanOrEqual(0.9);
+    expect(after.prefixBytes).toBeLessThan(0.2 * before.prefixBytes);
+    expectEqualExceptChecksums(readFileSync(join(seekOut, 'tx.pcap')), readFileSync(cap.pcap));
   });
 
   test('RX: rx.pcap holds every packet, the marked ones decrypt to the plaintext the sockets delivered', () => {
@@ -843,6 +862,8 @@ describe('replay: bad input and usage', () => {
     [['replay', 'a.pcap', '--keylog', 'k', '--width', '100'], /--width must be one of 128, 256, 512/],
     [['replay', 'a.pcap', '--keylog', 'k', '--engine', 'fpga'], /unknown engine 'fpga'/],
     [['replay', 'a.pcap', '--keylog', 'k', '--direction', 'up'], /--direction must be tx, rx or both/],
+    [['replay', 'a.pcap', '--keylog', 'k', '--rexmit', 'fast'], /--rexmit must be prefix or seek/],
+    [['replay', 'a.pcap', '--keylog', 'k', '--rexmit', 'seek'], /--rexmit seek needs --engine model/],
   ])('usage %j: message, exit 2', async (args, msg) => {
     const r = await cli(args);
     expect(r.exitCode).toBe(2);

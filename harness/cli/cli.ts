@@ -28,11 +28,11 @@ ${BENCH_USAGE}${SYNTH_HELP}  tlsnic soak [options]     opt-in long soak of the T
                             (generated, simulated and checked in chunks, never held whole)
                             through the golden model and the RTL; every chunk compared and every
                             record decrypted by a streaming oracle with a plaintext-leak check
-  tlsnic coverage [--width W] [--seeds N] [--toggles] [--out DIR]
+  tlsnic coverage [--width W] [--seeds N] [--lines-only] [--out DIR]
                             engines built with Verilator coverage run the default regression
-                            (scenarios and the bad-input catalogue, each compared with the
-                            model); merged line and cover-point counts (--toggles: toggles too)
-                            per module in DIR (coverage.info, summary.json, summary.md, html/),
+                            (scenarios, the bad-input catalogue, RX directed classes, the flow
+                            table; each compared with the model); merged line, toggle and
+                            cover-point counts (--lines-only: no toggles) per module in DIR (coverage.info, summary.json, summary.md, html/),
                             checked against the floors (docs/coverage-waivers.json); exit 1 below
                             them [W=${COVERAGE_DEFAULTS.width}, N=${COVERAGE_DEFAULTS.seeds}, DIR=${COVERAGE_DEFAULTS.out}]
   tlsnic help               this text
@@ -76,6 +76,9 @@ Options of replay:
   --engine model|rtl        engines to run (TX and RX) [${REPLAY_DEFAULTS.engine}]
   --direction tx|rx|both    which engines to replay through [${REPLAY_DEFAULTS.direction}]
   --width 128|256|512       RTL datapath width in bits [${REPLAY_DEFAULTS.width}]
+  --rexmit prefix|seek      how the driver posts retransmitted segments: prefix replay, or SEEK
+                            descriptors with the engine's reported tags (golden model only so far:
+                            needs --engine model) [${REPLAY_DEFAULTS.rexmit}]
   Reads classic pcap (Ethernet) and pcapng (any byte order, several interfaces and timestamp
   resolutions; packets on interfaces that are not Ethernet are reported and left out) with
   IPv4/IPv6 TCP; TLS 1.2/1.3 AES-GCM connections whose handshake is in the capture and whose keys
@@ -203,9 +206,14 @@ function parseReplayOptions(args: string[]): ReplayOptions {
       width: { type: 'string' },
       direction: { type: 'string' },
       format: { type: 'string' },
+      rexmit: { type: 'string' },
     },
   });
   const direction = values.direction ?? REPLAY_DEFAULTS.direction;
+  const rexmit = values.rexmit ?? REPLAY_DEFAULTS.rexmit;
+  if (rexmit !== 'prefix' && rexmit !== 'seek') throw new UsageError(`--rexmit must be prefix or seek, got '${rexmit}'`);
+  const engine = values.engine ?? REPLAY_DEFAULTS.engine;
+  if (rexmit === 'seek' && engine !== 'model') throw new UsageError(`--rexmit seek needs --engine model: the RTL has no side context yet (issue 17)`);
   if (!(REPLAY_DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction must be tx, rx or both, got '${direction}'`);
   const format = values.format ?? REPLAY_DEFAULTS.format;
   if (!(REPLAY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be pcap or pcapng, got '${format}'`);
@@ -217,9 +225,10 @@ function parseReplayOptions(args: string[]): ReplayOptions {
     keylog: values.keylog ?? null,
     out: values.out ?? REPLAY_DEFAULTS.out,
     width,
-    engine: values.engine ?? REPLAY_DEFAULTS.engine,
+    engine,
     direction: direction as ReplayDirection,
     format: format as ReplayOutputFormat,
+    rexmit,
   };
 }
 
@@ -290,7 +299,7 @@ function parseSoakOptions(args: string[]): SoakOptions | { merge: string[]; out:
 function parseCoverageOptions(argv: string[]): CoverageOptions {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { width: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, toggles: { type: 'boolean' } },
+    options: { width: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, 'lines-only': { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -301,7 +310,7 @@ function parseCoverageOptions(argv: string[]): CoverageOptions {
     width,
     seeds: int('seeds', values.seeds, 1, 100, COVERAGE_DEFAULTS.seeds),
     out: values.out ?? COVERAGE_DEFAULTS.out,
-    toggles: values.toggles ?? COVERAGE_DEFAULTS.toggles,
+    toggles: values['lines-only'] ? false : COVERAGE_DEFAULTS.toggles,
   };
 }
 

@@ -19,6 +19,7 @@ import { buildTxEngineSim, runTxEngine } from '../tx/sim.ts';
 import { buildRxEngineSim, runRxEngine } from '../rx/sim.ts';
 import { goldenTxEngine, parseKeylogText, planReplay, runReplay, type DirectionReport, type ReplayReport, type TxEngine, type TxEngineConfig } from '../replay/replay.ts';
 import { parseCapture, writePcapLike, writePcapngLike, type ReplayCapture, type ReplayOutputFormat, type ReplayOutputPacket } from '../replay/capture.ts';
+import { sumRexmitStats, type DriverRexmitStats, type TxRexmitMode } from '../../models/driver-tx.ts';
 import type { KeylogEntry } from '../../models/keylog.ts';
 import { goldenRxEngine, runRxReplay, rxReplayHashKey, rxReplayTable, RX_REPLAY_HASH_KEY_SEED, type RxReplayEngine, type RxReplayReport } from '../replay/rx.ts';
 import { toHex } from '../../models/bytes.ts';
@@ -65,9 +66,11 @@ export interface ReplayOptions {
   direction: ReplayDirection;
   /** Format of tx/rx output files; pcapng embeds the key log. */
   format: ReplayOutputFormat;
+  /** How the driver posts retransmitted segments (models/driver-tx.ts); 'seek' needs the model engine. */
+  rexmit: TxRexmitMode;
 }
 
-export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as Width, engine: 'rtl', direction: 'both' as ReplayDirection, format: 'pcap' as ReplayOutputFormat };
+export const REPLAY_DEFAULTS = { out: 'out/replay', width: 512 as Width, engine: 'rtl', direction: 'both' as ReplayDirection, format: 'pcap' as ReplayOutputFormat, rexmit: 'prefix' as TxRexmitMode };
 
 function fail(msg: string): number {
   process.stderr.write(`tlsnic replay: ${msg}\n`);
@@ -84,7 +87,9 @@ function readInput(what: string, path: string): Uint8Array | string {
 
 function directionLine(d: DirectionReport, tx: boolean): string {
   const tls = d.version ? `TLS ${d.version} ${d.cipher}` : 'not TLS';
-  const counts = tx ? `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs}` : `packets ${d.packets}, records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}`;
+  const r = d.rexmit;
+  const seek = r.seek > 0 ? ` (retransmissions by seek ${r.seek}, with tag ${r.seekTag}, by prefix ${r.prefix})` : '';
+  const counts = tx ? `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs}${seek}, prefix bytes ${r.prefixBytes}` : `packets ${d.packets}, records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}`;
   const result = tx ? d.result : d.result === 'FAIL' ? 'FAIL' : 'TX not replayed';
   const why = d.reason && (tx || d.result === 'FAIL') ? ` — ${d.reason}` : '';
   return `  conn ${d.conn} ${d.direction.padEnd(3)} ${d.from} > ${d.to}  ${tls}  ${counts}  ${result}${why}\n`;
@@ -96,6 +101,12 @@ function rxLine(d: DirectionReport): string {
   const p = r.recordPaths;
   const why = r.reason ? ` — ${r.reason}` : '';
   return `    rx: install ${r.install}, decrypted ${r.decryptedPackets} of ${d.packets} packets (${r.decryptedBytes} record payload bytes, all as the keylog decrypts), host records ${r.records} (device ${p.device}, mixed ${p.mixed}, software ${p.software}), resync requests ${r.resyncRequests} confirmed ${r.resyncConfirms}  ${r.result}${why}\n`;
+}
+
+function rexmitSummary(mode: TxRexmitMode, per: readonly DriverRexmitStats[]) {
+  const sum = sumRexmitStats(per);
+  const n = sum.seek + sum.prefix;
+  return { mode, ...sum, noPrefixShare: n === 0 ? null : sum.seek / n };
 }
 
 export async function runReplayCommand(o: ReplayOptions): Promise<number> {
@@ -145,7 +156,7 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
   /** What the pcapng outputs embed: both key logs, as given. */
   const keylogOut = [keyText, cap.tlsKeylog].filter((t): t is string => t !== null).map((t) => (t.endsWith('\n') || t === '' ? t : t + '\n')).join('');
 
-  const plan = planReplay(cap.packets, keylog);
+  const plan = planReplay(cap.packets, keylog, o.rexmit);
   const tPlan = performance.now();
   let report: ReplayReport | null = null;
   if (doTx) report = await runReplay(cap.packets, plan, await makeEngine({ width: o.width, nCtx: plan.nCtx }));
@@ -195,6 +206,8 @@ export async function runReplayCommand(o: ReplayOptions): Promise<number> {
     offloadedPackets: offloaded.reduce((n, d) => n + d.offloadedPackets, 0),
     records: offloaded.reduce((n, d) => n + d.records, 0),
     resyncs: offloaded.reduce((n, d) => n + d.resyncs, 0),
+    /** Out-of-sequence segments by the driver's path (--rexmit; models/driver-tx.ts DriverRexmitStats); noPrefixShare: of the retransmissions, the share sent without a prefix. */
+    rexmit: rexmitSummary(o.rexmit, offloaded.map((d) => d.rexmit)),
     directions: plan.directions,
     counters: report?.counters ?? null,
     cycles: report?.cycles ?? null,

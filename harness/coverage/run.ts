@@ -1,6 +1,7 @@
 // `tlsnic coverage` / `make coverage`, and the floor check of `npm test` (test/coverage-floor
-// .test.ts): the engines built with Verilator coverage (lines and the RTL's functional cover
-// points; `--toggles` adds toggles), the default regression run through them, the per-run
+// .test.ts): the engines built with Verilator coverage (lines, the RTL's functional cover points
+// and toggles; `--lines-only` and the floor check leave toggles out), the default regression run
+// through them, the per-run
 // counts merged by verilator_coverage, a per-module summary and the floors (./floors.ts).
 // The default regression: per direction five seeded scenario runs (in order; loss and faults;
 // gaps and stalls; a stream 2 GiB past its start; short records), the bad-input catalogue (every
@@ -36,11 +37,11 @@ export interface CoverageOptions {
   width: Width;
   /** Scenario seeds per run kind (the base seed is 1). */
   seeds: number;
-  /** Count toggles too (a larger, slower build); the floors do not need them. */
+  /** Count toggles too (larger builds, 70–120 s each); the floors do not need them. */
   toggles: boolean;
 }
 
-export const COVERAGE_DEFAULTS: CoverageOptions = { out: 'out/coverage', width: 128, seeds: 1, toggles: false };
+export const COVERAGE_DEFAULTS: CoverageOptions = { out: 'out/coverage', width: 128, seeds: 1, toggles: true };
 
 /** The scenario runs, per direction: in order, with loss and faults, gaps and stalls, a long stream, short records. */
 function regressionRuns(seed: number): Partial<RunOptions>[] {

@@ -20,9 +20,9 @@
 // TCP packet reaches the engine with a correct checksum over what it holds (plaintext for
 // offloaded ones), as a software stack without checksum offload would hand it over.
 import { bytesEqual, toHex } from '../../models/bytes.ts';
-import { driverTxAdd, driverTxSegment, type DriverTxConnection } from '../../models/driver-tx.ts';
+import { driverTxAdd, driverTxComplete, driverTxSegment, zeroRexmitStats, type DriverRexmitStats, type DriverTxConnection, type TxRexmitMode } from '../../models/driver-tx.ts';
 import { parseKeylog, tls12KeyBlock, tls13TrafficKeys, type KeylogEntry, type KeylogHash } from '../../models/keylog.ts';
-import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCounters } from '../../models/nic-tx.ts';
+import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCompletion, type TxCounters } from '../../models/nic-tx.ts';
 import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag, withFixedTcpChecksum, type FlowTuple, type ParsedTcpPacket } from '../../models/packet.ts';
 import type { PcapPacket } from '../../models/pcap.ts';
 import { appendRecord, createRecordList, type RecordList } from '../../models/record-list.ts';
@@ -149,8 +149,10 @@ export interface DirectionReport {
   records: number;
   /** The capture ends inside the last record (it is encrypted as far as it goes, never authenticated). */
   partialRecord: boolean;
-  /** Resync context loads the driver posted. */
+  /** Resync context loads the driver posted (prefix replays, and with --rexmit seek the SEEK descriptors too). */
   resyncs: number;
+  /** Out-of-sequence segments by the driver's path (models/driver-tx.ts DriverRexmitStats). */
+  rexmit: DriverRexmitStats;
   /** Flow-table context id, null when not offloaded. */
   ctxId: number | null;
   /** TCP sequence number of the first offloaded record (start_offload_tcp_sn). */
@@ -283,6 +285,7 @@ function newDirection(conn: number, p: ParsedTcpPacket, forward: boolean): Direc
       records: 0,
       partialRecord: false,
       resyncs: 0,
+      rexmit: zeroRexmitStats(),
       ctxId: null,
       startOffloadTcpSn: null,
       firstRecordSeq: null,
@@ -525,7 +528,7 @@ function indexKeylog(entries: readonly KeylogEntry[]): Map<string, Uint8Array> {
 }
 
 /** Works out every connection and direction and builds the engine's input stream. */
-export function planReplay(packets: readonly PcapPacket[], keylog: readonly KeylogEntry[]): ReplayPlan {
+export function planReplay(packets: readonly PcapPacket[], keylog: readonly KeylogEntry[], rexmit: TxRexmitMode = 'prefix'): ReplayPlan {
   const parsed: (ParsedTcpPacket | null)[] = packets.map((p) => {
     const r = parseTcpPacket(p.data);
     return isParseError(r) ? null : r;
@@ -577,8 +580,24 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
   }
   const nCtx = Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(1, ctx))));
 
-  // Pass 3: the engine's input stream, in capture order.
+  // Pass 3: the engine's input stream, in capture order. With rexmit 'seek' the drivers get the
+  // engine's completion stream (tags) from a golden model beside them, 16 frames late.
   const frames: TxFrame[] = [];
+  const loop = rexmit === 'seek' ? createNicTx({ nCtx }) : null;
+  const pending: { at: number; c: TxCompletion }[] = [];
+  const driverOf = new Map<number, DirectionTrack>();
+  let stepped = 0;
+  const feed = () => {
+    if (!loop) return;
+    for (; stepped < frames.length; stepped++) {
+      for (const c of nicTxStep(loop, frames[stepped]).completions ?? []) pending.push({ at: stepped + 16, c });
+    }
+    while (pending.length > 0 && pending[0].at <= stepped) {
+      const { c } = pending.shift()!;
+      const d = driverOf.get(c.ctxId);
+      if (d?.driver) driverTxComplete(d.driver, c.recordSeq, c.tag);
+    }
+  };
   const encrypted = packets.map(() => false);
   packets.forEach((pkt, i) => {
     const p = parsed[i];
@@ -606,8 +625,10 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
       const added = driverTxAdd(
         { ctxId: d.report.ctxId as number, version: inst.version, key: inst.crypto.key, iv: inst.crypto.iv, recordSeq: inst.recordSeq, startOffloadTcpSn: inst.startSn },
         d.records as RecordList,
+        rexmit,
       );
       d.driver = added.conn;
+      driverOf.set(added.conn.ctxId, d);
       frames.push(added.frame);
     }
     if (!d.driver) {
@@ -621,6 +642,8 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
       encrypted[i] = true;
     }
     frames.push(...fs);
+    d.report.rexmit = { ...d.driver.rexmit };
+    feed();
   });
   // tls_dev_del when the sockets close.
   for (const c of conns) for (const d of c.dirs) if (d.driver) frames.push(deleteFrame(d.driver.ctxId));

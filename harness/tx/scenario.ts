@@ -11,7 +11,8 @@ import { createPrng, type Prng } from '../../models/prng.ts';
 import { appendRecord, createRecordList } from '../../models/record-list.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import type { TlsCryptoInfo, TlsVersion } from '../../models/tls-record.ts';
-import { driverTxAck, driverTxAdd, driverTxAssumeSent, driverTxSegment, type DriverTxConnection } from '../../models/driver-tx.ts';
+import { driverTxAck, driverTxAdd, driverTxAssumeSent, driverTxComplete, driverTxSegment, sumRexmitStats, type DriverRexmitStats, type DriverTxConnection, type TxRexmitMode } from '../../models/driver-tx.ts';
+import { createNicTx, nicTxStep, DEFAULT_MAX_FRAME_BYTES, type TxCompletion } from '../../models/nic-tx.ts';
 import { deleteFrame, FrameKind, installFrame, packetFrame, resyncFrame, type TxFrame } from '../../models/tx-frames.ts';
 import { plainTcpPacket, randomEthernet, randomIp, randomTcpOptions, segmentPacket, type FlowHeaders } from '../scenario/headers.ts';
 
@@ -42,6 +43,15 @@ export interface TxScenarioConfig {
    * so the driver posts a resync load at that offset. Default 0.
    */
   streamOffset?: number;
+  /**
+   * How the drivers post retransmissions (models/driver-tx.ts): 'prefix' (default) replays the
+   * record prefix; 'seek' posts SEEK descriptors with the tags the engine reported, which a
+   * golden model running beside the drivers returns (completions delivered `completionLatency`
+   * frames later, default 16). 'seek' needs the engine's side context: the golden model has it,
+   * the RTL does not yet (issue 17).
+   */
+  rexmit?: TxRexmitMode;
+  completionLatency?: number;
 }
 
 export const DEFAULT_TX_SCENARIO: TxScenarioConfig = {
@@ -78,6 +88,8 @@ export interface TxScenario {
   config: TxScenarioConfig;
   flows: TxFlowSpec[];
   frames: TxFrame[];
+  /** The drivers' out-of-sequence segments by path, summed over the connections. */
+  rexmit: DriverRexmitStats;
 }
 
 interface FlowGen {
@@ -160,7 +172,7 @@ function sendSegment(g: FlowGen, p: Prng, off: number, len: number): TxFrame[] {
   return driverTxSegment(g.conn, frame, streamSeq(g, off), len);
 }
 
-function install(g: FlowGen): TxFrame[] {
+function install(g: FlowGen, mode: TxRexmitMode): TxFrame[] {
   const recordList = createRecordList();
   for (const r of g.spec.records) appendRecord(recordList, r);
   const { conn, frame } = driverTxAdd(
@@ -173,6 +185,7 @@ function install(g: FlowGen): TxFrame[] {
       startOffloadTcpSn: g.spec.startOffloadTcpSn,
     },
     recordList,
+    mode,
   );
   g.conn = conn;
   driverTxAssumeSent(conn, g.spec.streamOffset);
@@ -191,7 +204,7 @@ function minRetransmit(g: FlowGen): number {
 function flowStep(g: FlowGen, cfg: TxScenarioConfig, p: Prng): TxFrame[] {
   const out: TxFrame[] = [];
   const pre = g.spec.preOffload.length;
-  if (g.conn === null && g.next >= pre) out.push(...install(g));
+  if (g.conn === null && g.next >= pre) out.push(...install(g, cfg.rexmit ?? 'prefix'));
   const due = g.lost.findIndex((l) => l.wait <= 0);
   if (due >= 0 || g.next >= g.stream.length) {
     const l = g.lost.splice(due >= 0 ? due : 0, 1)[0];
@@ -271,6 +284,21 @@ export function generateTxScenario(cfg: TxScenarioConfig): TxScenario {
   const gens = Array.from({ length: cfg.flows }, (_, i) => makeFlow(cfg, p, ids[i]));
   const frames: TxFrame[] = [];
   const faultsDone = new Set<FlowGen>();
+  // 'seek': the engine's completion stream, from a golden model beside the drivers (closed loop).
+  const loop = cfg.rexmit === 'seek' ? createNicTx({ nCtx: cfg.nCtx, maxFrameBytes: DEFAULT_MAX_FRAME_BYTES }) : null;
+  const pending: { at: number; c: TxCompletion }[] = [];
+  let stepped = 0;
+  const feed = () => {
+    if (!loop) return;
+    for (; stepped < frames.length; stepped++) {
+      for (const c of nicTxStep(loop, frames[stepped]).completions ?? []) pending.push({ at: stepped + (cfg.completionLatency ?? 16), c });
+    }
+    while (pending.length > 0 && pending[0].at <= stepped) {
+      const { c } = pending.shift()!;
+      const g = gens.find((x) => x.spec.ctxId === c.ctxId);
+      if (g?.conn) driverTxComplete(g.conn, c.recordSeq, c.tag);
+    }
+  };
   for (;;) {
     const active = gens.filter((g) => g.next < g.stream.length || g.lost.length > 0);
     if (active.length === 0) break;
@@ -281,7 +309,9 @@ export function generateTxScenario(cfg: TxScenarioConfig): TxScenario {
       faultsDone.add(g);
       frames.push(...faultFrames(g, gens, cfg, p));
     }
+    feed();
   }
   for (const g of gens) if (p.chance(0.5)) frames.push(deleteFrame(g.spec.ctxId));
-  return { config: cfg, flows: gens.map((g) => g.spec), frames };
+  const rexmit = sumRexmitStats(gens.flatMap((g) => (g.conn ? [g.conn.rexmit] : [])));
+  return { config: cfg, flows: gens.map((g) => g.spec), frames, rexmit };
 }
