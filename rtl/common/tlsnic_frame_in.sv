@@ -105,6 +105,7 @@ module tlsnic_frame_in #(
   end
   assign in_first_o = in_first_q;
 
+  logic [4:0] pv_bad;   // the frame's malformed-input class (read by the cover points only)
   tlsnic_pkt_parse #(.W(W)) u_parse (
     .clk_i, .rst_ni,
     .beat_i     (fa_data_o),
@@ -122,7 +123,32 @@ module tlsnic_frame_in #(
     .seq_o      (pv_seq_o),
     .csum_mask_o(pv_csum_mask_o),
     .tcp_len_o  (pv_tcp_len_o),
-    .malformed_o(pv_malformed_o)
+    .malformed_o(pv_malformed_o),
+    .bad_o      (pv_bad)
   );
+
+`ifndef SYNTHESIS
+  // Functional cover points (`tlsnic coverage`): each malformed-input class of the parser, on a
+  // packet frame's last beat as it leaves FA (where the verdict is final).
+  logic cov_end;
+  assign cov_end = rst_ni && leave_i && fa_last_o && fa_user_o[1:0] == tlsnic_pkg::KindPacket;
+  c_bad_short_eth:  cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadShortEth);
+  c_bad_short_vlan: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadShortVlan);
+  c_bad_ethertype:  cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadEthertype);
+  c_bad_short_ipv4: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadShortIpv4);
+  c_bad_ip_version: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadIpVersion);
+  c_bad_ihl:        cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadIhl);
+  c_bad_ihl_beyond: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadIhlBeyond);
+  c_bad_tot_low:    cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadTotLow);
+  c_bad_tot_beyond: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadTotBeyond);
+  c_bad_fragment:   cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadFragment);
+  c_bad_not_tcp:    cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadNotTcp);
+  c_bad_short_ipv6: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadShortIpv6);
+  c_bad_next_hdr:   cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadNextHeader);
+  c_bad_plen_beyond: cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadPlenBeyond);
+  c_bad_short_tcp:  cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadShortTcp);
+  c_bad_doff:       cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadDoff);
+  c_bad_none:       cover property (@(posedge clk_i) cov_end && pv_bad == tlsnic_pkg::BadNone);
+`endif
 
 endmodule

@@ -20,6 +20,26 @@ package tlsnic_pkg;
 
   // Longest record body (bytes after the 5-byte header) the engines accept: 2^14 + 256.
   localparam int unsigned MaxRecordBody = 16640;
+
+  // Malformed-input classes of the header parser (tlsnic_pkt_parse bad_o): the first of the
+  // golden model's parse checks (models/packet.ts ParseErrorReason) a frame fails.
+  localparam logic [4:0] BadNone       = 5'd0;
+  localparam logic [4:0] BadShortEth   = 5'd1;   // truncated-ethernet: < 14 bytes
+  localparam logic [4:0] BadShortVlan  = 5'd2;   // truncated-ethernet: 802.1Q tag cut off
+  localparam logic [4:0] BadEthertype  = 5'd3;   // unsupported-ethertype
+  localparam logic [4:0] BadShortIpv4  = 5'd4;   // truncated-ipv4
+  localparam logic [4:0] BadIpVersion  = 5'd5;   // bad-ip-version (IPv4 or IPv6)
+  localparam logic [4:0] BadIhl        = 5'd6;   // bad-ihl
+  localparam logic [4:0] BadIhlBeyond  = 5'd7;   // ipv4-header-beyond-frame
+  localparam logic [4:0] BadTotLow     = 5'd8;   // bad-ipv4-total-length
+  localparam logic [4:0] BadTotBeyond  = 5'd9;   // ipv4-length-beyond-frame
+  localparam logic [4:0] BadFragment   = 5'd10;  // ipv4-fragment
+  localparam logic [4:0] BadNotTcp     = 5'd11;  // not-tcp (IPv4 protocol)
+  localparam logic [4:0] BadShortIpv6  = 5'd12;  // truncated-ipv6
+  localparam logic [4:0] BadNextHeader = 5'd13;  // ipv6-extension-header or not-tcp (IPv6 next header)
+  localparam logic [4:0] BadPlenBeyond = 5'd14;  // ipv6-length-beyond-frame
+  localparam logic [4:0] BadShortTcp   = 5'd15;  // truncated-tcp
+  localparam logic [4:0] BadDoff       = 5'd16;  // bad-tcp-data-offset
   /* verilator lint_on UNUSEDPARAM */
 
   // Byte swap of a 16-byte group: stream order <-> block order.
