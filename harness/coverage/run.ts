@@ -26,7 +26,7 @@ import { compareRxRun, runRxModel } from '../rx/compare.ts';
 import { rxDirectedCases, rxDirectedFrames } from '../rx/directed.ts';
 import { compareFlowTable, randomFtCmds } from '../rx/flow-table-check.ts';
 import { hashKeyFromSeed } from '../../models/flow-table.ts';
-import { catalogueModelProblems, CATALOGUE_MAX_FRAME, compareRxBatch, compareTxBatch, RX_CATALOGUE_NIC, rxCatalogueBatch, txCatalogueBatch } from '../bad-input/batch.ts';
+import { catalogueModelProblems, CATALOGUE_MAX_FRAME, compareRxBatch, compareTxBatch, rxCatalogueBatch, txCatalogueBatch } from '../bad-input/batch.ts';
 import { REPO_ROOT, type CoverageBuild } from '../engine/build-sim.ts';
 import type { Width } from '../engine/width.ts';
 import { coverageMarkdown, coverageSummary, type CoverageSummary } from './summary.ts';
@@ -56,6 +56,14 @@ function regressionRuns(seed: number): Partial<RunOptions>[] {
 
 /** Stand-alone flow-table sequences: [slots, seed, random commands, MAX_PATH, MAX_READS]. */
 const FT_SEQUENCES: readonly (readonly [number, number, number, number, number])[] = [[64, 31, 3000, 4, 256]];
+
+/**
+ * The RX build of the catalogue and the directed classes: the one the RX scenario runs use
+ * (rxRunTable: 16 contexts, 8 buckets), so the regression needs no RX build of its own for them.
+ * The catalogue and the directed classes size themselves for it (rx-bucket-full and the full
+ * bucket pair find 13 tuples of one bucket pair of 8).
+ */
+const RX_COV_NIC = { nCtx: 16, buckets: 8 } as const;
 
 /** Seed of the catalogue batches (the one test/rtl-bad-input.test.ts uses by default). */
 const CATALOGUE_SEED = 0xbad1;
@@ -95,21 +103,21 @@ async function regression(o: CoverageOptions, out: string, log: (line: string) =
   n++;
   log(`TX catalogue: ${txb.cases.length} classes, ${txMm ? 'FAIL' : 'PASS'}`);
   if (o.width === 128) {
-    const rxb = rxCatalogueBatch(CATALOGUE_SEED, RX_CATALOGUE_NIC);
-    const rxRtl = await runRxEngine(await buildRxEngineSim({ width: o.width, ...RX_CATALOGUE_NIC, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind }), rxb.comp.frames, rxb.stalls, { directives: rxb.comp.directives });
+    const rxb = rxCatalogueBatch(CATALOGUE_SEED, RX_COV_NIC);
+    const rxRtl = await runRxEngine(await buildRxEngineSim({ width: o.width, ...RX_COV_NIC, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind }), rxb.comp.frames, rxb.stalls, { directives: rxb.comp.directives });
     const rxMm = compareRxBatch(rxb, rxRtl);
     problems.push(...catalogueModelProblems(rxb).map((p) => `rx catalogue model: ${p}`), ...(rxMm ? [`rx catalogue (seed ${CATALOGUE_SEED}): ${rxMm}`] : []));
     n++;
     log(`RX catalogue: ${rxb.cases.length} classes, ${rxMm ? 'FAIL' : 'PASS'}`);
   }
   // The RX directed classes (false lock, host resync, half-received headers, ...), on the catalogue's build.
-  const rxBin = await buildRxEngineSim({ width: o.width, ...RX_CATALOGUE_NIC, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind });
-  const directed = rxDirectedCases({ ...RX_CATALOGUE_NIC, maxFrameBytes: CATALOGUE_MAX_FRAME });
+  const rxBin = await buildRxEngineSim({ width: o.width, ...RX_COV_NIC, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind });
+  const directed = rxDirectedCases({ ...RX_COV_NIC, maxFrameBytes: CATALOGUE_MAX_FRAME });
   let directedBad = 0;
   for (const [i, c] of directed.entries()) {
-    const { frames } = rxDirectedFrames(c, RX_CATALOGUE_NIC);
+    const { frames } = rxDirectedFrames(c, RX_COV_NIC);
     const rtl = await runRxEngine(rxBin, frames, { seed: 1000 + i, gapPermille: 100, stallPermille: 100 });
-    const mm = compareRxRun(runRxModel(frames, RX_CATALOGUE_NIC), rtl);
+    const mm = compareRxRun(runRxModel(frames, RX_COV_NIC), rtl);
     if (mm) {
       problems.push(`rx directed "${c.name}": ${mm.message}`);
       directedBad++;
