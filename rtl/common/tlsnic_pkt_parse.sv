@@ -156,6 +156,12 @@ module tlsnic_pkt_parse #(
     malformed_o = m;
   end
 
+`ifndef SYNTHESIS
+  // Test-only fault injection (+tlsnic_break=<n>, docs/architecture.md "Assertions").
+  int unsigned brk;
+  initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
+
   // The same checks, in the same order, as a class: the first that fails. No line coverage here
   // (Verilator `coverage_off`): each class is a functional cover point of tlsnic_frame_in, counted
   // on a packet's last beat, which says more than these branches' counts — and Verilator 5.006 left
@@ -185,12 +191,20 @@ module tlsnic_pkt_parse #(
       if (seg_len < 19'sd20) bad_o = tlsnic_pkg::BadShortTcp;
       else if (doff < 4'd5 || $signed({13'b0, doff, 2'b0}) > seg_len) bad_o = tlsnic_pkg::BadDoff;
     end
+`ifndef SYNTHESIS
+    if (brk == 32'd17) bad_o = tlsnic_pkg::BadNone;   // test-only fault: the class misses every malformed frame
+`endif
   end
   /* verilator coverage_on */
 
 `ifndef SYNTHESIS
   // The class and the verdict are the same checks: a class exactly when malformed.
-  a_bad_class: assert property (@(posedge clk_i) disable iff (!rst_ni) malformed_o == (bad_o != tlsnic_pkg::BadNone));
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      a_bad_class: assert (malformed_o == (bad_o != tlsnic_pkg::BadNone))
+        else $error("tlsnic_pkt_parse: malformed %0d but class %0d", malformed_o, bad_o);
+    end
+  end
 `endif
 
   logic unused_bits;
