@@ -151,13 +151,19 @@ export function driverTxAck(conn: DriverTxConnection, ackSeq: number): void {
  * tag is kept with the record while it is in the record list (a freed record needs none).
  */
 export function driverTxComplete(conn: DriverTxConnection, recordSeq: bigint, tag: Uint8Array): void {
+  // Record numbers rise along the list: binary search over the live records.
   const recs = conn.records.records;
-  for (let i = recs.length - 1; i >= conn.records.head; i--) {
-    if (recs[i]!.recordSeq === recordSeq) {
-      recs[i]!.tag = Uint8Array.from(tag);
+  let lo = conn.records.head;
+  let hi = recs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = recs[mid]!;
+    if (r.recordSeq === recordSeq) {
+      r.tag = Uint8Array.from(tag);
       return;
     }
-    if (recs[i]!.recordSeq < recordSeq) return;
+    if (r.recordSeq < recordSeq) lo = mid + 1;
+    else hi = mid - 1;
   }
 }
 

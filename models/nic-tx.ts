@@ -47,11 +47,10 @@
 // Packet frames longer than maxFrameBytes and frames of the reserved kind: dropped, tx_frame_err.
 import { parseTcpPacket, isParseError, withFixedTcpChecksum } from './packet.ts';
 import { seqAdd, seqDiff, seqLeq, seqLt } from './tcp-seq.ts';
-import { type TlsCryptoInfo, TLS_HEADER_LEN, TLS_TAG_LEN } from './tls-record.ts';
-import { newTracker, trackerRecordSeq, trackRecords, type RecordTracker } from './record-tracker.ts';
-import { decodeControl, decodeResync, FrameKind, type SeekLoad, type TxFrame } from './tx-frames.ts';
+import { recordOverhead, type TlsCryptoInfo, TLS_HEADER_LEN, TLS_TAG_LEN } from './tls-record.ts';
+import { MAX_RECORD_BODY, newTracker, trackerRecordSeq, trackRecords, type RecordTracker } from './record-tracker.ts';
+import { decodeControl, decodeResync, FrameKind, ResyncFlag, type SeekLoad, type TxFrame } from './tx-frames.ts';
 import { seekProtect, seekRecordLength } from './ctr-seek.ts';
-import { MAX_RECORD_BODY } from './record-tracker.ts';
 
 export const TX_COUNTER_NAMES = [
   // the kernel's tls-offload.rst names
@@ -152,15 +151,23 @@ export function zeroTxCounters(): TxCounters {
   return Object.fromEntries(TX_COUNTER_NAMES.map((n) => [n, 0])) as TxCounters;
 }
 
+export function zeroTxRexmitCounters(): TxRexmitCounters {
+  return Object.fromEntries(TX_REXMIT_COUNTER_NAMES.map((n) => [n, 0])) as TxRexmitCounters;
+}
+
 export function createNicTx(config: NicTxConfig): NicTxState {
-  return { config, contexts: new Map(), counters: zeroTxCounters(), rexmit: { tx_tls_rexmit_seek: 0, tx_tls_rexmit_tag: 0, tx_tls_rexmit_bad: 0 } };
+  return { config, contexts: new Map(), counters: zeroTxCounters(), rexmit: zeroTxRexmitCounters() };
 }
 
 /** Processes one input frame. */
 export function nicTxStep(st: NicTxState, f: TxFrame): TxStepResult {
   switch (f.user.kind) {
     case FrameKind.PACKET:
-      if (f.data.length > (st.config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)) break;
+      if (f.data.length > (st.config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)) {
+        // A SEEK descriptor's packet that cannot be processed still uses it up.
+        if (f.user.offload) dropSide(st, f.user.ctxId);
+        break;
+      }
       return f.user.offload ? offloadedPacket(st, f) : plainPacket(st, f);
     case FrameKind.CONTROL:
       return control(st, f);
@@ -189,10 +196,12 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
   }
   const p = parseTcpPacket(f.data);
   if (isParseError(p)) {
+    dropSide(st, f.user.ctxId);
     c.tx_tls_drop_malformed++;
     return { verdict: 'drop_malformed', out: null };
   }
   const len = p.payloadLength;
+  // A packet without payload (pure ACK) leaves a SEEK descriptor waiting for its packet.
   if (len === 0) return { verdict: 'pass', out: f.data };
   if (ctx.side) {
     const side = ctx.side;
@@ -233,6 +242,18 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
   return { verdict: 'encrypted', out: withFixedTcpChecksum(frame), ...(completions.length > 0 ? { completions } : {}) };
 }
 
+/**
+ * A SEEK descriptor whose packet cannot be processed (oversize, malformed) is used up with it:
+ * counted as refused, so it never applies to a later packet.
+ */
+function dropSide(st: NicTxState, ctxId: number): void {
+  const ctx = lookup(st, ctxId);
+  if (ctx?.side) {
+    ctx.side = undefined;
+    st.rexmit.tx_tls_rexmit_bad++;
+  }
+}
+
 /** A retransmitted packet on the side context of a SEEK descriptor (see the file header). */
 function sidePacket(st: NicTxState, ctx: TxFlowContext, side: SeekLoad, data: Uint8Array, seq: number, payloadOffset: number, len: number): TxStepResult {
   const refuse = (): TxStepResult => {
@@ -254,8 +275,12 @@ function sidePacket(st: NicTxState, ctx: TxFlowContext, side: SeekLoad, data: Ui
     tagged = side.offset + first > recLen - TLS_TAG_LEN;
     done = first;
   } else {
-    // From the record's start the packet is an ordinary run of records; its header must be the descriptor's.
+    // From the record's start the packet is an ordinary run of records; its header (and TLS 1.2
+    // explicit nonce) must be the descriptor's.
     for (let k = 0; k < Math.min(len, TLS_HEADER_LEN); k++) if (payload[k] !== side.header[k]) return refuse();
+    if (ctx.crypto.version === '1.2') {
+      for (let k = TLS_HEADER_LEN; k < Math.min(len, TLS_HEADER_LEN + 8); k++) if (payload[k] !== side.explicitNonce[k - TLS_HEADER_LEN]) return refuse();
+    }
   }
   if (done < len) {
     // The records after the sought one start in the packet: protected from their starts.
@@ -309,11 +334,14 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
     c.tx_tls_resync_bad++;
     return { verdict: 'resync_bad', out: null };
   };
-  if (!ctx || !d.ok) return bad();
+  if (!ctx || !d.ok) {
+    if (f.data.length > 2 && f.data[2]! & ResyncFlag.SEEK) st.rexmit.tx_tls_rexmit_bad++;
+    return bad();
+  }
   if (d.seek) {
     // A side context for the next packet: only what the descriptor itself can contradict is checked here.
     const body = seekRecordLength(d.seek.header) - TLS_HEADER_LEN;
-    const min = (ctx.crypto.version === '1.2' ? 8 : 0) + 16;
+    const min = recordOverhead(ctx.crypto.version) - TLS_HEADER_LEN;
     if (body < min || body > MAX_RECORD_BODY || d.seek.offset >= TLS_HEADER_LEN + body) {
       st.rexmit.tx_tls_rexmit_bad++;
       return bad();

@@ -20,13 +20,14 @@
 //
 // Resync context load payload (RESYNC_HEADER_LEN = 24 bytes, then the prefix):
 //   0..1   prefix length P (bytes of the record that precede the packet's first byte)
-//   2..3   reserved    zero
+//   2      flags (below); 3 reserved (not read)
 //   4..7   TCP sequence number of the record start
 //   8..15  record sequence number of that record
 //   16..23 TLS 1.2 explicit nonce of that record (ignored for TLS 1.3)
 //   24..   P prefix bytes: the framed record (plaintext, as the host wrote it) from its header on
 // Byte 2 holds flags: bit 0 START (see ResyncLoad.atStart), bit 1 SEEK, bit 2 TAG; bits 3..7 are
-// reserved (ignored).
+// reserved and must be zero (a frame with one set is refused). The RTL refuses SEEK and TAG too:
+// it has no side context yet (issue 17).
 //
 // Retransmission descriptor (SEEK set; issue 17, models/ctr-seek.ts): the same 24-byte header with
 // bytes 0..1 the offset O of the next packet's first byte in the record (P bytes that are NOT
@@ -184,8 +185,9 @@ export function decodeResync(f: TxFrame): DecodedResync {
   const d = f.data;
   if (d.length < RESYNC_HEADER_LEN) return { ok: false, reason: `resync frame of ${d.length} bytes` };
   const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  // Bits 3..7 of the flags are reserved and ignored (as the RTL does).
+  // Bits 3..7 of the flags are reserved: a frame with any of them set is refused.
   const flags = d[2]!;
+  if ((flags & ~7) !== 0) return { ok: false, reason: `reserved flag bits ${flags}` };
   if (flags & ResyncFlag.SEEK) {
     const tag = (flags & ResyncFlag.TAG) !== 0;
     if (flags & ResyncFlag.START) return { ok: false, reason: 'SEEK with START' };

@@ -30,6 +30,7 @@ import { nextHintOnEncrypted, type NextHintState } from '../models/kernel-rx.ts'
 import { createNicRx, DEFAULT_RX_MAX_FRAME_BYTES, MAX_RECORD_LEN, nicRxStep, type NicRxConfig, type RxVerdict } from '../models/nic-rx.ts';
 import { isParseError, parseTcpPacket, type FlowTuple } from '../models/packet.ts';
 import { createPrng } from '../models/prng.ts';
+import { seqDiff } from '../models/tcp-seq.ts';
 import {
   decodeRxControl,
   decodeRxEvent,
@@ -343,22 +344,21 @@ describe('RX: reorder classes of tls-offload.rst', () => {
 
     test(`segments lost while locked: inside the candidate the lock holds, past the predicted header it drops (${version})`, () => {
       const { scenario: sc, run: o, facts: { f, s, lost, cand, H, next, inRecord, atHeader } } = lossWhileLocked(version);
-      // The layout: the candidate is the first header past the scan start; the packet after the
-      // first extra loss starts before the predicted header, the one after the second past it.
-      expect(s[lost][0] + MAX_RECORD_LEN).toBeLessThanOrEqual(H);
-      expect(s[inRecord][0]).toBeGreaterThan(H + 4);
+      // The layout: the packet after the first extra loss starts before the predicted header.
       expect(s[inRecord + 1][0]).toBeLessThan(next);
-      expect(s[atHeader][0]).toBeLessThanOrEqual(next + 1);
-      expect(s[atHeader + 1][0]).toBeGreaterThan(next);
       const { run, check } = runChecked(sc, o);
       expect(check.problems).toEqual([]);
       const c = run.nic.counters;
-      // The first request is for the candidate; its lock survives the first extra loss (nothing
-      // dropped then) and is dropped by the second: sync lost twice in all before it, and the
-      // kernel's late answer for it is skipped.
-      expect(requestEvents(run)[0]).toBe(f.records[cand].tcpSeq);
-      expect(c.rx_tls_resync_req_skip).toBeGreaterThanOrEqual(1);
-      expect(c.rx_tls_sync_lost).toBeGreaterThanOrEqual(2);
+      // The first request is for the candidate. Its lock survives the first extra loss: sync is
+      // lost twice in all (the header, then the predicted header), not three times, and the scan
+      // after the second loss starts a whole record length past the packet after it, so the second
+      // request lies beyond that (a lock dropped at the first extra loss would scan ~2 KB earlier
+      // and request an earlier header). The kernel's late answer for the first is skipped.
+      const reqs = requestEvents(run);
+      expect(reqs).toHaveLength(2);
+      expect(reqs[0]).toBe(f.records[cand].tcpSeq);
+      expect(seqDiff(reqs[1]!, f.isn)).toBeGreaterThanOrEqual(s[atHeader + 1]![0] + MAX_RECORD_LEN);
+      expect([c.rx_tls_gap_packets, c.rx_tls_sync_lost, c.rx_tls_resync_req_start, c.rx_tls_resync_req_skip, c.rx_tls_resync_res_skip, c.rx_tls_resync_res_ok]).toEqual([3, 2, 2, 1, 1, 1]);
       expect(c.rx_tls_err).toBe(0);
       // In the end the engine is back in sync: the last packets are decrypted.
       const v = packetVerdicts(run);

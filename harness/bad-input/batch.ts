@@ -22,7 +22,7 @@ import {
 export const CATALOGUE_MAX_FRAME = 9600;
 
 /** Light random input gaps and output stalls on every catalogue run (the classes' output holds come on top). */
-export function catalogueStalls(seed: number): SimStallConfig {
+function catalogueStalls(seed: number): SimStallConfig {
   return { seed, gapPermille: 30, stallPermille: 30 };
 }
 

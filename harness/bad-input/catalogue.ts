@@ -829,12 +829,15 @@ export function buildTxCases(env: CaseEnv): TxCase[] {
     const whole = vResync(v, 0, n); // completes the record
     const lenLong = { user: good.user, data: concatBytes(good.data, Uint8Array.of(0)) };
     const lenShort = { user: good.user, data: good.data.slice(0, good.data.length - 1) };
+    // Flag bits other than START: reserved (bit 3), TAG without SEEK, SEEK on a prefix load (the
+    // RTL has no retransmission descriptors yet and must never read one as a prefix load).
+    const flagged = (b: number) => { const d = good.data.slice(); d[2] = b; return { user: good.user, data: d }; };
     add({
-      id: 'tx-resync-contradictory', title: 'resync loads that contradict themselves: prefix length ≠ bytes present (±1), explicit nonce ≠ the prefix’s, impossible header in the prefix, a prefix that completes the record',
+      id: 'tx-resync-contradictory', title: 'resync loads that contradict themselves: prefix length ≠ bytes present (±1), explicit nonce ≠ the prefix’s, impossible header in the prefix, a prefix that completes the record, flag bits other than START (reserved, TAG, SEEK)',
       outcome: 'rejected, tx_tls_resync_bad; the context is unchanged (the packet they precede drops, the right load then works)', victims: [v],
-      frames: [vInstall(v), vPkt(v, 0, 500), lenLong, lenShort, nonce, badHdr, whole, vPkt(v, 1000, n - 1000), good, vPkt(v, 1000, n - 1000), deleteFrame(V)],
-      verdicts: ['control', 'encrypted', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'drop_no_sync', 'resync', 'encrypted', 'control'],
-      delta: txDelta({ ctx: 1, del: 1, resyncBad: 5, ooo: 2, noSync: 1, resyncBytes: 1000, enc: [500, n - 1000] }),
+      frames: [vInstall(v), vPkt(v, 0, 500), lenLong, lenShort, nonce, badHdr, whole, flagged(0x08), flagged(0x04), flagged(0x02), vPkt(v, 1000, n - 1000), good, vPkt(v, 1000, n - 1000), deleteFrame(V)],
+      verdicts: ['control', 'encrypted', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'drop_no_sync', 'resync', 'encrypted', 'control'],
+      delta: txDelta({ ctx: 1, del: 1, resyncBad: 8, ooo: 2, noSync: 1, resyncBytes: 1000, enc: [500, n - 1000] }),
     });
     add({
       id: 'tx-resync-no-ctx', title: 'resync loads for a context never installed and for ids ≥ N_CTX; one shorter than its 24-byte header',

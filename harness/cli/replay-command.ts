@@ -88,8 +88,8 @@ function readInput(what: string, path: string): Uint8Array | string {
 function directionLine(d: DirectionReport, tx: boolean): string {
   const tls = d.version ? `TLS ${d.version} ${d.cipher}` : 'not TLS';
   const r = d.rexmit;
-  const seek = r.seek > 0 ? ` (retransmissions by seek ${r.seek}, with tag ${r.seekTag}, by prefix ${r.prefix})` : '';
-  const counts = tx ? `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs}${seek}, prefix bytes ${r.prefixBytes}` : `packets ${d.packets}, records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}`;
+  const paths = `retransmissions: seek ${r.seek} (${r.seekTag} with a tag), prefix ${r.prefix}; other loads ${r.jump}`;
+  const counts = tx ? `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs} (${paths}), prefix bytes ${r.prefixBytes}` : `packets ${d.packets}, records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}`;
   const result = tx ? d.result : d.result === 'FAIL' ? 'FAIL' : 'TX not replayed';
   const why = d.reason && (tx || d.result === 'FAIL') ? ` — ${d.reason}` : '';
   return `  conn ${d.conn} ${d.direction.padEnd(3)} ${d.from} > ${d.to}  ${tls}  ${counts}  ${result}${why}\n`;

@@ -5,7 +5,7 @@
 // counts merged by verilator_coverage, a per-module summary and the floors (./floors.ts).
 // The default regression: per direction five seeded scenario runs (in order; loss and faults;
 // gaps and stalls; a stream 2 GiB past its start; short records), the bad-input catalogue (every
-// malformed-input class and the output holds; TX at the run's width, RX at W = 128) and the RX
+// malformed-input class and the output holds; TX at the run's width, RX only when that is 128) and the RX
 // directed classes (harness/rx/directed.ts: false lock, host resync, ...). Every
 // run is still a full model ⇄ RTL comparison (the scenario runs also with the stream oracle), so
 // a coverage run is a regression too.
@@ -70,7 +70,8 @@ const CATALOGUE_SEED = 0xbad1;
 
 export interface CoverageResult {
   summary: CoverageSummary;
-  floors: FloorVerdict;
+  /** The floors' verdict; null at widths other than 128, where they are not defined (below). */
+  floors: FloorVerdict | null;
   /** Regression problems (model ⇄ RTL mismatches, oracle findings), one line each. */
   problems: string[];
 }
@@ -161,13 +162,20 @@ export async function runCoverage(o: CoverageOptions, log: (line: string) => voi
   await execa('verilator_coverage', ['--write', join(out, 'coverage.dat'), ...dats]);
   await execa('verilator_coverage', ['--write-info', join(out, 'coverage.info'), join(out, 'coverage.dat')]);
   const summary = coverageSummary(readFileSync(join(out, 'coverage.dat'), 'latin1'), o.width, runs, o.toggles ? 'toggles' : 'lines');
-  const floors = checkFloors(summary, readWaivers(REPO_ROOT), (f) => readFileSync(join(REPO_ROOT, f), 'utf8'));
+  // The floors and the waivers are those of the default regression at W = 128: at other widths
+  // loops run that have no iteration at 128 (their waivers would read stale) and the RX catalogue
+  // is left out (it is cut for 16-byte beats), so the figures are reported, not judged.
+  const floors = o.width === FLOOR_WIDTH ? checkFloors(summary, readWaivers(REPO_ROOT), (f) => readFileSync(join(REPO_ROOT, f), 'utf8')) : null;
   writeFileSync(join(out, 'summary.json'), JSON.stringify({ ...summary, floors }, null, 2) + '\n');
   writeFileSync(join(out, 'summary.md'), coverageMarkdown(summary) + floorsMarkdown(floors));
   return { summary, floors, problems };
 }
 
-export function floorsMarkdown(f: FloorVerdict): string {
+/** The width the floors and docs/coverage-waivers.json are defined for (the default regression's). */
+export const FLOOR_WIDTH = 128;
+
+function floorsMarkdown(f: FloorVerdict | null): string {
+  if (!f) return `\n## Floors (${WAIVER_FILE})\n\n- not checked: the floors are defined for the default regression at W = ${FLOOR_WIDTH}\n`;
   const L = ['', `## Floors (${WAIVER_FILE})`, '',
     `- lines reached: ${f.lines.hit} / ${f.lines.total} (${(100 * f.lines.share).toFixed(1)} %; floor ${100 * LINE_FLOOR} %)`,
     `- lines not reached: ${f.missedLines.length}, waived ${f.missedLines.filter((l) => l.waived).length}`,
@@ -177,7 +185,7 @@ export function floorsMarkdown(f: FloorVerdict): string {
 }
 
 export async function coverageCommand(o: CoverageOptions): Promise<number> {
-  console.log(`tlsnic coverage: W=${o.width}, ${o.toggles ? 'lines, cover points and toggles' : 'lines and cover points'}, ${o.seeds} seed(s) × ${regressionRuns(1).length} scenario runs per direction + the bad-input catalogue, out ${resolve(o.out)}`);
+  console.log(`tlsnic coverage: W=${o.width}, ${o.toggles ? 'lines, cover points and toggles' : 'lines and cover points'}, ${o.seeds} seed(s) × ${regressionRuns(1).length} scenario runs per direction + the bad-input catalogue + the RX directed classes + the flow table, out ${resolve(o.out)}`);
   const r = await runCoverage(o, (l) => console.log(l));
   const out = resolve(o.out);
   console.log(readFileSync(join(out, 'summary.md'), 'utf8'));
@@ -185,7 +193,8 @@ export async function coverageCommand(o: CoverageOptions): Promise<number> {
   console.log(genhtml.exitCode === 0 ? `html: ${join(out, 'html', 'index.html')}` : `html: not written (genhtml: ${String(genhtml.all ?? '').split('\n')[0] || 'not installed'})`);
   console.log(`summary: ${join(out, 'summary.json')}`);
   for (const p of r.problems) console.log(`PROBLEM ${p}`);
-  const bad = r.problems.length + r.floors.problems.length;
-  console.log(bad === 0 ? 'PASS' : `FAIL: ${r.problems.length} problem(s) in the regression runs, ${r.floors.problems.length} below the floors`);
+  const below = r.floors?.problems.length ?? 0;
+  const bad = r.problems.length + below;
+  console.log(bad === 0 ? 'PASS' : `FAIL: ${r.problems.length} problem(s) in the regression runs, ${below} below the floors`);
   return bad === 0 ? 0 : 1;
 }

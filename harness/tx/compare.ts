@@ -5,7 +5,7 @@
 // mismatch names the output packet, the frame, the context and the byte, and latency pairs output
 // packet i with its input frame.
 import { toHex } from '../../models/bytes.ts';
-import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxRexmitCounters, type TxVerdict } from '../../models/nic-tx.ts';
+import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, zeroTxRexmitCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxRexmitCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
 import { FrameKind, type TxFrame } from '../../models/tx-frames.ts';
 import type { TxEngineRun } from './sim.ts';
@@ -59,7 +59,7 @@ export function stubExpectation(frames: readonly TxFrame[]): TxModelRun {
       verdicts.push(f.user.kind === FrameKind.CONTROL ? 'control' : f.user.kind === FrameKind.RESYNC ? 'resync' : 'frame_error');
     }
   });
-  return { verdicts, outputs, counters, rexmit: { tx_tls_rexmit_seek: 0, tx_tls_rexmit_tag: 0, tx_tls_rexmit_bad: 0 } };
+  return { verdicts, outputs, counters, rexmit: zeroTxRexmitCounters() };
 }
 
 export type TxMismatchKind = 'protocol' | 'packet' | 'missing-packet' | 'extra-packet' | 'counter';

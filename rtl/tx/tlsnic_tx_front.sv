@@ -442,6 +442,9 @@ module tlsnic_tx_front #(
     end
     rs_ok = loads && fp_nbytes_q >= 18'd24 && {2'b0, rs_plen} + 18'd24 == fp_nbytes_q
             && nonce_ok && (!rs_at_start || (rs_plen == 16'd0 && rs_start_sn == st.start_sn))
+            // Flag bits other than START: SEEK and TAG (retransmission descriptors, models/nic-tx.ts;
+            // not implemented here) and reserved ones. Never read such a load as a prefix.
+            && pa_view_q[23:17] == 7'd0
             && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
   end
 
