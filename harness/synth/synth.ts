@@ -45,8 +45,10 @@ export const SYNTH_TARGETS: Readonly<Record<'reduced' | 'full', SynthTarget>> = 
     resim: { seed: 7, flows: 4, bytesPerFlow: 30_000, faults: true, loss: 0.05, gapPermille: 100, stallPermille: 200 },
     // Measured after the GHASH multiplies became trees (issue 16): generic 54 LUT6 levels, xilinx
     // (opt-in here) 103 LUT/MUXF/CARRY levels, both in the front end's item loop and the back
-    // end's checksum; the goal is 8 (LUT_LEVEL_GOAL).
-    maxLutLevels: { generic: 54, xilinx: 103 },
+    // end's checksum; the goal is 8 (LUT_LEVEL_GOAL). Generic 55 since session 7's RTL changes (the
+    // TX front end's refusal of resync loads with flags other than START, the parser's class
+    // output): the same path, fr_ctx_q -> s_tready_o, one level deeper in `abc -fast`'s mapping.
+    maxLutLevels: { generic: 55, xilinx: 103 },
     yosysTimeoutMinutes: 30,
   },
   // The design point: 512-bit AXI-Stream (100G class at >= 200 MHz), 65,536 connections.

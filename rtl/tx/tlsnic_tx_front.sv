@@ -189,6 +189,9 @@ module tlsnic_tx_front #(
   logic [31:0]       pa_seq_q;
   logic [B-1:0]      pa_csum_mask_q;
   logic [60*8-1:0]   pa_view_q;     // first 60 bytes of the frame (control / resync headers)
+  // Resync frame: where a well-formed load ends (24 + prefix length), or an impossible length when
+  // byte 2 has a flag other than START. Registered with the view, so the check is off the item loop.
+  logic [17:0]       pa_rs_end_q;
 
   // Frame registers (valid while the frame is in FP).
   logic [1:0]        fr_kind_q;
@@ -440,11 +443,11 @@ module tlsnic_tx_front #(
         if (k[15:0] < have && pvb(pa_view_q, 29 + k) != rs_nonce[63-8*k -: 8]) nonce_ok = 1'b0;
       end
     end
-    rs_ok = loads && fp_nbytes_q >= 18'd24 && {2'b0, rs_plen} + 18'd24 == fp_nbytes_q
+    // pa_rs_end_q: a flag bit other than START (SEEK and TAG, the retransmission descriptor of
+    // models/nic-tx.ts, not implemented here; reserved bits) makes the length never match, so such
+    // a load is refused and never read as a prefix load.
+    rs_ok = loads && fp_nbytes_q >= 18'd24 && pa_rs_end_q == fp_nbytes_q
             && nonce_ok && (!rs_at_start || (rs_plen == 16'd0 && rs_start_sn == st.start_sn))
-            // Flag bits other than START: SEEK and TAG (retransmission descriptors, models/nic-tx.ts;
-            // not implemented here) and reserved ones. Never read such a load as a prefix.
-            && pa_view_q[23:17] == 7'd0
             && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
   end
 
@@ -564,6 +567,7 @@ module tlsnic_tx_front #(
       pa_hdr_known_q <= 1'b0;
       pa_is_ip_q <= 1'b0;
       pa_malformed_q <= 1'b0;
+      pa_rs_end_q <= '1;
       pa_l4_q    <= '0;
       pa_pay_off_q <= '0;
       pa_ip_end_q <= '0;
@@ -606,6 +610,7 @@ module tlsnic_tx_front #(
         pa_seq_q   <= pv_seq;
         pa_csum_mask_q <= pv_csum_mask;
         pa_view_q  <= pv_view[60*8-1:0];
+        pa_rs_end_q <= (pv_view[23:17] == 7'd0) ? {2'b0, pv_view[7:0], pv_view[15:8]} + 18'd24 : '1;
         if (fa_first_q) begin
           fr_kind_q    <= fa_user_q[1:0];
           fr_offload_q <= fa_user_q[2];
