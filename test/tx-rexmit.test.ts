@@ -190,15 +190,15 @@ describe('directed retransmissions: every place a segment can start, against the
       for (const r of records) appendRecord(list, r);
       const { conn, frame: install } = driverTxAdd({ ctxId: 3, version, key: info.key, iv: info.iv, recordSeq: 5n, startOffloadTcpSn: isn }, list, 'seek');
       const nic = createNicTx(NIC);
+      const pkt = (off: number, len: number) => buildTcpPacket({
+        eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
+        ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
+        tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options: new Uint8Array(0) },
+        payload: stream.subarray(off, off + len),
+      });
       const send = (off: number, len: number): Uint8Array[] => {
-        const pkt = buildTcpPacket({
-          eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
-          ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-          tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options: new Uint8Array(0) },
-          payload: stream.subarray(off, off + len),
-        });
         const outs: Uint8Array[] = [];
-        for (const f of driverTxSegment(conn, pkt, seqAdd(isn, off), len)) {
+        for (const f of driverTxSegment(conn, pkt(off, len), seqAdd(isn, off), len)) {
           const r = nicTxStep(nic, f);
           if (r.out) outs.push(r.out);
           for (const c of r.completions ?? []) driverTxComplete(conn, c.recordSeq, c.tag);
@@ -232,12 +232,6 @@ describe('directed retransmissions: every place a segment can start, against the
       // Contradictions: a descriptor whose explicit nonce (1.2) or header differs from the packet's
       // record start drops the packet (never sends it wrong) and leaves the context alone.
       const seekAt0 = seekFrame({ ctxId: 3, recordStartTcpSn: seqAdd(isn, r0), recordSeq: 6n, explicitNonce: records[1]!.bytes.slice(5, 13), offset: 0, header: records[1]!.bytes.slice(0, 5) });
-      const pkt = (off: number, len: number) => buildTcpPacket({
-        eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
-        ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-        tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options: new Uint8Array(0) },
-        payload: stream.subarray(off, off + len),
-      });
       const bad = (f: TxFrame) => {
         const n0 = nic.rexmit.tx_tls_rexmit_bad;
         expect(nicTxStep(nic, f).verdict).toBe('resync');

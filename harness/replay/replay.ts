@@ -22,7 +22,8 @@
 import { bytesEqual, toHex } from '../../models/bytes.ts';
 import { driverTxAdd, driverTxComplete, driverTxSegment, zeroRexmitStats, type DriverRexmitStats, type DriverTxConnection, type TxRexmitMode } from '../../models/driver-tx.ts';
 import { parseKeylog, tls12KeyBlock, tls13TrafficKeys, type KeylogEntry, type KeylogHash } from '../../models/keylog.ts';
-import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCompletion, type TxCounters } from '../../models/nic-tx.ts';
+import { createNicTx, DEFAULT_MAX_FRAME_BYTES, nicTxStep, type TxCounters } from '../../models/nic-tx.ts';
+import { completionLoop, DEFAULT_COMPLETION_LATENCY } from '../tx/completion-loop.ts';
 import { flowKey, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag, withFixedTcpChecksum, type FlowTuple, type ParsedTcpPacket } from '../../models/packet.ts';
 import type { PcapPacket } from '../../models/pcap.ts';
 import { appendRecord, createRecordList, type RecordList } from '../../models/record-list.ts';
@@ -581,23 +582,16 @@ export function planReplay(packets: readonly PcapPacket[], keylog: readonly Keyl
   const nCtx = Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(1, ctx))));
 
   // Pass 3: the engine's input stream, in capture order. With rexmit 'seek' the drivers get the
-  // engine's completion stream (tags) from a golden model beside them, 16 frames late.
+  // engine's completion stream (tags) from a golden model beside them (harness/tx/completion-loop.ts).
   const frames: TxFrame[] = [];
-  const loop = rexmit === 'seek' ? createNicTx({ nCtx }) : null;
-  const pending: { at: number; c: TxCompletion }[] = [];
   const driverOf = new Map<number, DirectionTrack>();
-  let stepped = 0;
-  const feed = () => {
-    if (!loop) return;
-    for (; stepped < frames.length; stepped++) {
-      for (const c of nicTxStep(loop, frames[stepped]).completions ?? []) pending.push({ at: stepped + 16, c });
-    }
-    while (pending.length > 0 && pending[0].at <= stepped) {
-      const { c } = pending.shift()!;
+  const loop = rexmit === 'seek'
+    ? completionLoop({ nCtx }, DEFAULT_COMPLETION_LATENCY, (c) => {
       const d = driverOf.get(c.ctxId);
       if (d?.driver) driverTxComplete(d.driver, c.recordSeq, c.tag);
-    }
-  };
+    })
+    : null;
+  const feed = () => loop?.(frames);
   const encrypted = packets.map(() => false);
   packets.forEach((pkt, i) => {
     const p = parsed[i];

@@ -12,7 +12,8 @@ import { appendRecord, createRecordList } from '../../models/record-list.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import type { TlsCryptoInfo, TlsVersion } from '../../models/tls-record.ts';
 import { driverTxAck, driverTxAdd, driverTxAssumeSent, driverTxComplete, driverTxSegment, sumRexmitStats, type DriverRexmitStats, type DriverTxConnection, type TxRexmitMode } from '../../models/driver-tx.ts';
-import { createNicTx, nicTxStep, DEFAULT_MAX_FRAME_BYTES, type TxCompletion } from '../../models/nic-tx.ts';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../models/nic-tx.ts';
+import { completionLoop, DEFAULT_COMPLETION_LATENCY } from './completion-loop.ts';
 import { deleteFrame, FrameKind, installFrame, packetFrame, resyncFrame, type TxFrame } from '../../models/tx-frames.ts';
 import { plainTcpPacket, randomEthernet, randomIp, randomTcpOptions, segmentPacket, type FlowHeaders } from '../scenario/headers.ts';
 
@@ -285,20 +286,13 @@ export function generateTxScenario(cfg: TxScenarioConfig): TxScenario {
   const frames: TxFrame[] = [];
   const faultsDone = new Set<FlowGen>();
   // 'seek': the engine's completion stream, from a golden model beside the drivers (closed loop).
-  const loop = cfg.rexmit === 'seek' ? createNicTx({ nCtx: cfg.nCtx, maxFrameBytes: DEFAULT_MAX_FRAME_BYTES }) : null;
-  const pending: { at: number; c: TxCompletion }[] = [];
-  let stepped = 0;
-  const feed = () => {
-    if (!loop) return;
-    for (; stepped < frames.length; stepped++) {
-      for (const c of nicTxStep(loop, frames[stepped]).completions ?? []) pending.push({ at: stepped + (cfg.completionLatency ?? 16), c });
-    }
-    while (pending.length > 0 && pending[0].at <= stepped) {
-      const { c } = pending.shift()!;
+  const loop = cfg.rexmit === 'seek'
+    ? completionLoop({ nCtx: cfg.nCtx, maxFrameBytes: DEFAULT_MAX_FRAME_BYTES }, cfg.completionLatency ?? DEFAULT_COMPLETION_LATENCY, (c) => {
       const g = gens.find((x) => x.spec.ctxId === c.ctxId);
       if (g?.conn) driverTxComplete(g.conn, c.recordSeq, c.tag);
-    }
-  };
+    })
+    : null;
+  const feed = () => loop?.(frames);
   for (;;) {
     const active = gens.filter((g) => g.next < g.stream.length || g.lost.length > 0);
     if (active.length === 0) break;
