@@ -71,20 +71,23 @@ export const TX_COUNTER_NAMES = [
   'tx_tls_ctrl_err',
   'tx_frame_err',
   'tx_plain_packets',
+  // the retransmission paths (issue 17), TX_REXMIT_COUNTER_NAMES
+  'tx_tls_rexmit_seek',
+  'tx_tls_rexmit_tag',
+  'tx_tls_rexmit_bad',
 ] as const;
 export type TxCounterName = (typeof TX_COUNTER_NAMES)[number];
 export type TxCounters = Record<TxCounterName, number>;
 
 /**
- * Counters of the retransmission paths (issue 17), apart from TX_COUNTER_NAMES until the RTL
- * implements the side context (the RTL's counter bank is compared name for name with those).
+ * Counters of the retransmission paths (issue 17), the last three of TX_COUNTER_NAMES (the RTL's
+ * counter bank, tlsnic_tx_pkg CntRexmit*, in that order):
  *   tx_tls_rexmit_seek    retransmitted packets sent by CTR seek (no prefix)
  *   tx_tls_rexmit_tag     of those, packets whose tag bytes came from a known tag
  *   tx_tls_rexmit_bad     SEEK descriptors refused, or their packet dropped as contradicting them
- * Prefix replays are the resync loads of TX_COUNTER_NAMES (tx_tls_resync_bytes counts their bytes).
+ * Prefix replays are resync loads (tx_tls_resync_bytes counts their bytes).
  */
 export const TX_REXMIT_COUNTER_NAMES = ['tx_tls_rexmit_seek', 'tx_tls_rexmit_tag', 'tx_tls_rexmit_bad'] as const;
-export type TxRexmitCounters = Record<(typeof TX_REXMIT_COUNTER_NAMES)[number], number>;
 
 /** A record the engine finished: its tag, for the driver's record list (completion stream). */
 export interface TxCompletion {
@@ -121,7 +124,6 @@ export interface NicTxState {
   config: NicTxConfig;
   contexts: Map<number, TxFlowContext>;
   counters: TxCounters;
-  rexmit: TxRexmitCounters;
 }
 
 export type TxVerdict =
@@ -151,12 +153,9 @@ export function zeroTxCounters(): TxCounters {
   return Object.fromEntries(TX_COUNTER_NAMES.map((n) => [n, 0])) as TxCounters;
 }
 
-export function zeroTxRexmitCounters(): TxRexmitCounters {
-  return Object.fromEntries(TX_REXMIT_COUNTER_NAMES.map((n) => [n, 0])) as TxRexmitCounters;
-}
 
 export function createNicTx(config: NicTxConfig): NicTxState {
-  return { config, contexts: new Map(), counters: zeroTxCounters(), rexmit: zeroTxRexmitCounters() };
+  return { config, contexts: new Map(), counters: zeroTxCounters() };
 }
 
 /** Processes one input frame. */
@@ -250,7 +249,7 @@ function dropSide(st: NicTxState, ctxId: number): void {
   const ctx = lookup(st, ctxId);
   if (ctx?.side) {
     ctx.side = undefined;
-    st.rexmit.tx_tls_rexmit_bad++;
+    st.counters.tx_tls_rexmit_bad++;
   }
 }
 
@@ -258,7 +257,7 @@ function dropSide(st: NicTxState, ctxId: number): void {
 function sidePacket(st: NicTxState, ctx: TxFlowContext, side: SeekLoad, data: Uint8Array, seq: number, payloadOffset: number, len: number): TxStepResult {
   const refuse = (): TxStepResult => {
     st.counters.tx_tls_drop_no_sync_data++;
-    st.rexmit.tx_tls_rexmit_bad++;
+    st.counters.tx_tls_rexmit_bad++;
     return { verdict: 'drop_no_sync', out: null };
   };
   if (seq !== seqAdd(side.recordStartTcpSn, side.offset)) return refuse();
@@ -293,8 +292,8 @@ function sidePacket(st: NicTxState, ctx: TxFlowContext, side: SeekLoad, data: Ui
   frame.set(out, payloadOffset);
   st.counters.tx_tls_encrypted_packets++;
   st.counters.tx_tls_encrypted_bytes += len;
-  st.rexmit.tx_tls_rexmit_seek++;
-  if (tagged) st.rexmit.tx_tls_rexmit_tag++;
+  st.counters.tx_tls_rexmit_seek++;
+  if (tagged) st.counters.tx_tls_rexmit_tag++;
   return { verdict: 'encrypted', out: withFixedTcpChecksum(frame) };
 }
 
@@ -335,7 +334,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
     return { verdict: 'resync_bad', out: null };
   };
   if (!ctx || !d.ok) {
-    if (f.data.length > 2 && f.data[2]! & ResyncFlag.SEEK) st.rexmit.tx_tls_rexmit_bad++;
+    if (f.data.length > 2 && f.data[2]! & ResyncFlag.SEEK) st.counters.tx_tls_rexmit_bad++;
     return bad();
   }
   if (d.seek) {
@@ -343,7 +342,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
     const body = seekRecordLength(d.seek.header) - TLS_HEADER_LEN;
     const min = recordOverhead(ctx.crypto.version) - TLS_HEADER_LEN;
     if (body < min || body > MAX_RECORD_BODY || d.seek.offset >= TLS_HEADER_LEN + body) {
-      st.rexmit.tx_tls_rexmit_bad++;
+      st.counters.tx_tls_rexmit_bad++;
       return bad();
     }
     ctx.side = d.seek;

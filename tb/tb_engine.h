@@ -82,7 +82,7 @@ constexpr int kW = TB_W;
 constexpr int kBytes = kW / 8;
 constexpr uint64_t kKeepAll = kBytes == 64 ? ~0ULL : ((1ULL << kBytes) - 1);
 constexpr int kMaxErrors = 100;
-constexpr uint32_t kCounters = TB_ENGINE_RX ? 24 : 16;  // RX_COUNTER_NAMES / TX_COUNTER_NAMES
+constexpr uint32_t kCounters = TB_ENGINE_RX ? 24 : 19;  // RX_COUNTER_NAMES / TX_COUNTER_NAMES
 
 struct Frame {
   uint32_t user;  // {ctx_id[15:0], offload (TX; 0 on RX), kind[1:0]}

@@ -13,13 +13,13 @@
 // Output (stdout), in this order:
 //   p <packet index> <cycle of first beat> <cycle of last beat> <bytes hex>   every output packet
 //   a <frame index> <cycle first beat accepted> <cycle last beat accepted>   every input frame
-//   c <counter index 0..15> <value decimal>                                 after the output drained
+//   c <counter index 0..18> <value decimal>                                 after the output drained
 //   e <cycle> <message ...>                                                 protocol violations
 //   stat parse_s <s> frames <n> in_bytes <n> drain_idle <n> beat_bytes <W/8>
 //   done <cycles> <wall seconds of the simulation loop>
 //
 // Drain: after the last input beat, the bench runs until m_tvalid has been low for DRAIN cycles in a row
 // (256 + 2 x the beats of a MAX_FRAME frame; env TLSNIC_DRAIN_IDLE overrides), then reads the 32
-// counter indices combinationally (16..31 must read 0).
+// counter indices combinationally (19..31 must read 0).
 #define TB_ENGINE_RX 0
 #include "tb_engine.h"

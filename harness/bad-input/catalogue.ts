@@ -27,7 +27,7 @@ import { createPrng, type Prng } from '../../models/prng.ts';
 import { RxInKind, rxDeleteFrame, rxInstallFrame, rxPacketFrame, rxResyncFrame, type RxFrame, type RxOutFrame } from '../../models/rx-frames.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import { protectRecord, recordPrefixLen, TLS_TAG_LEN, unprotectRecord, type TlsCryptoInfo, type TlsVersion } from '../../models/tls-record.ts';
-import { deleteFrame, FrameKind, installFrame, packetFrame, resyncFrame, type TxFrame } from '../../models/tx-frames.ts';
+import { deleteFrame, FrameKind, installFrame, packetFrame, ResyncFlag, resyncFrame, seekFrame, type TxFrame } from '../../models/tx-frames.ts';
 import type { BenchDirective } from '../engine/sim-process.ts';
 import { randomMac } from '../scenario/headers.ts';
 
@@ -336,12 +336,13 @@ export interface RxCase extends CaseCommon<RxVerdict, RxCounters> {
 }
 
 /** Counter deltas from short names: ints, or lists of payload lengths for the byte-counting pairs. */
-type TxDeltaSpec = Partial<Record<'ctx' | 'del' | 'ooo' | 'resyncBytes' | 'skip' | 'noSync' | 'bypass' | 'noCtx' | 'malformed' | 'badRecord' | 'resyncBad' | 'ctrlErr' | 'frameErr' | 'plain', number>> & { enc?: number[] };
+type TxDeltaSpec = Partial<Record<'ctx' | 'del' | 'ooo' | 'resyncBytes' | 'skip' | 'noSync' | 'bypass' | 'noCtx' | 'malformed' | 'badRecord' | 'resyncBad' | 'ctrlErr' | 'frameErr' | 'plain' | 'seek' | 'seekTag' | 'rexmitBad', number>> & { enc?: number[] };
 
 const TX_SHORT: Record<string, TxCounterName> = {
   ctx: 'tx_tls_ctx', del: 'tx_tls_del', ooo: 'tx_tls_ooo', resyncBytes: 'tx_tls_resync_bytes', skip: 'tx_tls_skip_no_sync_data',
   noSync: 'tx_tls_drop_no_sync_data', bypass: 'tx_tls_drop_bypass_req', noCtx: 'tx_tls_drop_no_ctx', malformed: 'tx_tls_drop_malformed',
   badRecord: 'tx_tls_drop_bad_record', resyncBad: 'tx_tls_resync_bad', ctrlErr: 'tx_tls_ctrl_err', frameErr: 'tx_frame_err', plain: 'tx_plain_packets',
+  seek: 'tx_tls_rexmit_seek', seekTag: 'tx_tls_rexmit_tag', rexmitBad: 'tx_tls_rexmit_bad',
 };
 
 export function txDelta(s: TxDeltaSpec): Partial<TxCounters> {
@@ -807,7 +808,9 @@ export function buildTxCases(env: CaseEnv): TxCase[] {
   }
   {
     const a = std();
-    const b = createVictim({ ctxId: V, version: '1.3', pieces: [{ size: 300 }] });
+    // b starts 1 MiB before a in sequence space, so a's later packet is past b's start (out of
+    // sequence for b's context), whatever the random sequence numbers: never "before the start".
+    const b = createVictim({ ctxId: V, version: '1.3', pieces: [{ size: 300 }], isn: seqAdd(a.isn, -(1 << 20)) });
     add({
       id: 'tx-ctrl-reinstall', title: 'install over an installed context (another connection, without a delete)',
       outcome: 'the new install replaces the old context (tx_tls_ctx); the old connection’s next packet is not encrypted with its key', victims: [a, b],
@@ -837,13 +840,72 @@ export function buildTxCases(env: CaseEnv): TxCase[] {
       outcome: 'rejected, tx_tls_resync_bad; the context is unchanged (the packet they precede drops, the right load then works)', victims: [v],
       frames: [vInstall(v), vPkt(v, 0, 500), lenLong, lenShort, nonce, badHdr, whole, flagged(0x08), flagged(0x04), flagged(0x02), vPkt(v, 1000, n - 1000), good, vPkt(v, 1000, n - 1000), deleteFrame(V)],
       verdicts: ['control', 'encrypted', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'drop_no_sync', 'resync', 'encrypted', 'control'],
-      delta: txDelta({ ctx: 1, del: 1, resyncBad: 8, ooo: 2, noSync: 1, resyncBytes: 1000, enc: [500, n - 1000] }),
+      delta: txDelta({ ctx: 1, del: 1, resyncBad: 8, rexmitBad: 1, ooo: 2, noSync: 1, resyncBytes: 1000, enc: [500, n - 1000] }),
     });
     add({
       id: 'tx-resync-no-ctx', title: 'resync loads for a context never installed and for ids ≥ N_CTX; one shorter than its 24-byte header',
       outcome: 'rejected, tx_tls_resync_bad',
       frames: [{ user: { ...good.user, ctxId: EMPTY }, data: good.data }, { user: { ...good.user, ctxId: env.nCtx }, data: good.data }, { user: { ...good.user, ctxId: 0xffff }, data: good.data }, { user: { ...good.user, ctxId: env.busyCtx }, data: good.data.slice(0, 23) }],
       verdicts: ['resync_bad', 'resync_bad', 'resync_bad', 'resync_bad'], delta: txDelta({ resyncBad: 4 }),
+    });
+  }
+  {
+    // Retransmission descriptors (SEEK, issue 17) that contradict themselves or their packet. The
+    // connection's two records go out in order first (the first record's tag is then known); the
+    // contradictions follow, then good seeks (mid-block with the known tag and the next record, tag
+    // only), the next new segment on the untouched in-order context, and a prefix load replacing a
+    // waiting descriptor.
+    const v = createVictim({ ctxId: V, version: '1.2', ipVersion: 4, pieces: [{ size: 2000 }, { size: 300 }] });
+    const r0 = v.records[0];
+    const end0 = r0.framed.length;   // 2029: the second record's start
+    const seek = (offset: number, o: { tag?: boolean; header?: Uint8Array; nonce?: Uint8Array; ctxId?: number } = {}): TxFrame => seekFrame({
+      ctxId: o.ctxId ?? V, recordStartTcpSn: seqAdd(v.isn, r0.off), recordSeq: r0.recordSeq,
+      explicitNonce: o.nonce ?? r0.framed.slice(5, 13), offset, header: o.header ?? r0.framed.slice(0, 5),
+      ...(o.tag ? { tag: r0.wire.slice(r0.wire.length - TLS_TAG_LEN) } : {}),
+    });
+    const mut = (f: TxFrame, m: (d: Uint8Array) => Uint8Array): TxFrame => ({ user: f.user, data: m(f.data.slice()) });
+    const otherType = r0.framed.slice(0, 5);
+    otherType[0] = 22;
+    const otherNonce = r0.framed.slice(5, 13);
+    otherNonce[3] ^= 0x10;
+    const shortBody = Uint8Array.of(23, 3, 3, 0, 10);
+    const ack = packetFrame(v.frame('tx', 1003, 0, { flags: TcpFlag.ACK }), true, V);
+    add({
+      id: 'tx-seek-contradictory',
+      title: 'retransmission descriptors (SEEK) that contradict their packet (another start, tag bytes without a tag, header or explicit nonce bytes that differ) or themselves (with START, a byte short, an offset beyond the record, an impossible record length, no context), and one whose packet is malformed',
+      outcome: 'the descriptor is refused (tx_tls_resync_bad) or its packet dropped (tx_tls_drop_no_sync_data, tx_tls_drop_malformed), each counted in tx_tls_rexmit_bad; nothing else moves: good seeks after them send the first transmission’s bytes and the next new segment takes the in-order path',
+      victims: [v],
+      frames: [
+        vInstall(v), vPkt(v, 0, 1000), vPkt(v, 1000, end0 - 1000),
+        seek(1003), vPkt(v, 1000, 200),
+        seek(1990), vPkt(v, 1990, 100),
+        seek(0, { header: otherType }), vPkt(v, 0, 300),
+        seek(8, { nonce: otherNonce }), vPkt(v, 8, 300),
+        mut(seek(1003), (d) => { d[2] = ResyncFlag.SEEK | ResyncFlag.START; return d; }),
+        mut(seek(1003, { tag: true }), (d) => d.subarray(0, d.length - 1)),
+        seek(end0), seek(100, { header: shortBody }), seek(1003, { ctxId: EMPTY }),
+        seek(1003, { tag: true }), packetFrame(v.frame('tx', 1003, 200).slice(0, 40), true, V),
+        seek(1003, { tag: true }), ack, vPkt(v, 1003, v.tx.length - 1003),
+        seek(end0 - 9, { tag: true }), vPkt(v, end0 - 9, 9),
+        vPkt(v, end0, v.tx.length - end0),
+        seek(500), vResync(v, 0, 700), vPkt(v, 700, 100),
+        deleteFrame(V),
+      ],
+      verdicts: [
+        'control', 'encrypted', 'encrypted',
+        'resync', 'drop_no_sync', 'resync', 'drop_no_sync', 'resync', 'drop_no_sync', 'resync', 'drop_no_sync',
+        'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad', 'resync_bad',
+        'resync', 'drop_malformed',
+        'resync', 'pass', 'encrypted', 'resync', 'encrypted',
+        'encrypted',
+        'resync', 'resync', 'encrypted',
+        'control',
+      ],
+      delta: txDelta({
+        ctx: 1, del: 1, ooo: 9, noSync: 4, resyncBad: 5, malformed: 1, rexmitBad: 10, seek: 2, seekTag: 2, resyncBytes: 700,
+        enc: [1000, end0 - 1000, v.tx.length - 1003, 9, v.tx.length - end0, 100],
+      }),
+      minRecords: 2,
     });
   }
   {

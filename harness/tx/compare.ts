@@ -5,7 +5,7 @@
 // mismatch names the output packet, the frame, the context and the byte, and latency pairs output
 // packet i with its input frame.
 import { toHex } from '../../models/bytes.ts';
-import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, zeroTxRexmitCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxRexmitCounters, type TxVerdict } from '../../models/nic-tx.ts';
+import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
 import { FrameKind, type TxFrame } from '../../models/tx-frames.ts';
 import type { TxEngineRun } from './sim.ts';
@@ -24,8 +24,6 @@ export interface TxModelRun {
   verdicts: TxVerdict[];
   outputs: ModelOutput[];
   counters: TxCounters;
-  /** The retransmission paths' counters (models/nic-tx.ts TX_REXMIT_COUNTER_NAMES; model only for now). */
-  rexmit: TxRexmitCounters;
 }
 
 /** Runs the golden model over a batch (a fresh engine state, as after reset). */
@@ -38,7 +36,7 @@ export function runTxModel(frames: readonly TxFrame[], config: NicTxConfig): TxM
     verdicts.push(r.verdict);
     if (r.out) outputs.push({ data: r.out, frameIndex, ctxId: f.user.ctxId, offload: f.user.offload, verdict: r.verdict });
   });
-  return { verdicts, outputs, counters: { ...st.counters }, rexmit: { ...st.rexmit } };
+  return { verdicts, outputs, counters: { ...st.counters } };
 }
 
 /**
@@ -59,7 +57,7 @@ export function stubExpectation(frames: readonly TxFrame[]): TxModelRun {
       verdicts.push(f.user.kind === FrameKind.CONTROL ? 'control' : f.user.kind === FrameKind.RESYNC ? 'resync' : 'frame_error');
     }
   });
-  return { verdicts, outputs, counters, rexmit: zeroTxRexmitCounters() };
+  return { verdicts, outputs, counters };
 }
 
 export type TxMismatchKind = 'protocol' | 'packet' | 'missing-packet' | 'extra-packet' | 'counter';

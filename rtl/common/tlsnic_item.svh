@@ -35,6 +35,11 @@ typedef struct packed {
   logic [CW-1:0]     ctx;
   logic              inst;        // install: AES lane 0 carries E_K(0) = H
   logic              del;         // delete: zeroize the back-end state
+  // Retransmission on a side context (TX, tlsnic_tx_front "Side context"; the RX front end
+  // leaves these zero).
+  logic              side;        // the frame works on a side context: never commit crypto state
+  logic              ks_ld;       // AES lane 0 is the keystream block the next item starts in
+  logic              a_ktag;      // slot A's tag bytes are the known tag carried in lenblk
   // Slot A: payload [a_p0, a_p1) and tag [a_t0, a_t1) of the record the item continues.
   logic [PB-1:0]     a_p0;
   logic [PB-1:0]     a_p1;
@@ -50,7 +55,8 @@ typedef struct packed {
   logic [PB-1:0]     b_p0;
   logic [PB-1:0]     b_p1;
   logic [127:0]      aad;         // AAD block of the record starting in the item
-  logic [127:0]      lenblk;      // slot A's length block (a_fin)
+  logic [127:0]      lenblk;      // slot A's length block (a_fin); with a_ktag its known tag
+                                  // (block order), as slot A's GHASH is then not needed
   // The engine's verdict of the frame (RX: tlsnic_rx_pkg::rx_user_t), read on its last item.
   logic [UW-1:0]     user;
 } item_t;

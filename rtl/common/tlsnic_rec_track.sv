@@ -41,6 +41,8 @@ module tlsnic_rec_track #(
   // item shape
   output logic              err_o,
   output logic              bad_a_o,
+  output logic [103:0]      hb_a_o,    // record A's header bytes as seen (state, then beat)
+  output logic [14:0]       hn_a_o,    // ... of which bytes 0..hn_a_o-1 are known after the item
   output logic              cut_o,
   output logic              end_a_o,
   output logic [PB-1:0]     e_pos_o,
@@ -195,6 +197,8 @@ module tlsnic_rec_track #(
 
   assign err_o     = bad_a || bad_b;
   assign bad_a_o   = bad_a;
+  assign hb_a_o    = hb;
+  assign hn_a_o    = off_i + h_a;
   assign cut_o     = cut;
   assign end_a_o   = end_a;
   assign e_pos_o   = e_pos;

@@ -306,7 +306,8 @@ module tlsnic_gcm_back #(
     for (int m = 0; m < L; m++) acc_b = acc_b ^ prod_b[m*128 +: 128];
 
     // Tag bytes.
-    tag_use = b0_q.a_fin ? tag_a : bs.tag;
+    // A side item's sought record (a_ktag): the known tag it carries in lenblk.
+    tag_use = b0_q.a_ktag ? b0_q.lenblk : (b0_q.a_fin ? tag_a : bs.tag);
     tag_le  = tlsnic_pkg::bswap128(tag_use);
     mask_t  = byte_range(b0_q.a_t0, b0_q.a_t1);
     tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_q.a_u)) << (8 * b0_q.a_t0);
@@ -339,6 +340,8 @@ module tlsnic_gcm_back #(
         if (b0_q.a_start) bs_nx.ekj0 = j0_blk;
         if (b0_q.a_fin) bs_nx.tag = tag_a;
       end
+      // A side packet's keystream item: the block the next item starts in (tlsnic_tx_front).
+      if (b0_q.ks_ld) bs_nx.ks = lanes_le[127:0];
     end
   end
 
@@ -347,7 +350,8 @@ module tlsnic_gcm_back #(
   // if the frame commits, else restores the snapshot into the working copy.
   logic restore;
   always_comb begin
-    restore    = b0_q.fr_last && (loaded_q || ld_first) && !b0_q.commit;
+    // A side frame (a retransmission on a SEEK descriptor) never commits: its state is scratch.
+    restore    = b0_q.fr_last && (loaded_q || ld_first) && (!b0_q.commit || b0_q.side);
     ct_own     = item && ld_first;
     // An install or delete is its frame's only and last crypto item, so its snapshot (the old
     // keys) is never used: not kept.
@@ -355,7 +359,7 @@ module tlsnic_gcm_back #(
     ct_snap_d  = (b0_q.inst || b0_q.del) ? '0 : bs;
     ct_wk_we   = item && (touches || restore);
     ct_wk_d    = restore ? (ld_first ? bs : snap_q) : bs_nx;
-    tbl_we     = item && b0_q.fr_last && (loaded_q || ld_first) && b0_q.commit;
+    tbl_we     = item && b0_q.fr_last && (loaded_q || ld_first) && b0_q.commit && !b0_q.side;
     tbl_wd     = touches ? bs_nx : bs;
   end
 

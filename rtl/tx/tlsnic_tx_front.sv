@@ -192,6 +192,10 @@ module tlsnic_tx_front #(
   // Resync frame: where a well-formed load ends (24 + prefix length), or an impossible length when
   // byte 2 has a flag other than START. Registered with the view, so the check is off the item loop.
   logic [17:0]       pa_rs_end_q;
+  // SEEK descriptor (byte 2 bit 1, models/tx-frames.ts): where a well-formed one ends (29, or 45
+  // with TAG), or an impossible length when byte 2 is not exactly SEEK or SEEK | TAG.
+  logic              pa_sd_q;
+  logic [17:0]       pa_sd_end_q;
 
   // Frame registers (valid while the frame is in FP).
   logic [1:0]        fr_kind_q;
@@ -207,6 +211,12 @@ module tlsnic_tx_front #(
   logic              fr_err_q;      // the tracker met an impossible record header
   logic              fr_recend_q;   // a record ended inside the frame (resync: contradiction)
   logic              fr_rsinit_q;   // resync tracker initialised
+  // Side context (a packet on its context's SEEK descriptor, see "Side context" below).
+  logic              fr_sdinit_q;   // tracker started from the descriptor
+  logic              fr_sdks_q;     // mid-block keystream item sent
+  logic              fr_sdpast_q;   // the sought record ended; slot A is a later record
+  logic              fr_sdbad_q;    // the packet contradicts the descriptor
+  logic              fr_sdtag_q;    // tag bytes written from the known tag
 
   localparam logic [2:0] DecNone   = 3'd0;
   localparam logic [2:0] DecEnc    = 3'd1;
@@ -214,6 +224,8 @@ module tlsnic_tx_front #(
   localparam logic [2:0] DecSkip   = 3'd3;
   localparam logic [2:0] DecNoSync = 3'd4;
   localparam logic [2:0] DecBypass = 3'd5;
+  localparam logic [2:0] DecSide   = 3'd6;  // on the side context, at the descriptor's place
+  localparam logic [2:0] DecSideBad = 3'd7; // on the side context, elsewhere: refused
 
   // Working context state (declared above, before FW).
 
@@ -269,9 +281,12 @@ module tlsnic_tx_front #(
     // start_sn is compared only before the context started: the compare is modular (2^31
     // window) and start_sn never moves, so 2 GiB later it would call record bytes "before the
     // start" and send them untouched. Before the start, exp_sn == start_sn.
-    d_skip32 = (!st.started && tlsnic_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
+    d_skip32 = (!st.sd_valid && !st.started && tlsnic_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
     d_skip   = d_skip32[15:0];
     if (d_len == 17'd0) dec_val = DecPass0;
+    // A waiting SEEK descriptor takes the context's next packet with payload, whatever the
+    // in-order state says: it must start at the descriptor's record start + offset.
+    else if (st.sd_valid) dec_val = (pa_seq_q == st.sd_sn + {17'b0, st.sd_off}) ? DecSide : DecSideBad;
     else if (!st.started && tlsnic_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
     else if (!st.in_sync || (pa_seq_q + d_skip32) != st.exp_sn) dec_val = (d_skip32 != 32'd0) ? DecBypass : DecNoSync;
     else dec_val = DecEnc;
@@ -311,6 +326,14 @@ module tlsnic_tx_front #(
   // ---------------------------------------------------------------------------------------
   // Record tracker: one item.
   logic        trk_on;          // the tracker works in this item
+  logic        trk_raw;         // the tracker has bytes in this item (unless it is a side pre-item)
+  // Side context signals ("Side context" below).
+  logic          sd_frame, sd_init, sd_pre, sd_rec, sd_ktag, sd_mid;
+  logic          sd_hdr_bad, sd_tag_now, sd_tag_bad;
+  logic [14:0]   sd_hl, sd_q, sd_rlen;
+  logic [95:0]   sd_nonce;
+  logic [127:0]  sd_ctr;
+  tlsnic_tx_pkg::fctx_t sd_base;   // the context as before the frame, descriptor used up
   logic [19:0] t_pstart, t_pend;
   logic [PB-1:0] ps, pe, s_t;
   tlsnic_tx_pkg::fctx_t tst;    // tracker state at item start (resync: fresh)
@@ -327,11 +350,13 @@ module tlsnic_tx_front #(
   logic [63:0] nx_rseq;
   logic [95:0] nx_nonce;
   logic        trk_bad;
+  logic [103:0] hb_a;
+  logic [14:0] hn_a;
 
   always_comb begin
     // Where the tracker's bytes are in this beat.
-    enc_now  = (fr_kind_q == tlsnic_pkg::KindPacket && dec_cur == DecEnc && !fr_err_q)
-               || (fr_kind_q == tlsnic_pkg::KindResync && loads && rs_hdr_known && !fr_err_q);
+    enc_now  = (fr_kind_q == tlsnic_pkg::KindPacket && (dec_cur == DecEnc || dec_cur == DecSide) && !fr_err_q)
+               || (fr_kind_q == tlsnic_pkg::KindResync && !pa_sd_q && loads && rs_hdr_known && !fr_err_q);
     t_pstart = (fr_kind_q == tlsnic_pkg::KindResync) ? 20'd24
              : {3'b0, (dec_now ? {8'b0, pa_pay_off_q} + {1'b0, d_skip} : fr_pstart_q)};
     t_pend   = (fr_kind_q == tlsnic_pkg::KindResync) ? {2'b0, fp_nbytes_q}
@@ -340,16 +365,68 @@ module tlsnic_tx_front #(
     pe = (t_pend <= bstart) ? '0 : ((t_pend - bstart >= BeatB20) ? BeatB : PB'(t_pend - bstart));
     if (pe > vbytes) pe = vbytes;
     s_t = (ps > fp_s_q) ? ps : fp_s_q;
-    trk_on = fp_valid_q && enc_now && s_t < pe;
+    trk_raw = fp_valid_q && enc_now && s_t < pe;
+    sd_pre  = sd_frame && !fr_sdks_q && sd_mid && trk_raw;
+    trk_on  = trk_raw && !sd_pre;
 
-    // Resync frames start the tracker fresh at the record start named by the load.
+    // Resync frames start the tracker fresh at the record start named by the load; a side
+    // packet at its descriptor's place (record, offset, header, nonce).
     tst = st;
-    if (fr_kind_q == tlsnic_pkg::KindResync && !fr_rsinit_q) begin
+    if (fr_kind_q == tlsnic_pkg::KindResync && !pa_sd_q && !fr_rsinit_q) begin
       tst.off  = '0;
       tst.rlen = '0;
       tst.hdr  = '0;
       tst.rseq = rs_rseq;
     end
+    if (sd_init) begin
+      tst.off   = st.sd_off;
+      tst.rlen  = sd_rlen;
+      tst.hdr   = st.sd_hdr;
+      tst.rseq  = st.sd_rseq;
+      tst.nonce = sd_nonce;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Side context (issue 17; models/nic-tx.ts sidePacket). A SEEK descriptor (a resync frame with
+  // the SEEK flag) is kept in the context's sd_* fields; the context's next offloaded packet with
+  // payload is then decided against it alone: at record start + offset it is DecSide, anywhere
+  // else DecSideBad (dropped, tx_tls_drop_no_sync_data and tx_tls_rexmit_bad). A DecSide packet
+  // runs the ordinary tracker from a state built from the descriptor, so the sought record's
+  // payload takes keystream blocks 2 + offset / 16 on (CTR seek) and later records in the packet
+  // are protected from their starts. Before the first tracked item of a packet that starts in the
+  // middle of a keystream block, one extra item (sd_pre, covering no payload byte) carries that
+  // block's counter in AES lane 0 and has the back end keep its keystream (ks_ld), as it keeps the
+  // last block of an in-order item. Slot A's tag bytes of the sought record, when the packet does
+  // not start at the record's first byte, are the descriptor's known tag (a_ktag, the tag in
+  // lenblk); without one the packet is refused, as it is when a header or explicit nonce byte in
+  // it differs from the descriptor's or a later record's header is impossible. Whatever the
+  // outcome, the frame's end writes back the context as it was before the frame with the
+  // descriptor used up; the back end never commits a side frame's crypto state (item side).
+  always_comb begin
+    sd_frame = fr_kind_q == tlsnic_pkg::KindPacket && dec_cur == DecSide;
+    sd_init  = sd_frame && !fr_sdinit_q;
+    sd_hl    = st.ver13 ? 15'd5 : 15'd13;
+    sd_rlen  = {st.sd_hdr[8*3 +: 7], st.sd_hdr[8*4 +: 8]} + 15'd5;
+    sd_q     = st.sd_off - sd_hl;
+    sd_mid   = st.sd_off > sd_hl && sd_q[3:0] != 4'd0;
+    sd_nonce = st.ver13 ? (st.iv ^ {32'b0, st.sd_rseq})
+                        : {st.iv[95:64], st.sd_hdr[8*5 +: 8], st.sd_hdr[8*6 +: 8], st.sd_hdr[8*7 +: 8], st.sd_hdr[8*8 +: 8],
+                           st.sd_hdr[8*9 +: 8], st.sd_hdr[8*10 +: 8], st.sd_hdr[8*11 +: 8], st.sd_hdr[8*12 +: 8]};
+    sd_ctr   = {sd_nonce, {21'b0, sd_q[14:4]} + 32'd2};
+    sd_rec   = sd_frame && !fr_sdpast_q;
+    sd_ktag  = sd_rec && st.sd_off != 15'd0;
+    sd_base  = fr_start ? st : snap_q;
+    sd_base.sd_valid = 1'b0;
+  end
+  // After the tracker: the packet's header bytes against the descriptor's, tag bytes.
+  always_comb begin
+    sd_hdr_bad = 1'b0;
+    for (int i = 0; i < 13; i++) begin
+      if (trk_on && sd_rec && i[14:0] < hn_a && i[14:0] < sd_hl && hb_a[8*i +: 8] != st.sd_hdr[8*i +: 8]) sd_hdr_bad = 1'b1;
+    end
+    sd_tag_now = trk_on && sd_ktag && t_a1 != t_a0;
+    sd_tag_bad = sd_tag_now && !st.sd_tagv;
   end
 
   tlsnic_rec_track #(.W(W)) u_track (
@@ -370,6 +447,8 @@ module tlsnic_tx_front #(
     .nonce_o  (nx_nonce),
     .err_o    (trk_bad),
     .bad_a_o  (bad_a_unused),
+    .hb_a_o   (hb_a),
+    .hn_a_o   (hn_a),
     .cut_o    (cut),
     .end_a_o  (end_a),
     .e_pos_o  (e_pos),
@@ -392,7 +471,7 @@ module tlsnic_tx_front #(
   always_comb begin
     trk_err = trk_on && trk_bad;
     // Item end: the whole beat, or the record boundary when cut.
-    ie = (trk_on && cut) ? e_pos : BeatB;
+    ie = sd_pre ? s_t : ((trk_on && cut) ? e_pos : BeatB);
     // Next context state.
     st_nx = tst;
     if (trk_on && !trk_err) begin
@@ -451,6 +530,18 @@ module tlsnic_tx_front #(
             && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
   end
 
+  // SEEK descriptor consistency (models/nic-tx.ts resync, d.seek), final on the frame's last beat:
+  // exactly SEEK or SEEK | TAG and its length, an installed context, a record header whose length
+  // is possible for the context's version, and an offset inside that record.
+  logic        sd_ok;
+  logic [14:0] sd_body;
+  always_comb begin
+    sd_body = {pa_view_q[8*27 +: 7], pvb(pa_view_q, 28)};
+    sd_ok   = loads && fp_nbytes_q >= 18'd29 && pa_sd_end_q == fp_nbytes_q && !pa_view_q[8*27 + 7]
+              && sd_body >= (st.ver13 ? 15'd16 : 15'd24) && sd_body <= 15'(tlsnic_pkg::MaxRecordBody)
+              && rs_plen < {1'b0, sd_body} + 16'd5;
+  end
+
   // ---------------------------------------------------------------------------------------
   // Item production, verdicts, counters.
   logic [63:0] cnt_q [tlsnic_tx_pkg::NumCounters];
@@ -461,7 +552,7 @@ module tlsnic_tx_front #(
   tlsnic_tx_pkg::fctx_t fin_st;   // state written back on commit
 
   assign fp_item      = fp_valid_q && en_i;
-  assign fp_beat_done = !(trk_on && cut);
+  assign fp_beat_done = !(sd_pre || (trk_on && cut));
   assign fp_frame_end = fp_item && fp_beat_done && fp_last_q;
   assign oversize     = fp_nbytes_q > MaxFrame;
 
@@ -476,6 +567,12 @@ module tlsnic_tx_front #(
       tlsnic_pkg::KindPacket: begin
         if (oversize) begin
           cnt_inc[tlsnic_tx_pkg::CntFrameErr] = 1'b1;
+          // A waiting SEEK descriptor is used up by a packet that cannot be processed.
+          if (loads && st.sd_valid) begin
+            cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+            commit = 1'b1;
+            fin_st = sd_base;
+          end
         end else if (!fr_offload_q) begin
           cnt_inc[tlsnic_tx_pkg::CntPlainPkts] = 1'b1;
           pkt_keep = 1'b1;
@@ -483,6 +580,11 @@ module tlsnic_tx_front #(
           cnt_inc[tlsnic_tx_pkg::CntDropNoCtx] = 1'b1;
         end else if (pa_malformed_q) begin
           cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;
+          if (st.sd_valid) begin
+            cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+            commit = 1'b1;
+            fin_st = sd_base;
+          end
         end else begin
           case (dec_cur)
             DecPass0: pkt_keep = 1'b1;
@@ -516,7 +618,36 @@ module tlsnic_tx_front #(
                 fin_st.started = 1'b1;
               end
             end
-            default: cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;  // header never completed
+            DecSide: begin
+              commit = 1'b1;
+              fin_st = sd_base;
+              if (fr_err_q || trk_err || fr_sdbad_q || sd_hdr_bad || sd_tag_bad) begin
+                cnt_inc[tlsnic_tx_pkg::CntDropNoSync] = 1'b1;
+                cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+              end else begin
+                cnt_inc[tlsnic_tx_pkg::CntEncPkts] = 1'b1;
+                cnt_inc[tlsnic_tx_pkg::CntEncBytes] = 1'b1;
+                cnt_add[tlsnic_tx_pkg::CntEncBytes] = {47'b0, len_cur};
+                cnt_inc[tlsnic_tx_pkg::CntRexmitSeek] = 1'b1;
+                cnt_inc[tlsnic_tx_pkg::CntRexmitTag] = fr_sdtag_q || sd_tag_now;
+                pkt_keep = 1'b1;
+                fix_csum = 1'b1;
+              end
+            end
+            DecSideBad: begin
+              cnt_inc[tlsnic_tx_pkg::CntDropNoSync] = 1'b1;
+              cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+              commit = 1'b1;
+              fin_st = sd_base;
+            end
+            default: begin   // header never completed
+              cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;
+              if (st.sd_valid) begin
+                cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+                commit = 1'b1;
+                fin_st = sd_base;
+              end
+            end
           endcase
         end
       end
@@ -534,7 +665,26 @@ module tlsnic_tx_front #(
         end
       end
       tlsnic_pkg::KindResync: begin
-        if (rs_ok) begin
+        if (pa_sd_q) begin
+          // A SEEK descriptor: kept as the side context; nothing else of the context changes.
+          if (sd_ok) begin
+            cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
+            commit = 1'b1;
+            fin_st = st;
+            fin_st.sd_valid = 1'b1;
+            fin_st.sd_tagv  = pa_view_q[18];
+            fin_st.sd_off   = rs_plen[14:0];
+            fin_st.sd_sn    = rs_start_sn;
+            fin_st.sd_rseq  = rs_rseq;
+            for (int i = 0; i < 5; i++) fin_st.sd_hdr[8*i +: 8] = pvb(pa_view_q, 24 + i);
+            for (int i = 0; i < 8; i++) fin_st.sd_hdr[8*(5+i) +: 8] = pvb(pa_view_q, 16 + i);
+            for (int i = 0; i < 16; i++) fin_st.sd_tag[127-8*i -: 8] = pa_view_q[18] ? pvb(pa_view_q, 29 + i) : 8'h0;
+          end else begin
+            cnt_inc[tlsnic_tx_pkg::CntResyncBad] = 1'b1;
+            // (A frame shorter than its flags byte has none: the view holds no byte 2 then.)
+            cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = fp_nbytes_q >= 18'd3;
+          end
+        end else if (rs_ok) begin
           cnt_inc[tlsnic_tx_pkg::CntOoo] = 1'b1;
           cnt_inc[tlsnic_tx_pkg::CntResyncBytes] = 1'b1;
           cnt_add[tlsnic_tx_pkg::CntResyncBytes] = {48'b0, rs_plen};
@@ -542,6 +692,7 @@ module tlsnic_tx_front #(
           fin_st.exp_sn  = rs_start_sn + {16'b0, rs_plen};
           fin_st.in_sync = 1'b1;
           fin_st.started = !rs_at_start;
+          fin_st.sd_valid = 1'b0;   // a prefix load replaces a waiting descriptor
         end else begin
           cnt_inc[tlsnic_tx_pkg::CntResyncBad] = 1'b1;
         end
@@ -568,6 +719,8 @@ module tlsnic_tx_front #(
       pa_is_ip_q <= 1'b0;
       pa_malformed_q <= 1'b0;
       pa_rs_end_q <= '1;
+      pa_sd_q    <= 1'b0;
+      pa_sd_end_q <= '1;
       pa_l4_q    <= '0;
       pa_pay_off_q <= '0;
       pa_ip_end_q <= '0;
@@ -588,6 +741,11 @@ module tlsnic_tx_front #(
       fr_err_q   <= 1'b0;
       fr_recend_q <= 1'b0;
       fr_rsinit_q <= 1'b0;
+      fr_sdinit_q <= 1'b0;
+      fr_sdks_q  <= 1'b0;
+      fr_sdpast_q <= 1'b0;
+      fr_sdbad_q <= 1'b0;
+      fr_sdtag_q <= 1'b0;
       fr_loads_q <= 1'b0;
       for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) cnt_q[i] <= '0;
     end else begin
@@ -611,6 +769,8 @@ module tlsnic_tx_front #(
         pa_csum_mask_q <= pv_csum_mask;
         pa_view_q  <= pv_view[60*8-1:0];
         pa_rs_end_q <= (pv_view[23:17] == 7'd0) ? {2'b0, pv_view[7:0], pv_view[15:8]} + 18'd24 : '1;
+        pa_sd_q     <= pv_view[17];
+        pa_sd_end_q <= (pv_view[23:16] == 8'h02) ? 18'd29 : ((pv_view[23:16] == 8'h06) ? 18'd45 : '1);
         if (fa_first_q) begin
           fr_kind_q    <= fa_user_q[1:0];
           fr_offload_q <= fa_user_q[2];
@@ -638,6 +798,11 @@ module tlsnic_tx_front #(
         if (trk_err) fr_err_q <= 1'b1;
         if (trk_on && end_a) fr_recend_q <= 1'b1;
         if (rs_init_now) fr_rsinit_q <= 1'b1;
+        if (sd_frame) fr_sdinit_q <= 1'b1;
+        if (sd_pre) fr_sdks_q <= 1'b1;
+        if (trk_on && sd_rec && end_a) fr_sdpast_q <= 1'b1;
+        if (sd_hdr_bad || sd_tag_bad) fr_sdbad_q <= 1'b1;
+        if (sd_tag_now) fr_sdtag_q <= 1'b1;
 
         // Working state.
         if (fr_start) fr_loads_q <= loads;
@@ -648,6 +813,11 @@ module tlsnic_tx_front #(
           fr_err_q     <= 1'b0;
           fr_recend_q  <= 1'b0;
           fr_rsinit_q  <= 1'b0;
+          fr_sdinit_q  <= 1'b0;
+          fr_sdks_q    <= 1'b0;
+          fr_sdpast_q  <= 1'b0;
+          fr_sdbad_q   <= 1'b0;
+          fr_sdtag_q   <= 1'b0;
           for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
             if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + cnt_add[i];
           end
@@ -702,10 +872,13 @@ module tlsnic_tx_front #(
       it_q.csum_const <= pa_tcp_len_q + 17'd6;
       it_q.csum_beat <= csum_beat;
       it_q.csum_lane <= PB'(csum_pos % B[8:0]);
-      it_q.crypto    <= trk_on || ((fr_kind_q == tlsnic_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
+      it_q.crypto    <= trk_on || sd_pre || ((fr_kind_q == tlsnic_pkg::KindControl) && (c_inst || c_del) && fp_beat_done && fp_last_q);
       it_q.ctx       <= fr_ctx_q[CW-1:0];
       it_q.inst      <= fr_kind_q == tlsnic_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
       it_q.del       <= fr_kind_q == tlsnic_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
+      it_q.side      <= sd_frame;
+      it_q.ks_ld     <= sd_pre;
+      it_q.a_ktag    <= trk_on && sd_ktag;
       it_q.a_p0      <= trk_on ? p_a0 : '0;
       it_q.a_p1      <= trk_on ? p_a1 : '0;
       it_q.a_qm      <= a_qm;
@@ -719,11 +892,12 @@ module tlsnic_tx_front #(
       it_q.b_p0      <= p_b0;
       it_q.b_p1      <= pe;
       it_q.aad       <= aad;
-      it_q.lenblk    <= lenblk;
+      it_q.lenblk    <= (trk_on && sd_ktag) ? st.sd_tag : lenblk;
       it_q.user      <= '0;
       it_key_o       <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.key : tst.key;
       it_k256_o      <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.k256 : tst.k256;
-      it_blocks_o    <= (fr_kind_q == tlsnic_pkg::KindControl) ? '0 : blocks;
+      it_blocks_o    <= (fr_kind_q == tlsnic_pkg::KindControl) ? '0
+                      : (sd_pre ? {{(LA*128-128){1'b0}}, sd_ctr} : blocks);
     end
   end
 
@@ -749,7 +923,7 @@ module tlsnic_tx_front #(
     for (int j = 0; j < B; j++) begin
       jj  = PB'(j);
       off = bstart + 20'(j);
-      sim_need[j] = fp_valid_q && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && dec_cur == DecEnc
+      sim_need[j] = fp_valid_q && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && (dec_cur == DecEnc || dec_cur == DecSide)
                     && jj >= fp_s_q && jj < ie && jj < vbytes && off >= p0 && off < p1
                     && !(trk_on && ((jj >= s_t && jj < p_a0) || (jj >= t_a0 && jj < t_a1)
                                     || (end_a && jj >= e_pos && jj < hb_end)));
@@ -785,6 +959,6 @@ module tlsnic_tx_front #(
   `include "tlsnic_tx_front_cover.svh"
 `endif
 
-  assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i[3:0]] : 64'd0;
+  assign cnt_value_o = ({27'b0, cnt_sel_i} < tlsnic_tx_pkg::NumCounters) ? cnt_q[cnt_sel_i] : 64'd0;
 
 endmodule

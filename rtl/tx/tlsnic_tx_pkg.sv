@@ -20,7 +20,11 @@ package tlsnic_tx_pkg;
   localparam int unsigned CntCtrlErr      = 13;
   localparam int unsigned CntFrameErr     = 14;
   localparam int unsigned CntPlainPkts    = 15;
-  localparam int unsigned NumCounters     = 16;
+  // The retransmission paths (models/nic-tx.ts TX_REXMIT_COUNTER_NAMES, in that order).
+  localparam int unsigned CntRexmitSeek   = 16;
+  localparam int unsigned CntRexmitTag    = 17;
+  localparam int unsigned CntRexmitBad    = 18;
+  localparam int unsigned NumCounters     = 19;
   /* verilator lint_on UNUSEDPARAM */
 
   // Per-connection state of the front end (sequence tracking and record tracker).
@@ -40,6 +44,15 @@ package tlsnic_tx_pkg;
     logic [103:0] hdr;       // header (+ TLS 1.2 explicit nonce) bytes seen; byte i at [8i +: 8]
     logic [63:0]  rseq;      // record sequence number of the current record
     logic [95:0]  nonce;     // GCM nonce of the current record (valid once its header is complete)
+    // Side context: a SEEK descriptor waiting for the context's next offloaded packet with payload
+    // (tlsnic_tx_front "Side context"). The in-order fields above are never touched by it.
+    logic         sd_valid;  // a descriptor waits
+    logic         sd_tagv;   // it carries the record's known tag
+    logic [14:0]  sd_off;    // bytes of the record before the packet's first byte
+    logic [31:0]  sd_sn;     // TCP sequence number of the record start
+    logic [63:0]  sd_rseq;   // record sequence number
+    logic [103:0] sd_hdr;    // record header (bytes 0..4) and TLS 1.2 explicit nonce (5..12), byte i at [8i +: 8]
+    logic [127:0] sd_tag;    // known tag, block order (byte 0 at [127:120])
   } fctx_t;
 
 endpackage
