@@ -2,20 +2,16 @@
 // completion stream's tags, the side context. Checked by the stream oracle (harness/tx/check.ts:
 // every retransmitted byte equals its first transmission, every record decrypts, no plaintext),
 // which shares no code with the engine model; CTR seek itself is checked against node:crypto in
-// test/ctr-seek.test.ts. The RTL has no side context yet: these runs are model only.
+// test/ctr-seek.test.ts. The RTL against the model: test/rtl-tx-rexmit.test.ts.
 import { describe, expect, it } from 'vitest';
 import { checkTxStreams } from '../harness/tx/check.ts';
 import { runTxModel } from '../harness/tx/compare.ts';
+import { directedSeekRun, payloadOf } from '../harness/tx/rexmit-directed.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
-import { concatBytes } from '../models/bytes.ts';
-import { driverTxAdd, driverTxComplete, driverTxSegment } from '../models/driver-tx.ts';
-import { createFramerState, frameNext } from '../models/framer.ts';
 import { createNicTx, nicTxStep } from '../models/nic-tx.ts';
-import { buildTcpPacket, isParseError, parseTcpPacket, tcpChecksumOk, TcpFlag } from '../models/packet.ts';
-import { createPrng } from '../models/prng.ts';
-import { appendRecord, createRecordList } from '../models/record-list.ts';
+import { isParseError, parseTcpPacket, tcpChecksumOk } from '../models/packet.ts';
 import { seqAdd } from '../models/tcp-seq.ts';
-import { decodeResync, FrameKind, packetFrame, ResyncFlag, SEEK_FRAME_LEN, seekFrame, type SeekLoad, type TxFrame } from '../models/tx-frames.ts';
+import { decodeResync, FrameKind, ResyncFlag, SEEK_FRAME_LEN, seekFrame, type SeekLoad, type TxFrame } from '../models/tx-frames.ts';
 
 const SEED = Number(process.env.TLSNIC_SEED ?? 1);
 const NIC = { nCtx: 16, maxFrameBytes: 9600 };
@@ -175,77 +171,31 @@ describe('contradicting descriptors: the packet is dropped and counted, nothing 
 });
 
 describe('directed retransmissions: every place a segment can start, against the first transmission', () => {
-  // One connection framed by hand (three records), sent in order through the driver and the model
-  // (completions fed straight back), then old ranges sent again: each must come out exactly as the
-  // first transmission of those bytes did.
+  // harness/tx/rexmit-directed.ts: one connection framed by hand (three records), sent in order
+  // through the driver and the model (completions fed straight back), then old ranges sent again:
+  // each must come out exactly as the first transmission of those bytes did.
   for (const version of ['1.2', '1.3'] as const) {
-    it(`TLS ${version}: record start, inside the header, inside the explicit nonce, the body, tag only, across two records`, () => {
-      const prng = createPrng(SEED + (version === '1.2' ? 20 : 21));
-      const info = { version, key: prng.bytes(16), iv: prng.bytes(version === '1.2' ? 4 : 12) };
-      const isn = prng.nextU32();
-      const framer = createFramerState({ version, maxPlaintext: 16384, explicitNonceStart: version === '1.2' ? 77n : undefined }, { recordSeq: 5n, tcpSeq: isn });
-      const records = [3000, 1000, 2500].flatMap((n) => frameNext(framer, prng.bytes(n)));
-      const stream = concatBytes(...records.map((r) => r.bytes));
-      const list = createRecordList();
-      for (const r of records) appendRecord(list, r);
-      const { conn, frame: install } = driverTxAdd({ ctxId: 3, version, key: info.key, iv: info.iv, recordSeq: 5n, startOffloadTcpSn: isn }, list, 'seek');
-      const nic = createNicTx(NIC);
-      const pkt = (off: number, len: number) => buildTcpPacket({
-        eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
-        ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-        tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options: new Uint8Array(0) },
-        payload: stream.subarray(off, off + len),
-      });
-      const send = (off: number, len: number): Uint8Array[] => {
-        const outs: Uint8Array[] = [];
-        for (const f of driverTxSegment(conn, pkt(off, len), seqAdd(isn, off), len)) {
-          const r = nicTxStep(nic, f);
-          if (r.out) outs.push(r.out);
-          for (const c of r.completions ?? []) driverTxComplete(conn, c.recordSeq, c.tag);
-        }
-        return outs;
-      };
-      const payloadOf = (p: Uint8Array) => { const q = parseTcpPacket(p); if (isParseError(q)) throw new Error(q.detail); return p.subarray(q.payloadOffset, q.payloadOffset + q.payloadLength); };
-      nicTxStep(nic, install);
-      const truth = new Uint8Array(stream.length);
-      for (let off = 0; off < stream.length; off += 700) truth.set(payloadOf(send(off, Math.min(700, stream.length - off))[0]!), off);
-      const r0 = records[0]!.bytes.length;
-      const r1 = r0 + records[1]!.bytes.length;
-      const cases: [string, number, number][] = [
-        ['record start', r0, 400], ['inside the header', r0 + 2, 300], ['the body', r0 + 100, 200], ['tag only', r1 - 16, 16],
-        ['the tag and the next record', r1 - 7, 600], ['the last bytes of the stream', stream.length - 5, 5],
-      ];
-      if (version === '1.2') cases.push(['inside the explicit nonce', r0 + 8, 300]);
-      for (const [what, off, len] of cases) {
-        const before = { ...conn.rexmit };
-        const outs = send(off, len);
-        expect(outs.length, what).toBe(1);
-        expect(Buffer.from(payloadOf(outs[0]!)).equals(Buffer.from(truth.subarray(off, off + len))), `${what}: bytes ${off}+${len}`).toBe(true);
-        expect(conn.rexmit.seek, what).toBe(before.seek + 1);
-        expect(tcpChecksumOk(outs[0]!), what).toBe(true);
+    it(`TLS ${version}: record start, inside the header, inside the explicit nonce, the body, a mid-block start, tag only, across two records`, () => {
+      const d = directedSeekRun(version, SEED + (version === '1.2' ? 20 : 21), NIC);
+      for (const c of d.cases) {
+        expect(c.outs.length, c.what).toBe(1);
+        expect(Buffer.from(payloadOf(c.outs[0]!)).equals(Buffer.from(d.truth.subarray(c.off, c.off + c.len))), `${c.what}: bytes ${c.off}+${c.len}`).toBe(true);
+        expect(c.seekAfter, c.what).toBe(c.seekBefore + 1);
+        expect(tcpChecksumOk(c.outs[0]!), c.what).toBe(true);
       }
-      expect(conn.rexmit.seekTag).toBe(3);   // tag only, the tag and the next record, the last bytes
-      expect(nic.counters.tx_tls_rexmit_bad).toBe(0);
+      expect(d.conn.rexmit.seekTag).toBe(3);   // tag only, the tag and the next record, the last bytes
       // The in-order path goes on where it was: the next new segment needs no load.
-      expect(conn.expectedSeq).toBe(seqAdd(isn, stream.length));
-
+      expect(d.conn.expectedSeq).toBe(seqAdd(d.isn, d.streamLength));
       // Contradictions: a descriptor whose explicit nonce (1.2) or header differs from the packet's
       // record start drops the packet (never sends it wrong) and leaves the context alone.
-      const seekAt0 = seekFrame({ ctxId: 3, recordStartTcpSn: seqAdd(isn, r0), recordSeq: 6n, explicitNonce: records[1]!.bytes.slice(5, 13), offset: 0, header: records[1]!.bytes.slice(0, 5) });
-      const bad = (f: TxFrame) => {
-        const n0 = nic.counters.tx_tls_rexmit_bad;
-        expect(nicTxStep(nic, f).verdict).toBe('resync');
-        expect(nicTxStep(nic, packetFrame(pkt(r0, 400), true, 3)).out).toBeNull();
-        expect(nic.counters.tx_tls_rexmit_bad).toBe(n0 + 1);
-      };
-      const wrongHeader = decodeResync(seekAt0);
-      if (!wrongHeader.ok || !wrongHeader.seek) throw new Error('decode');
-      bad(seekFrame({ ...wrongHeader.seek, header: Uint8Array.of(23, 3, 3, 0, 0x40) }));
-      if (version === '1.2') bad(seekFrame({ ...wrongHeader.seek, explicitNonce: new Uint8Array(8) }));
+      expect(d.contradictions.length).toBe(version === '1.2' ? 2 : 1);
+      d.contradictions.forEach((c, k) => {
+        expect(c.descriptor.verdict, c.what).toBe('resync');
+        expect(c.packet.out, c.what).toBeNull();
+        expect(c.rexmitBadAfter, c.what).toBe(k + 1);
+      });
       // The unchanged descriptor still works after them.
-      expect(nicTxStep(nic, seekAt0).verdict).toBe('resync');
-      const ok = nicTxStep(nic, packetFrame(pkt(r0, 400), true, 3)).out!;
-      expect(Buffer.from(payloadOf(ok)).equals(Buffer.from(truth.subarray(r0, r0 + 400)))).toBe(true);
+      expect(Buffer.from(payloadOf(d.finalOut!)).equals(Buffer.from(d.finalWant))).toBe(true);
     });
   }
 });
