@@ -317,6 +317,9 @@ int main(int argc, char** argv) {
   top->rst_ni = 0;
   top->s_tvalid_i = 0;
   top->m_tready_i = 0;
+#if !TB_ENGINE_RX
+  top->c_tready_i = 0;
+#endif
   top->cnt_sel_i = 0;
   for (int i = 0; i < 8; i++) {
     top->eval();
@@ -340,6 +343,11 @@ int main(int argc, char** argv) {
   std::size_t npkt = 0;
   bool held = false;  // an output beat was presented with m_tready low last cycle
   Beat held_beat{};
+#if !TB_ENGINE_RX
+  bool c_held = false;  // a completion was presented with c_tready low last cycle
+  std::string c_held_text;
+  uint64_t ncompl = 0;
+#endif
   uint64_t idle = 0;
   uint64_t hold_left = 0;      // "hold": cycles m_tready stays low
   std::size_t hold_frame = 0;  // frames before this one have had their hold started
@@ -425,7 +433,31 @@ int main(int argc, char** argv) {
       top->s_tuser_i = static_cast<uint32_t>(j >> 20) & 0x7ffff;
     }
     top->m_tready_i = ready;
+#if !TB_ENGINE_RX
+    top->c_tready_i = ready;  // the completion queue's reader stalls with the output
+#endif
     top->eval();
+
+#if !TB_ENGINE_RX
+    // Completion stream, sampled before the edge: "t <cycle> <ctx> <record seq hex> <tag hex>".
+    if (top->c_tvalid_o) {
+      char buf[96];
+      const auto& c = top->c_tdata_o;
+      std::snprintf(buf, sizeof buf, "%u %08x%08x %08x%08x%08x%08x", (c[6] & 0xffffu), c[5], c[4], c[3], c[2], c[1], c[0]);
+      if (c_held && c_held_text != buf) error("completion changed while c_tready was low (completion " + std::to_string(ncompl) + ")");
+      if (ready) {
+        out += "t " + std::to_string(cycle) + " " + buf + "\n";
+        ncompl++;
+        c_held = false;
+      } else {
+        c_held = true;
+        c_held_text = buf;
+      }
+    } else {
+      if (c_held) error("c_tvalid dropped before the completion was taken (completion " + std::to_string(ncompl) + ")");
+      c_held = false;
+    }
+#endif
 
     // Output side, sampled before the edge.
     const bool mvalid = top->m_tvalid_o;

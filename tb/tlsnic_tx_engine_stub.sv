@@ -28,6 +28,9 @@ module tlsnic_tx_engine_stub #(
   output logic [W-1:0]     m_tdata_o,
   output logic [W/8-1:0]   m_tkeep_o,
   output logic             m_tlast_o,
+  output logic             c_tvalid_o,
+  input  logic             c_tready_i,
+  output logic [207:0]     c_tdata_o,
   input  logic [4:0]       cnt_sel_i,
   output logic [63:0]      cnt_value_o
 );
@@ -39,6 +42,11 @@ module tlsnic_tx_engine_stub #(
   /* verilator lint_on UNUSEDPARAM */
   logic [15:0] unused_ctx;
   assign unused_ctx = s_tuser_i[18:3];
+  // No completions (no encryption).
+  logic unused_c_ready;
+  assign unused_c_ready = c_tready_i;
+  assign c_tvalid_o = 1'b0;
+  assign c_tdata_o  = '0;
 
   localparam int unsigned Depth = 4;
   localparam int unsigned BeatW = W + W / 8 + 1;  // {tlast, tkeep, tdata}

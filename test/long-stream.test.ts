@@ -145,7 +145,7 @@ describe.each(TX_CONFIGS)('TX RTL at long stream offsets: W=$width', ({ width, n
       const sc = generateTxScenario(cfg);
       const model = runTxModel(sc.frames, { nCtx, maxFrameBytes: 9600 });
       const rtl = await runTxEngine(bin, sc.frames, stalls);
-      const mm = compareTxRun(model.outputs, model.counters, rtl);
+      const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       expect(mm?.message ?? null).toBeNull();
       const check = checkTxStreams(sc, rtl.packets.map((p) => p.data));
       expect(check.problems).toEqual([]);

@@ -120,7 +120,7 @@ describe('TX engine assertions (W = 128, N_CTX = 16)', () => {
   test('unbroken: the scenario passes every assertion and matches the golden model', async () => {
     const rtl = await runTxEngine(bin, frames, stalls);
     const model = runTxModel(frames, { nCtx: 16, maxFrameBytes: MAX_FRAME });
-    expect(compareTxRun(model.outputs, model.counters, rtl)?.message ?? null).toBeNull();
+    expect(compareTxRun(model.outputs, model.counters, rtl, model.completions)?.message ?? null).toBeNull();
     expect(model.counters.tx_tls_encrypted_packets).toBeGreaterThan(20);
     expect(model.counters.tx_tls_ctrl_err).toBeGreaterThan(0);
     expect(rtl.protocolErrors).toEqual([]);

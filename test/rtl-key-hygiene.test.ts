@@ -142,7 +142,7 @@ describe('TX engine (W=128, N_CTX=16): key material read back', () => {
       for (const f of frames) nicTxStep(st, f);
       const live = new Map([...st.contexts].map(([id, c]) => [id, c.crypto]));
       const { run: rtl, tables } = await runTxEngineTables(bin, frames, stalls(seed), { poisonSeed: poison });
-      const mm = compareTxRun(model.outputs, model.counters, rtl);
+      const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       expect(mm?.message ?? null, 'RTL output vs model').toBeNull();
       expect(checkTables(tables, TX_N_CTX, TX_FRONT_FIELDS, back, live)).toEqual([]);
       return { live, tables, model };

@@ -59,7 +59,7 @@ async function runChecked(bin: string, width: Width, cfg: TxScenarioConfig, s: S
   const model = runTxModel(sc.frames, { nCtx: cfg.nCtx, maxFrameBytes: MAX_FRAME });
   const rtl = await runTxEngine(bin, sc.frames, s);
   const what = label(width, cfg, s);
-  const mm = compareTxRun(model.outputs, model.counters, rtl);
+  const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
   if (mm) expect.fail(`${what}: ${mm.message}`);
   // The independent stream oracle on what the RTL sent (checksums, decryption, retransmissions).
   expect(checkTxStreams(sc, rtl.packets.map((p) => p.data)).problems, what).toEqual([]);
@@ -196,7 +196,7 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
       const model = runTxModel(frames, { nCtx: 16, maxFrameBytes: MAX_FRAME });
       const s = stalls(SEED + 1, 300, 300);
       const rtl = await runTxEngine(bins.get(width)!, frames, s);
-      const mm = compareTxRun(model.outputs, model.counters, rtl);
+      const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       if (mm) expect.fail(`W=${width} seed ${SEED + width}, stall seed ${s.seed}: ${mm.message}`);
       expect(rtl.packets.length).toBe(frames.filter((f) => f.user.kind === FrameKind.PACKET).length);
       expect(rtl.counters.tx_plain_packets).toBe(rtl.packets.length);
@@ -243,7 +243,7 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
     frames.splice(5, 0, { user: { kind: FrameKind.CONTROL, offload: false, ctxId: 3 }, data: new Uint8Array(60) });
     const model = stubExpectation(frames);
     const rtl = await runTxEngine(bins.get(128)!, frames, stalls(SEED, 0, 0));
-    expect(compareTxRun(model.outputs, model.counters, rtl)).toBeNull();
+    expect(compareTxRun(model.outputs, model.counters, rtl, model.completions)).toBeNull();
 
     const corrupt = structuredClone(rtl);
     corrupt.packets[7].data[20] ^= 0x40;

@@ -80,7 +80,7 @@ describe.each(Object.values(TLS_PEER_SUITES).map((suite, i) => ({ suite, i, name
 
         const rtl = await runTxEngine(binary, frames, { seed, gapPermille: 50, stallPermille: 100 });
         const model = runTxModel(frames, { nCtx: N_CTX });
-        const mismatch = compareTxRun(model.outputs, model.counters, rtl);
+        const mismatch = compareTxRun(model.outputs, model.counters, rtl, model.completions);
         expect(mismatch?.message ?? null, `seed ${seed}`).toBeNull();
         expect(rtl.counters.tx_tls_resync_bytes).toBeGreaterThan(0);
 

@@ -2,7 +2,8 @@
 // W = 128 and 512: seeded lossy scenarios whose driver sends SEEK descriptors (the completion
 // stream's tags fed back by a model beside it), under random input gaps and output stalls, every
 // output packet and every counter (tx_tls_rexmit_* included) equal to the model's, and the stream
-// oracle (harness/tx/check.ts, no model code) accepting what the RTL sent; then the directed
+// oracle (harness/tx/check.ts, no model code) accepting what the RTL sent, and the completion
+// stream (context, record, tag) entry for entry the model's; then the directed
 // retransmissions of harness/tx/rexmit-directed.ts (every place a segment can start, contradicting
 // descriptors). The bad descriptors of the catalogue (tx-seek-contradictory) run in
 // test/rtl-bad-input.test.ts.
@@ -50,8 +51,11 @@ describe.each([128, 512] as const)('tlsnic_tx_engine side context, W=%i', (width
     const rtl = await runTxEngine(bin, sc.frames, stalls);
     const what = `W=${width} scenario seed ${seed} (TLSNIC_SEED=${SEED}), stall seed ${stalls.seed}`;
     console.log(`${what}: ${sc.frames.length} frames; rexmit seek ${model.counters.tx_tls_rexmit_seek}, tag ${model.counters.tx_tls_rexmit_tag}, bad ${model.counters.tx_tls_rexmit_bad}; driver ${JSON.stringify(sc.rexmit)}`);
-    const mm = compareTxRun(model.outputs, model.counters, rtl);
+    const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
     if (mm) expect.fail(`${what}: ${mm.message}`);
+    // The completion stream (compared entry for entry above) carried every record sent in order.
+    expect(rtl.completions.length, what).toBe(model.completions.length);
+    expect(rtl.completions.length, what).toBeGreaterThanOrEqual(sc.flows.reduce((n, f) => n + f.records.length, 0) - sc.flows.length);
     const o = checkTxStreams(sc, rtl.packets.map((p) => p.data));
     expect(o.problems, what).toEqual([]);
     expect(o.leaks, what).toBe(0);
@@ -68,7 +72,7 @@ describe.each([128, 512] as const)('tlsnic_tx_engine side context, W=%i', (width
       const d = directedSeekRun(version, SEED + (version === '1.2' ? 20 : 21), NIC);
       const model = runTxModel(d.frames, NIC);
       const rtl = await runTxEngine(bin, d.frames, { seed: SEED, gapPermille: 50, stallPermille: 50 });
-      const mm = compareTxRun(model.outputs, model.counters, rtl);
+      const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       if (mm) expect.fail(`W=${width} TLS ${version}: ${mm.message}`);
       expect(model.counters.tx_tls_rexmit_seek).toBe(d.cases.length + 1);
       expect(model.counters.tx_tls_rexmit_tag).toBe(3);

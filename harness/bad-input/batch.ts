@@ -75,7 +75,7 @@ export function txCatalogueBatch(seed: number, width: number, nCtx: number): TxC
 
 /** RTL == model over the whole batch (every packet and counter); null when they agree. */
 export function compareTxBatch(b: TxCatalogueBatch, rtl: TxEngineRun): string | null {
-  return compareTxRun(b.model.outputs, b.model.counters, rtl)?.message ?? null;
+  return compareTxRun(b.model.outputs, b.model.counters, rtl, b.model.completions)?.message ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import { concatBytes } from '../../models/bytes.ts';
 import { ipv4HeaderChecksum } from '../../models/checksum.ts';
 import { ftConfig, ftCreate, ftHashes, FT_DEFAULT_HASH_KEY, FT_DEFAULT_STASH, FT_WAYS, type FlowTableV2 } from '../../models/flow-table.ts';
 import { createFramerState, frameNext } from '../../models/framer.ts';
-import { createNicTx, nicTxStep, zeroTxCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
+import { createNicTx, nicTxStep, zeroTxCounters, type NicTxConfig, type TxCompletion, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { createNicRx, nicRxStep, RX_MAX_ADVANCE, zeroRxCounters, type NicRxConfig, type RxCounterName, type RxCounters, type RxVerdict } from '../../models/nic-rx.ts';
 import { buildTcpPacket, isParseError, parseTcpPacket, TcpFlag, type FlowTuple, type ParseErrorReason } from '../../models/packet.ts';
 import { createPrng, type Prng } from '../../models/prng.ts';
@@ -1598,6 +1598,8 @@ export interface TxCatalogueModel {
   counters: TxCounters;
   /** Counter delta over each span. */
   deltas: TxCounters[];
+  /** The completion stream (records finished in order), for the RTL's. */
+  completions: TxCompletion[];
 }
 
 export function runTxCatalogueModel(frames: readonly TxFrame[], spans: readonly { start: number; end: number }[], config: NicTxConfig): TxCatalogueModel {
@@ -1607,18 +1609,20 @@ export function runTxCatalogueModel(frames: readonly TxFrame[], spans: readonly 
   const snaps = new Map<number, TxCounters>();
   const snap = (i: number) => snaps.set(i, { ...st.counters });
   const marks = new Set(spans.flatMap((s) => [s.start, s.end]));
+  const completions: TxCompletion[] = [];
   frames.forEach((f, i) => {
     if (marks.has(i)) snap(i);
     const r = nicTxStep(st, { user: f.user, data: f.data.slice() });
     verdicts.push(r.verdict);
     if (r.out) outputs.push({ data: r.out, frameIndex: i, ctxId: f.user.ctxId, offload: f.user.offload, verdict: r.verdict });
+    if (r.completions) completions.push(...r.completions);
   });
   snap(frames.length);
   const deltas = spans.map((s) => {
     const a = snaps.get(s.start)!, b = snaps.get(s.end)!;
     return Object.fromEntries(Object.keys(a).map((k) => [k, b[k as TxCounterName] - a[k as TxCounterName]])) as TxCounters;
   });
-  return { verdicts, outputs, counters: { ...st.counters }, deltas };
+  return { verdicts, outputs, counters: { ...st.counters }, deltas, completions };
 }
 
 export interface RxCatalogueModel {

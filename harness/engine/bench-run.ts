@@ -134,6 +134,8 @@ export interface ParsedEngineOutput<P> {
   counters: Record<string, number>;
   /** Protocol violations the bench saw on the output ("<cycle> <message>"). */
   protocolErrors: string[];
+  /** The TX completion stream's entries, one "t" line's fields each (tb/tb_engine.h). */
+  completionLines: string[][];
   /** Simulated cycles, including the drain after the last input beat. */
   cycles: number;
   /** Wall time of the bench's simulation loop. */
@@ -150,6 +152,7 @@ export function parseEngineOutput<P>(out: string, nFrames: number, d: OutputDial
   const frameAccept: FrameAccept[] = new Array(nFrames);
   const counterValues: number[] = new Array(d.counterNames.length).fill(-1);
   const protocolErrors: string[] = [];
+  const completionLines: string[][] = [];
   let parseSeconds = 0;
   let beatBytes = 0;
   let cycles = -1;
@@ -191,6 +194,9 @@ export function parseEngineOutput<P>(out: string, nFrames: number, d: OutputDial
       case 'e':
         protocolErrors.push(f.slice(1).join(' '));
         break;
+      case 't':
+        completionLines.push(f.slice(1));
+        break;
       case 'stat':
         parseSeconds = Number(f[f.indexOf('parse_s') + 1]);
         beatBytes = Number(f[f.indexOf('beat_bytes') + 1]);
@@ -208,5 +214,5 @@ export function parseEngineOutput<P>(out: string, nFrames: number, d: OutputDial
   if (counterValues.includes(-1)) throw new Error(`${d.label}: counter lines missing`);
   if (d.requireStat && !(beatBytes > 0)) throw new Error(`${d.label}: stat line missing`);
   const counters = Object.fromEntries(d.counterNames.map((n, i) => [n, counterValues[i]]));
-  return { outputs, frameAccept, counters, protocolErrors, cycles, simSeconds, parseSeconds, beatBytes };
+  return { outputs, frameAccept, counters, protocolErrors, completionLines, cycles, simSeconds, parseSeconds, beatBytes };
 }

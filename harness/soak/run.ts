@@ -141,7 +141,7 @@ export async function soakCommand(o: SoakOptions): Promise<number> {
     if (rtlRun) {
       const rtl = await rtlRun;
       cycles += rtl.cycles;
-      const mm = compareTxRun(model.outputs, model.counters, rtl);
+      const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       if (mm) {
         mismatches++;
         if (mismatchText.length < 5) mismatchText.push(`chunk ${chunks}: ${mm.message.split('\n')[0]}`);

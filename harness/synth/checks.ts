@@ -30,6 +30,7 @@ export const INTENDED_MEMORIES: readonly IntendedMemory[] = [
   // rtl/common/tlsnic_frame_buf.sv, the output buffer (TX: DROP, PATCH; RX: ALT, EVENTS, RELEASE).
   { module: 'tlsnic_frame_buf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
   { module: 'tlsnic_frame_buf', memid: 'meta_q', kind: 'ram', why: 'output buffer frame descriptors (asynchronous read: distributed RAM)' },
+  { module: 'tlsnic_tx_compl', memid: 'mem_q', kind: 'ram', why: 'completion queue, finished records and their tags (asynchronous read: distributed RAM)' },
   { module: 'tlsnic_aes_sbox', memid: 'case ROM (proc_rom)', kind: 'rom', why: 'AES S-box, 256 x 8' },
 ];
 
@@ -66,7 +67,9 @@ function expectedPorts(b: Bundle): Record<string, { dir: 'input' | 'output'; wid
     s_tlast_i: { dir: 'input', width: 1 }, s_tuser_i: { dir: 'input', width: 19 },
     m_tvalid_o: { dir: 'output', width: 1 }, m_tready_i: { dir: 'input', width: 1 },
     m_tdata_o: { dir: 'output', width: w }, m_tkeep_o: { dir: 'output', width: w / 8 },
-    m_tlast_o: { dir: 'output', width: 1 }, cnt_sel_i: { dir: 'input', width: 5 },
+    m_tlast_o: { dir: 'output', width: 1 },
+    c_tvalid_o: { dir: 'output', width: 1 }, c_tready_i: { dir: 'input', width: 1 }, c_tdata_o: { dir: 'output', width: 208 },
+    cnt_sel_i: { dir: 'input', width: 5 },
     cnt_value_o: { dir: 'output', width: 64 },
   };
 }

@@ -22,13 +22,13 @@ create_clock -name tlsnic_clk -period ${period} [get_ports clk_i]
 set tlsnic_in_delay  ${(0.4 * 1000 / clockMhz).toFixed(3)}
 set tlsnic_out_delay ${(0.4 * 1000 / clockMhz).toFixed(3)}
 
-# Inputs: AXI-Stream slave data/control, master ready, counter select.
-set_input_delay -clock tlsnic_clk -max $tlsnic_in_delay ${ports('s_tvalid_i s_tdata_i[*] s_tkeep_i[*] s_tlast_i s_tuser_i[*] m_tready_i cnt_sel_i[*]')}
-set_input_delay -clock tlsnic_clk -min 0.000 ${ports('s_tvalid_i s_tdata_i[*] s_tkeep_i[*] s_tlast_i s_tuser_i[*] m_tready_i cnt_sel_i[*]')}
-# Outputs: AXI-Stream master data/control, slave ready, counter value (cnt_value_o is a
+# Inputs: AXI-Stream slave data/control, master readies (output, completions), counter select.
+set_input_delay -clock tlsnic_clk -max $tlsnic_in_delay ${ports('s_tvalid_i s_tdata_i[*] s_tkeep_i[*] s_tlast_i s_tuser_i[*] m_tready_i c_tready_i cnt_sel_i[*]')}
+set_input_delay -clock tlsnic_clk -min 0.000 ${ports('s_tvalid_i s_tdata_i[*] s_tkeep_i[*] s_tlast_i s_tuser_i[*] m_tready_i c_tready_i cnt_sel_i[*]')}
+# Outputs: AXI-Stream master data/control (output, completions), slave ready, counter value (cnt_value_o is a
 # combinational function of cnt_sel_i: register it outside, or treat it as a multicycle path).
-set_output_delay -clock tlsnic_clk -max $tlsnic_out_delay ${ports('s_tready_o m_tvalid_o m_tdata_o[*] m_tkeep_o[*] m_tlast_o cnt_value_o[*]')}
-set_output_delay -clock tlsnic_clk -min 0.000 ${ports('s_tready_o m_tvalid_o m_tdata_o[*] m_tkeep_o[*] m_tlast_o cnt_value_o[*]')}
+set_output_delay -clock tlsnic_clk -max $tlsnic_out_delay ${ports('s_tready_o m_tvalid_o m_tdata_o[*] m_tkeep_o[*] m_tlast_o c_tvalid_o c_tdata_o[*] cnt_value_o[*]')}
+set_output_delay -clock tlsnic_clk -min 0.000 ${ports('s_tready_o m_tvalid_o m_tdata_o[*] m_tkeep_o[*] m_tlast_o c_tvalid_o c_tdata_o[*] cnt_value_o[*]')}
 
 # rst_ni: active low, asserted asynchronously in some blocks, released synchronously to clk_i
 # (drive it from a reset synchronizer in the clk_i domain). Its release is a timed path:

@@ -114,8 +114,8 @@ export async function runNetlistResim(bundle: Bundle, netlist: string, plan: Res
   const model = runTxModel(frames, { nCtx: N_CTX, maxFrameBytes: MAX_FRAME });
   const net = await runTxEngine(netBin, frames, stalls);
   const rtl = await runTxEngine(rtlBin, frames, stalls);
-  const vsModel = compareTxRun(model.outputs, model.counters, net);
-  const rtlVsModel = compareTxRun(model.outputs, model.counters, rtl);
+  const vsModel = compareTxRun(model.outputs, model.counters, net, model.completions);
+  const rtlVsModel = compareTxRun(model.outputs, model.counters, rtl, model.completions);
   // The netlist's output through the stream oracle's plaintext-leak check too.
   const netLeaks = checkTxStreams(scenario, net.packets.map((p) => p.data)).leaks;
   return {

@@ -140,6 +140,9 @@ module ${SYNTH_TOP} (
   output logic [${w - 1}:0]   m_tdata_o,
   output logic [${w / 8 - 1}:0]    m_tkeep_o,
   output logic           m_tlast_o,
+  output logic           c_tvalid_o,
+  input  logic           c_tready_i,
+  output logic [207:0]   c_tdata_o,
   input  logic [4:0]     cnt_sel_i,
   output logic [63:0]    cnt_value_o
 );
@@ -152,6 +155,7 @@ module ${SYNTH_TOP} (
     .clk_i, .rst_ni,
     .s_tvalid_i, .s_tready_o, .s_tdata_i, .s_tkeep_i, .s_tlast_i, .s_tuser_i,
     .m_tvalid_o, .m_tready_i, .m_tdata_o, .m_tkeep_o, .m_tlast_o,
+    .c_tvalid_o, .c_tready_i, .c_tdata_o,
     .cnt_sel_i, .cnt_value_o
   );
 

@@ -5,7 +5,7 @@
 // mismatch names the output packet, the frame, the context and the byte, and latency pairs output
 // packet i with its input frame.
 import { toHex } from '../../models/bytes.ts';
-import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, type NicTxConfig, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
+import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, type NicTxConfig, type TxCompletion, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
 import { FrameKind, type TxFrame } from '../../models/tx-frames.ts';
 import type { TxEngineRun } from './sim.ts';
@@ -24,6 +24,8 @@ export interface TxModelRun {
   verdicts: TxVerdict[];
   outputs: ModelOutput[];
   counters: TxCounters;
+  /** The completion stream: every record the in-order path finished, in order. */
+  completions: TxCompletion[];
 }
 
 /** Runs the golden model over a batch (a fresh engine state, as after reset). */
@@ -31,12 +33,14 @@ export function runTxModel(frames: readonly TxFrame[], config: NicTxConfig): TxM
   const st = createNicTx(config);
   const verdicts: TxVerdict[] = [];
   const outputs: ModelOutput[] = [];
+  const completions: TxCompletion[] = [];
   frames.forEach((f, frameIndex) => {
     const r = nicTxStep(st, f);
     verdicts.push(r.verdict);
     if (r.out) outputs.push({ data: r.out, frameIndex, ctxId: f.user.ctxId, offload: f.user.offload, verdict: r.verdict });
+    if (r.completions) completions.push(...r.completions);
   });
-  return { verdicts, outputs, counters: { ...st.counters } };
+  return { verdicts, outputs, counters: { ...st.counters }, completions };
 }
 
 /**
@@ -57,10 +61,10 @@ export function stubExpectation(frames: readonly TxFrame[]): TxModelRun {
       verdicts.push(f.user.kind === FrameKind.CONTROL ? 'control' : f.user.kind === FrameKind.RESYNC ? 'resync' : 'frame_error');
     }
   });
-  return { verdicts, outputs, counters };
+  return { verdicts, outputs, counters, completions: [] };
 }
 
-export type TxMismatchKind = 'protocol' | 'packet' | 'missing-packet' | 'extra-packet' | 'counter';
+export type TxMismatchKind = 'protocol' | 'packet' | 'missing-packet' | 'extra-packet' | 'counter' | 'completion';
 
 export interface TxMismatch {
   kind: TxMismatchKind;
@@ -100,7 +104,7 @@ function firstDiff(a: Uint8Array, b: Uint8Array): number {
  * packets (byte for byte, in order) and every counter matches. Protocol violations the bench saw
  * come first: they make everything after them suspect.
  */
-export function compareTxRun(modelOutputs: readonly ModelOutput[], modelCounters: TxCounters, rtl: TxEngineRun): TxMismatch | null {
+export function compareTxRun(modelOutputs: readonly ModelOutput[], modelCounters: TxCounters, rtl: TxEngineRun, modelCompletions?: readonly TxCompletion[]): TxMismatch | null {
   if (rtl.protocolErrors.length > 0) {
     return {
       kind: 'protocol',
@@ -138,12 +142,33 @@ export function compareTxRun(modelOutputs: readonly ModelOutput[], modelCounters
       };
     }
   }
+  if (modelCompletions) {
+    const m = compareCompletions(modelCompletions, rtl.completions);
+    if (m) return m;
+  }
   for (const name of TX_COUNTER_NAMES) {
     if (modelCounters[name] !== rtl.counters[name]) {
       return {
         kind: 'counter',
         counter: name, expected: String(modelCounters[name]), got: String(rtl.counters[name]),
         message: `counter ${name} (index ${TX_COUNTER_NAMES.indexOf(name)}): expected ${modelCounters[name]}, got ${rtl.counters[name]}`,
+      };
+    }
+  }
+  return null;
+}
+
+/** The completion streams, entry for entry (context, record sequence number, tag). */
+function compareCompletions(model: readonly TxCompletion[], rtl: TxEngineRun['completions']): TxMismatch | null {
+  const n = Math.max(model.length, rtl.length);
+  for (let i = 0; i < n; i++) {
+    const m = model[i];
+    const r = rtl[i];
+    const show = (c: { ctxId: number; recordSeq: bigint; tag: Uint8Array } | undefined) => (c ? `ctx ${c.ctxId} record ${c.recordSeq} tag ${toHex(c.tag)}` : 'none');
+    if (!m || !r || m.ctxId !== r.ctxId || m.recordSeq !== r.recordSeq || toHex(m.tag) !== toHex(r.tag)) {
+      return {
+        kind: 'completion', expected: show(m), got: show(r),
+        message: `completion ${i} (of ${model.length} expected, ${rtl.length} sent): expected ${show(m)}, got ${show(r)}`,
       };
     }
   }

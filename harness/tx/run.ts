@@ -60,7 +60,7 @@ export async function runTxPart(o: RunOptions): Promise<{ summary: Record<string
     // The oracle (decryption, retransmissions, plaintext leaks) on what the RTL sent, too.
     const rtlOracle = checkTxStreams(scenario, sent);
     for (const p of rtlOracle.problems) problems.push(`RTL vs oracle: ${p}`);
-    const mismatch = compareTxRun(model.outputs, model.counters, rtl);
+    const mismatch = compareTxRun(model.outputs, model.counters, rtl, model.completions);
     const tp = txThroughput(scenario.frames, rtl);
     const lat = summarize(packetLatencies(model.outputs, rtl));
     const gbps = (bytesPerCycle: number) => ((bytesPerCycle * 8 * o.clockMhz) / 1000).toFixed(1);

@@ -84,6 +84,15 @@ export interface TxOutPacket {
 
 export type TxFrameAccept = FrameAccept;
 
+/** One entry of the engine's completion stream (tlsnic_tx_compl): a record finished in order. */
+export interface TxCompletionOut {
+  /** Cycle the driver took it. */
+  cycle: number;
+  ctxId: number;
+  recordSeq: bigint;
+  tag: Uint8Array;
+}
+
 export interface TxEngineRun {
   packets: TxOutPacket[];
   /** One entry per input frame, same order. */
@@ -91,6 +100,8 @@ export interface TxEngineRun {
   counters: TxCounters;
   /** Protocol violations the bench saw on the output ("<cycle> <message>"). */
   protocolErrors: string[];
+  /** The completion stream, in order. */
+  completions: TxCompletionOut[];
   /** Simulated cycles, including the drain after the last input beat. */
   cycles: number;
   /** Wall time of the bench's simulation loop. */
@@ -158,6 +169,7 @@ export function parseTxOutput(out: string, nFrames: number): TxEngineRun {
   const r = parseEngineOutput(out, nFrames, TX_OUTPUT);
   return {
     packets: r.outputs, frameAccept: r.frameAccept, counters: r.counters as TxCounters, protocolErrors: r.protocolErrors,
+    completions: r.completionLines.map((f) => ({ cycle: Number(f[0]), ctxId: Number(f[1]), recordSeq: BigInt(`0x${f[2]}`), tag: new Uint8Array(Buffer.from(f[3] ?? '', 'hex')) })),
     cycles: r.cycles, simSeconds: r.simSeconds, parseSeconds: r.parseSeconds, beatBytes: r.beatBytes,
   };
 }

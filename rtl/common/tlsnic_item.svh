@@ -40,6 +40,7 @@ typedef struct packed {
   logic              side;        // the frame works on a side context: never commit crypto state
   logic              ks_ld;       // AES lane 0 is the keystream block the next item starts in
   logic              a_ktag;      // slot A's tag bytes are the known tag carried in lenblk
+  logic [63:0]       a_rseq;      // slot A's record sequence number (the TX completion stream)
   // Slot A: payload [a_p0, a_p1) and tag [a_t0, a_t1) of the record the item continues.
   logic [PB-1:0]     a_p0;
   logic [PB-1:0]     a_p1;

@@ -86,7 +86,7 @@ package tlsnic_pkg;
     item_bits = 6 + w + b + 2 * pb            // frame and beat position, data, keep, s, e
               + 1 + b + 17 + 14 + pb          // checksum rewrite
               + 1 + cw + 2                    // crypto, ctx, inst, del
-              + 3                             // side, ks_ld, a_ktag
+              + 3 + 64                        // side, ks_ld, a_ktag, a_rseq
               + 4 * pb + 8 + kw + 2           // slot A
               + 1 + 2 * pb                    // slot B
               + 256 + uw;                     // aad, lenblk, user

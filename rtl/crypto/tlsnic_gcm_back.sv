@@ -66,7 +66,13 @@ module tlsnic_gcm_back #(
   output logic [PB-1:0]     ob_csum_lane_o,
   output logic [W-1:0]      ob_raw_o,       // the beat as received
   output logic              ob_tagfail_o,   // with ob_end_o (DECRYPT): a record's tag mismatched
-  output logic [UW-1:0]     ob_user_o       // with ob_end_o: the user field of the frame's last item
+  output logic [UW-1:0]     ob_user_o,      // with ob_end_o: the user field of the frame's last item
+  // to the completion queue (encrypt only; tlsnic_tx_compl): a record finished in order, and
+  // frame ends that keep or take back the frame's completions
+  output logic              cp_wr_o,
+  output logic [207:0]      cp_data_o,      // {context (16), record sequence number (64), tag (block order)}
+  output logic              cp_end_o,
+  output logic              cp_keep_o
 );
 
   localparam logic [7:0] LgLanes = LG[7:0];
@@ -198,7 +204,7 @@ module tlsnic_gcm_back #(
   logic [LG*128-1:0]     list_a, lanes_a;
   logic [L*128-1:0]      list_b, lanes_b;
   logic [PB-1:0]         cnt_a, cnt_b;
-  logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_use, j0_blk, tag_le;
+  logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_alt, tag_use, j0_blk, tag_le;
   logic [7:0]            k_b, a_k8, cnt_a8, cnt_b8;
   logic [127:0]          part_a, part_b, ks_a, ks_b;
 
@@ -306,8 +312,10 @@ module tlsnic_gcm_back #(
     for (int m = 0; m < L; m++) acc_b = acc_b ^ prod_b[m*128 +: 128];
 
     // Tag bytes.
-    // A side item's sought record (a_ktag): the known tag it carries in lenblk.
-    tag_use = b0_q.a_ktag ? b0_q.lenblk : (b0_q.a_fin ? tag_a : bs.tag);
+    // A side item's sought record (a_ktag): the known tag it carries in lenblk. The computed tag
+    // (the deep GHASH path) meets one 2:1 select of registered bits, as before the side context.
+    tag_alt = b0_q.a_ktag ? b0_q.lenblk : bs.tag;
+    tag_use = (b0_q.a_fin && !b0_q.a_ktag) ? tag_a : tag_alt;
     tag_le  = tlsnic_pkg::bswap128(tag_use);
     mask_t  = byte_range(b0_q.a_t0, b0_q.a_t1);
     tag_sh  = ({{W{1'b0}}, tag_le} >> (8 * b0_q.a_u)) << (8 * b0_q.a_t0);
@@ -435,10 +443,22 @@ module tlsnic_gcm_back #(
       ob_tagfail_o   <= 1'b0;
       ob_user_o      <= '0;
       pf_q           <= 1'b0;
+      cp_wr_o        <= 1'b0;
+      cp_data_o      <= '0;
+      cp_end_o       <= 1'b0;
+      cp_keep_o      <= 1'b0;
     end else begin
       // Write strobes are single-cycle pulses (the output buffer always has room: see free_o).
       ob_wr_o  <= item && b0_q.beat_last && b0_q.wr;
       ob_end_o <= item && b0_q.fr_last && b0_q.pkt;
+      // Completions: the in-order path's records whose last tag byte this item writes; a side
+      // frame's never (its records were reported when first sent).
+      cp_wr_o  <= !DECRYPT && item && b0_q.pkt && b0_q.crypto && !b0_q.side && rec_end;
+      cp_end_o <= item && b0_q.fr_last;
+      if (item) begin
+        cp_data_o <= {16'(b0_q.ctx), b0_q.a_rseq, tag_use};
+        cp_keep_o <= b0_q.commit && !b0_q.side;
+      end
       if (item) begin
         ob_data_o      <= merged;
         ob_keep_o      <= b0_q.keep;

@@ -124,6 +124,8 @@ module tlsnic_rx_engine #(
   logic [15:0]       ob_csum_unused;
   logic [13:0]       ob_csum_beat_unused;
   logic [PB-1:0]     ob_csum_lane_unused;
+  logic              cp_wr_unused, cp_end_unused, cp_keep_unused;   // the TX completion stream
+  logic [207:0]      cp_data_unused;
 
   tlsnic_gcm_back #(.W(W), .N_CTX(N_CTX), .DECRYPT(1'b1), .UW(UW)) u_back (
     .clk_i, .rst_ni,
@@ -142,7 +144,11 @@ module tlsnic_rx_engine #(
     .ob_csum_lane_o (ob_csum_lane_unused),
     .ob_raw_o       (ob_raw),
     .ob_tagfail_o   (ob_tagfail),
-    .ob_user_o      (ob_user)
+    .ob_user_o      (ob_user),
+    .cp_wr_o        (cp_wr_unused),
+    .cp_data_o      (cp_data_unused),
+    .cp_end_o       (cp_end_unused),
+    .cp_keep_o      (cp_keep_unused)
   );
 
   // The mark and the counters that depend on it (section 4.5, 4.6).
@@ -204,7 +210,7 @@ module tlsnic_rx_engine #(
 
   logic unused;
   assign unused = ^{ob_keep_pkt_unused, ob_fix_unused, ob_csum_unused, ob_csum_beat_unused,
-                    ob_csum_lane_unused};
+                    ob_csum_lane_unused, cp_wr_unused, cp_data_unused, cp_end_unused, cp_keep_unused};
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions"). The blocks check their own

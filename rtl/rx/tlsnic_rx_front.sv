@@ -729,6 +729,7 @@ module tlsnic_rx_front #(
       it_q.side      <= 1'b0;          // the TX engine's retransmission side context
       it_q.ks_ld     <= 1'b0;
       it_q.a_ktag    <= 1'b0;
+      it_q.a_rseq    <= '0;
       if (zx) begin
         // Zeroize item for the back end: a committed delete of zx_ctx, outside any frame's output.
         it_valid_o     <= 1'b1;

@@ -17,4 +17,5 @@ rtl/common/tlsnic_csum_beat.sv
 rtl/common/tlsnic_rec_track.sv
 rtl/common/tlsnic_frame_buf.sv
 rtl/tx/tlsnic_tx_front.sv
+rtl/tx/tlsnic_tx_compl.sv
 rtl/tx/tlsnic_tx_engine.sv

@@ -28,6 +28,10 @@ module tlsnic_tx_engine #(
   output logic [W-1:0]   m_tdata_o,
   output logic [W/8-1:0] m_tkeep_o,
   output logic           m_tlast_o,
+  // completion stream (tlsnic_tx_compl): {context[15:0], record sequence number[63:0], tag[127:0]}
+  output logic           c_tvalid_o,
+  input  logic           c_tready_i,
+  output logic [207:0]   c_tdata_o,
   input  logic [4:0]     cnt_sel_i,
   output logic [63:0]    cnt_value_o
 );
@@ -42,6 +46,10 @@ module tlsnic_tx_engine #(
   localparam int unsigned OB_NEED  = 2 * ((MAX_FRAME + B - 1) / B + 1) + EN_SLACK;
   localparam int unsigned OB_DEPTH = 1 << $clog2(OB_NEED);
   localparam int unsigned OAW = $clog2(OB_DEPTH);
+  // Completion queue: one maximum frame's records (at least 21 bytes each) plus the slack.
+  localparam int unsigned CQ_NEED  = MAX_FRAME / 21 + 2 + EN_SLACK;
+  localparam int unsigned CQ_DEPTH = 1 << $clog2(CQ_NEED);
+  localparam int unsigned CAW = $clog2(CQ_DEPTH);
 
   // Elaboration-time parameter checks (each block checks what it depends on as well).
   if (W != 128 && W != 256 && W != 512) begin : g_bad_w
@@ -63,7 +71,8 @@ module tlsnic_tx_engine #(
 
   logic en;
   logic [OAW:0] ob_free;
-  assign en = ob_free > (OAW+1)'(EN_SLACK)
+  logic [CAW:0] cq_free;
+  assign en = (ob_free > (OAW+1)'(EN_SLACK) && cq_free > (CAW+1)'(EN_SLACK))
 `ifndef SYNTHESIS
               || brk == 32'd9   // test-only fault: no flow control (the output buffer overflows)
 `endif
@@ -113,6 +122,8 @@ module tlsnic_tx_engine #(
   logic [PB-1:0]     ob_csum_lane;
   logic [W-1:0]      ob_raw_unused;    // decrypt-variant outputs of the shared back end
   logic              ob_tagfail_unused, ob_user_unused;
+  logic              cp_wr, cp_end, cp_keep;
+  logic [207:0]      cp_data;
 
   tlsnic_gcm_back #(.W(W), .N_CTX(N_CTX), .UW(UW)) u_back (
     .clk_i, .rst_ni,
@@ -131,7 +142,23 @@ module tlsnic_tx_engine #(
     .ob_csum_lane_o (ob_csum_lane),
     .ob_raw_o       (ob_raw_unused),
     .ob_tagfail_o   (ob_tagfail_unused),
-    .ob_user_o      (ob_user_unused)
+    .ob_user_o      (ob_user_unused),
+    .cp_wr_o        (cp_wr),
+    .cp_data_o      (cp_data),
+    .cp_end_o       (cp_end),
+    .cp_keep_o      (cp_keep)
+  );
+
+  tlsnic_tx_compl #(.DEPTH(CQ_DEPTH), .DW(208)) u_compl (
+    .clk_i, .rst_ni,
+    .wr_i      (cp_wr),
+    .wr_data_i (cp_data),
+    .end_i     (cp_end),
+    .keep_i    (cp_keep),
+    .free_o    (cq_free),
+    .m_tvalid_o(c_tvalid_o),
+    .m_tready_i(c_tready_i),
+    .m_tdata_o (c_tdata_o)
   );
 
   logic [2:0]        ob_tuser_unused;   // tuser of the RX features: always 0 here

@@ -879,6 +879,7 @@ module tlsnic_tx_front #(
       it_q.side      <= sd_frame;
       it_q.ks_ld     <= sd_pre;
       it_q.a_ktag    <= trk_on && sd_ktag;
+      it_q.a_rseq    <= tst.rseq;
       it_q.a_p0      <= trk_on ? p_a0 : '0;
       it_q.a_p1      <= trk_on ? p_a1 : '0;
       it_q.a_qm      <= a_qm;
