@@ -1,6 +1,7 @@
 // Throughput table of the TX offload engine (not a test): seeded scenarios shaped by packet size
 // (64, 256, 1500, 9000 bytes of frame), record size (64, 1024, 16384 bytes of plaintext) and
-// retransmission (in order, 1 %, 10 % segment loss), at W = 128, 256, 512, with the input always
+// retransmission (in order, 1 %, 10 % segment loss; prefix replay, or SEEK descriptors with the side
+// context of issue 17), at W = 128, 256, 512, with the input always
 // valid and the output always ready. Every run is checked against the golden model (against the
 // forwarding expectation with --stub); a mismatch marks the row and makes the exit status 1.
 //
@@ -29,15 +30,21 @@ import { compareTxRun, packetLatencies, runTxModel, stubExpectation, summarize, 
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from './scenario.ts';
 import { checkTxStreams } from './check.ts';
 import { buildTxEngineSim, runTxEngine, TX_ENGINE_STUB_TOP } from './sim.ts';
-import { FrameKind } from '../../models/tx-frames.ts';
+import { FrameKind, type TxFrame } from '../../models/tx-frames.ts';
+import type { TxRexmitMode } from '../../models/driver-tx.ts';
+import type { TxEngineRun } from './sim.ts';
 import { isWidth, WIDTHS, type Width } from '../engine/width.ts';
 
 const PACKET_SIZES = [64, 256, 1500, 9000];
 const RECORD_SIZES = [64, 1024, 16384];
-const RETRANS = [
-  { name: 'in order', loss: 0 },
-  { name: '1% retx', loss: 0.01 },
-  { name: '10% retx', loss: 0.1 },
+// Retransmission: the driver replays the record prefix (resync load, today's kernel practice) or
+// sends a SEEK descriptor (issue 17, the side context; its tags from the completion stream).
+const RETRANS: { name: string; loss: number; rexmit: TxRexmitMode }[] = [
+  { name: 'in order', loss: 0, rexmit: 'prefix' },
+  { name: '1% retx', loss: 0.01, rexmit: 'prefix' },
+  { name: '10% retx', loss: 0.1, rexmit: 'prefix' },
+  { name: '1% retx seek', loss: 0.01, rexmit: 'seek' },
+  { name: '10% retx seek', loss: 0.1, rexmit: 'seek' },
 ];
 const HEADERS = 54;
 const FLOWS = 8;
@@ -66,6 +73,13 @@ interface Row {
   wireGbps: number;
   payloadGbps: number;
   resyncCycles: number;
+  /** Of those, SEEK descriptors' (the rest: prefix loads). */
+  seekCycles: number;
+  /** Wire throughput over the in-order row's of the same width, packet and record size. */
+  vsInOrder: number;
+  /** Retransmitted packets (an output right after a resync frame of its context): cycles from that
+   *  frame's first input beat to the packet's last output beat. */
+  rexmitLatency: Summary;
   /** Cycles between the first and the last input beat with no beat accepted. */
   inputIdle: number;
   latency: Summary;
@@ -77,7 +91,19 @@ interface Row {
   simSeconds: number;
 }
 
-function scenarioConfig(packetSize: number, recordSize: number, loss: number, wireBytes: number, seed: number): TxScenarioConfig {
+/** See Row.rexmitLatency. */
+function rexmitLatencies(frames: readonly TxFrame[], model: TxModelRun, rtl: TxEngineRun): number[] {
+  const out: number[] = [];
+  const n = Math.min(model.outputs.length, rtl.packets.length);
+  for (let i = 0; i < n; i++) {
+    const k = model.outputs[i].frameIndex;
+    const prev = frames[k - 1];
+    if (k > 0 && prev.user.kind === FrameKind.RESYNC && prev.user.ctxId === frames[k].user.ctxId) out.push(rtl.packets[i].lastCycle - rtl.frameAccept[k - 1].first);
+  }
+  return out;
+}
+
+function scenarioConfig(packetSize: number, recordSize: number, loss: number, rexmit: TxRexmitMode, wireBytes: number, seed: number): TxScenarioConfig {
   const mss = packetSize - HEADERS;
   const meanPayload = (mss + 1) / 2;
   return {
@@ -88,6 +114,7 @@ function scenarioConfig(packetSize: number, recordSize: number, loss: number, wi
     mss,
     recordSizes: [recordSize],
     loss,
+    rexmit,
     spurious: 0,
     plainFraction: 0,
     faults: false,
@@ -100,10 +127,11 @@ const f2 = (x: number) => x.toFixed(2);
 
 function table(rows: Row[], clockMhz: number): string {
   const head = ['W', 'pkt', 'mean frame', 'record', 'retx', 'frames', 'cycles', 'beats', 'beats/cycle', 'wire B/cycle', 'payload B/cycle',
-    `wire Gb/s @${clockMhz} MHz`, `payload Gb/s @${clockMhz} MHz`, 'resync cycles', 'input idle', 'latency min/mean/max', 'check', 'sim kcycles/s'];
+    `wire Gb/s @${clockMhz} MHz`, `payload Gb/s @${clockMhz} MHz`, 'vs in order', 'resync cycles (prefix + seek)', 'input idle', 'latency min/mean/max', 'retx latency min/mean/max', 'check', 'sim kcycles/s'];
   const body = rows.map((r) => [String(r.width), String(r.packetBytes), f1(r.meanFrame), String(r.recordBytes), r.retrans, String(r.frames), String(r.cycles),
-    String(r.beats), f2(r.beatsPerCycle), f2(r.wireBytesPerCycle), f2(r.payloadBytesPerCycle), f1(r.wireGbps), f1(r.payloadGbps), String(r.resyncCycles), String(r.inputIdle),
-    `${r.latency.min}/${f1(r.latency.mean)}/${r.latency.max}`, r.match ? 'ok' : 'MISMATCH', f1(r.simCyclesPerSec / 1000)]);
+    String(r.beats), f2(r.beatsPerCycle), f2(r.wireBytesPerCycle), f2(r.payloadBytesPerCycle), f1(r.wireGbps), f1(r.payloadGbps), f2(r.vsInOrder),
+    `${r.resyncCycles - r.seekCycles} + ${r.seekCycles}`, String(r.inputIdle),
+    `${r.latency.min}/${f1(r.latency.mean)}/${r.latency.max}`, r.rexmitLatency.max > 0 ? `${r.rexmitLatency.min}/${f1(r.rexmitLatency.mean)}/${r.rexmitLatency.max}` : '-', r.match ? 'ok' : 'MISMATCH', f1(r.simCyclesPerSec / 1000)]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i < 5 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ') + ' |';
   return [line(head), '|' + w.map((x, i) => (i < 5 ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|') + '|', ...body.map(line)].join('\n');
@@ -142,22 +170,25 @@ export async function txBenchMain(argv: string[]): Promise<number> {
   const t0 = Date.now();
   let inBytes = 0;
   let runSeconds = 0;
-  let seed = 1;
-  for (const packetSize of PACKET_SIZES) {
-    for (const recordSize of RECORD_SIZES) {
+  // Seeds: one per packet size, record size and loss rate; the seek rows take their prefix row's,
+  // so both paths carry the same traffic and the same losses.
+  const LOSSES = [...new Set(RETRANS.map((r) => r.loss))];
+  for (const [pi, packetSize] of PACKET_SIZES.entries()) {
+    for (const [ri, recordSize] of RECORD_SIZES.entries()) {
       for (const rt of RETRANS) {
-        const cfg = scenarioConfig(packetSize, recordSize, rt.loss, wireBytes, seed++);
+        const seed = 1 + LOSSES.length * (pi * RECORD_SIZES.length + ri) + LOSSES.indexOf(rt.loss);
+        const cfg = scenarioConfig(packetSize, recordSize, rt.loss, rt.rexmit, wireBytes, seed);
         const sc = generateTxScenario(cfg);
         const expect: TxModelRun = stub ? stubExpectation(sc.frames) : runTxModel(sc.frames, { nCtx: N_CTX, maxFrameBytes: MAX_FRAME });
         const packets = sc.frames.filter((f) => f.user.kind === FrameKind.PACKET);
         const meanFrame = packets.reduce((n, f) => n + f.data.length, 0) / Math.max(1, packets.length);
         for (const width of widths) {
           const t = Date.now();
-          const rtl = await runTxEngine(bins.get(width)!, sc.frames, { seed, gapPermille: 0, stallPermille: 0 });
+          const rtl = await runTxEngine(bins.get(width)!, sc.frames, { seed: seed + 1, gapPermille: 0, stallPermille: 0 });
           const secs = (Date.now() - t) / 1000;
           runSeconds += secs;
           inBytes += sc.frames.reduce((n, f) => n + f.data.length, 0);
-          const cmp = compareTxRun(expect.outputs, expect.counters, rtl);
+          const cmp = compareTxRun(expect.outputs, expect.counters, rtl, expect.completions);
           // The stream oracle's plaintext-leak check on what the engine sent (not against the stub).
           const leaks = stub ? 0 : checkTxStreams(sc, rtl.packets.map((p) => p.data)).leaks;
           const mm = cmp ?? (leaks > 0 ? { message: `${leaks} output packets carry record-body plaintext` } : null);
@@ -167,7 +198,8 @@ export async function txBenchMain(argv: string[]): Promise<number> {
             cycles: tp.cycles, beats: tp.inBeats, wireBytes: rtl.packets.reduce((n, p) => n + p.data.length, 0), beatsPerCycle: tp.beatsPerCycle,
             wireBytesPerCycle: tp.wireBytesPerCycle, payloadBytesPerCycle: tp.payloadBytesPerCycle,
             wireGbps: (tp.wireBytesPerCycle * 8 * clockMhz) / 1000, payloadGbps: (tp.payloadBytesPerCycle * 8 * clockMhz) / 1000,
-            resyncCycles: tp.resyncCycles, inputIdle: tp.inputIdle, latency: summarize(packetLatencies(expect.outputs, rtl)),
+            resyncCycles: tp.resyncCycles, seekCycles: tp.seekCycles, inputIdle: tp.inputIdle, latency: summarize(packetLatencies(expect.outputs, rtl)),
+            vsInOrder: 0, rexmitLatency: summarize(rexmitLatencies(sc.frames, expect, rtl)),
             match: mm === null, mismatch: mm?.message,
             simCyclesPerSec: rtl.cycles / rtl.simSeconds, runSeconds: secs, simSeconds: rtl.simSeconds,
           };
@@ -179,6 +211,10 @@ export async function txBenchMain(argv: string[]): Promise<number> {
       }
     }
   }
+  for (const r of rows) {
+    const base = rows.find((b) => b.width === r.width && b.packetBytes === r.packetBytes && b.recordBytes === r.recordBytes && b.lossPct === 0);
+    r.vsInOrder = base && base.wireGbps > 0 ? r.wireGbps / base.wireGbps : 0;
+  }
   const wall = (Date.now() - t0) / 1000;
   const simSeconds = rows.reduce((n, r) => n + r.simSeconds, 0);
   const what = stub ? 'tlsnic_tx_engine_stub (forwarding FIFO, not the engine)' : 'tlsnic_tx_engine';
@@ -186,6 +222,7 @@ export async function txBenchMain(argv: string[]): Promise<number> {
     `Top: ${what}; N_CTX ${N_CTX}, MAX_FRAME ${MAX_FRAME}; ${FLOWS} connections per scenario, input always valid, output always ready.`,
     `Gb/s columns assume a ${clockMhz} MHz clock at every width (W=512 at ${clockMhz} MHz is ${(512 * clockMhz) / 1000} Gb/s of raw beat bandwidth).`,
     `pkt sets mss = pkt - ${HEADERS}; segments are uniform in 1..mss (plus up to 36 bytes of IPv6/VLAN/TCP options), so the mean frame is about half of pkt.`,
+    'vs in order: wire Gb/s over the in-order row of the same width, packet and record size (the same scenario without loss). resync cycles: input cycles of prefix loads + SEEK descriptors. retx latency: a retransmitted packet, from the first input beat of the resync frame before it (prefix load or SEEK descriptor) to its last output beat.',
     'beats/cycle counts every input beat (control and resync frames too) over cycles from the first input beat to the last output beat, so it includes the drain of the last packet; input idle counts the cycles the input waited in between.',
     `Run: ${rows.length} rows, ${(inBytes / 1e6).toFixed(1)} MB of input frames, ${f1(wall)} s wall (${f1(runSeconds)} s in runs, ${f1(simSeconds)} s inside the simulation loops).`,
   ];

@@ -7,7 +7,7 @@
 import { toHex } from '../../models/bytes.ts';
 import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, type NicTxConfig, type TxCompletion, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
-import { FrameKind, type TxFrame } from '../../models/tx-frames.ts';
+import { FrameKind, ResyncFlag, type TxFrame } from '../../models/tx-frames.ts';
 import type { TxEngineRun } from './sim.ts';
 
 /** One packet the model sends, with the input frame it came from. */
@@ -228,8 +228,11 @@ export interface TxThroughput {
   wireBytesPerCycle: number;
   /** TCP payload bytes of the output packets per cycle. */
   payloadBytesPerCycle: number;
-  /** Cycles the input spent on resync context loads (first to last beat of each, inclusive). */
+  /** Cycles the input spent on resync frames (first to last beat of each, inclusive): prefix
+   *  loads and SEEK descriptors together, then each path apart. */
   resyncCycles: number;
+  prefixCycles: number;
+  seekCycles: number;
   /** Cycles from the first to the last input beat accepted, inclusive, and the idle cycles in it. */
   inputSpan: number;
   inputIdle: number;
@@ -239,13 +242,16 @@ export interface TxThroughput {
 
 export function txThroughput(frames: readonly TxFrame[], rtl: TxEngineRun): TxThroughput {
   const bb = rtl.beatBytes;
-  let inBeats = 0, resyncCycles = 0;
+  let inBeats = 0, resyncCycles = 0, seekCycles = 0;
   const bubbles: InputBubble[] = [];
   frames.forEach((f, i) => {
     const beats = beatsOf(f.data.length, bb);
     inBeats += beats;
     const a = rtl.frameAccept[i];
-    if (f.user.kind === FrameKind.RESYNC) resyncCycles += a.last - a.first + 1;
+    if (f.user.kind === FrameKind.RESYNC) {
+      resyncCycles += a.last - a.first + 1;
+      if (f.data.length > 2 && (f.data[2]! & ResyncFlag.SEEK) !== 0) seekCycles += a.last - a.first + 1;
+    }
     if (i > 0 && a.first !== rtl.frameAccept[i - 1].last + 1 && bubbles.length < 20) {
       bubbles.push({ frameIndex: i, where: 'before', cycles: a.first - rtl.frameAccept[i - 1].last - 1, atCycle: rtl.frameAccept[i - 1].last + 1 });
     }
@@ -273,6 +279,8 @@ export function txThroughput(frames: readonly TxFrame[], rtl: TxEngineRun): TxTh
     wireBytesPerCycle: wire / cycles,
     payloadBytesPerCycle: payload / cycles,
     resyncCycles,
+    prefixCycles: resyncCycles - seekCycles,
+    seekCycles,
     inputSpan,
     inputIdle: inputSpan - inBeats,
     bubbles,
