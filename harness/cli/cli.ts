@@ -77,8 +77,8 @@ Options of replay:
   --direction tx|rx|both    which engines to replay through [${REPLAY_DEFAULTS.direction}]
   --width 128|256|512       RTL datapath width in bits [${REPLAY_DEFAULTS.width}]
   --rexmit prefix|seek      how the driver posts retransmitted segments: prefix replay, or SEEK
-                            descriptors with the engine's reported tags (golden model only so far:
-                            needs --engine model) [${REPLAY_DEFAULTS.rexmit}]
+                            descriptors with the engine's reported tags (the side context of
+                            issue 17) [${REPLAY_DEFAULTS.rexmit}]
   Reads classic pcap (Ethernet) and pcapng (any byte order, several interfaces and timestamp
   resolutions; packets on interfaces that are not Ethernet are reported and left out) with
   IPv4/IPv6 TCP; TLS 1.2/1.3 AES-GCM connections whose handshake is in the capture and whose keys
@@ -213,7 +213,6 @@ function parseReplayOptions(args: string[]): ReplayOptions {
   const rexmit = values.rexmit ?? REPLAY_DEFAULTS.rexmit;
   if (rexmit !== 'prefix' && rexmit !== 'seek') throw new UsageError(`--rexmit must be prefix or seek, got '${rexmit}'`);
   const engine = values.engine ?? REPLAY_DEFAULTS.engine;
-  if (rexmit === 'seek' && engine !== 'model') throw new UsageError(`--rexmit seek needs --engine model: the RTL has no side context yet (issue 17)`);
   if (!(REPLAY_DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction must be tx, rx or both, got '${direction}'`);
   const format = values.format ?? REPLAY_DEFAULTS.format;
   if (!(REPLAY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be pcap or pcapng, got '${format}'`);

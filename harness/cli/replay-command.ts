@@ -66,7 +66,7 @@ export interface ReplayOptions {
   direction: ReplayDirection;
   /** Format of tx/rx output files; pcapng embeds the key log. */
   format: ReplayOutputFormat;
-  /** How the driver posts retransmitted segments (models/driver-tx.ts); 'seek' needs the model engine. */
+  /** How the driver posts retransmitted segments (models/driver-tx.ts). */
   rexmit: TxRexmitMode;
 }
 
