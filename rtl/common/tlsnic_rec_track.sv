@@ -43,6 +43,7 @@ module tlsnic_rec_track #(
   output logic              bad_a_o,
   output logic [103:0]      hb_a_o,    // record A's header bytes as seen (state, then beat)
   output logic [14:0]       hn_a_o,    // ... of which bytes 0..hn_a_o-1 are known after the item
+  output logic [KW-1:0]     lanes_o,   // AES lanes the item uses (slot A, J0, slot B; at most LANES + 1)
   output logic              cut_o,
   output logic              end_a_o,
   output logic [PB-1:0]     e_pos_o,
@@ -199,6 +200,7 @@ module tlsnic_rec_track #(
   assign bad_a_o   = bad_a;
   assign hb_a_o    = hb;
   assign hn_a_o    = off_i + h_a;
+  assign lanes_o   = k_a + KW'(start_a || b_start) + k_b;
   assign cut_o     = cut;
   assign end_a_o   = end_a;
   assign e_pos_o   = e_pos;

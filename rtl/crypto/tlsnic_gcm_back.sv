@@ -107,6 +107,7 @@ module tlsnic_gcm_back #(
   logic              b0_valid_q;
   item_t             b0_in, b0_q;     // the item arriving from the AES pipeline, and in B0
   logic [LA*128-1:0] b0_aes_q;
+  logic [127:0]      b0_ks0_q;        // ks_ld: lane 0, the keystream block the item starts in
   assign b0_in = it_i;
   if (IW != $bits(b0_q)) begin : g_bad_iw
     $fatal(1, "tlsnic_gcm_back: IW = %0d, but an item_t has %0d bits", IW, $bits(b0_q));
@@ -129,7 +130,10 @@ module tlsnic_gcm_back #(
   always_ff @(posedge clk_i) begin
     if (en_i) begin
       b0_q     <= it_i;
-      b0_aes_q <= aes_i;
+      // ks_ld: lane 0 is the block before slot A's lanes; B1 sees the others where an ordinary
+      // item has them (a mux on the short path from the AES pipeline's output register).
+      b0_aes_q <= b0_in.ks_ld ? {128'h0, aes_i[LA*128-1:128]} : aes_i;
+      b0_ks0_q <= aes_i[127:0];
 `ifndef SYNTHESIS
       // Test-only faults: 10 gives a starting record every AES lane for its keystream (LANES + 2
       // lanes with J0); 11 makes slot A's first tag byte a payload byte.
@@ -206,7 +210,7 @@ module tlsnic_gcm_back #(
   logic [PB-1:0]         cnt_a, cnt_b;
   logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_alt, tag_use, j0_blk, tag_le;
   logic [7:0]            k_b, a_k8, cnt_a8, cnt_b8;
-  logic [127:0]          part_a, part_b, ks_a, ks_b;
+  logic [127:0]          part_a, part_b, ks_a, ks_b, ks_prev;
 
   always_comb begin
     a_k8 = {{(8-KW){1'b0}}, b0_q.a_k};
@@ -214,7 +218,9 @@ module tlsnic_gcm_back #(
     j0_blk = b0_aes_q[b0_q.a_k*128 +: 128];
 
     // Keystream, aligned to the beat.
-    ks_lin_a = (b0_q.a_qm != 4'd0) ? {lanes_le, bs.ks} : {128'h0, lanes_le};
+    // The keystream block slot A starts in: saved by the previous item, or (ks_ld) in lane 0.
+    ks_prev  = b0_q.ks_ld ? tlsnic_pkg::bswap128(b0_ks0_q) : bs.ks;
+    ks_lin_a = (b0_q.a_qm != 4'd0) ? {lanes_le, ks_prev} : {128'h0, lanes_le};
     ks_sh_a  = (ks_lin_a >> (8 * b0_q.a_qm)) << (8 * b0_q.a_p0);
     ks_al_a  = ks_sh_a[W-1:0];
     ks_sh_b  = (lanes_le >> (128 * (a_k8 + 8'd1))) << (8 * b0_q.b_p0);
@@ -261,7 +267,7 @@ module tlsnic_gcm_back #(
     lanes_a = list_a << (128 * (LgLanes - cnt_a8));
     if (cnt_a != '0) lanes_a[(LgLanes - cnt_a8)*128 +: 128] = lanes_a[(LgLanes - cnt_a8)*128 +: 128] ^ acc_in;
     part_a  = 128'(strm_a >> (128 * nf_a));
-    ks_a    = (b0_q.a_k != '0) ? lanes_le[(a_k8 - 8'd1)*128 +: 128] : bs.ks;
+    ks_a    = (b0_q.a_k != '0) ? lanes_le[(a_k8 - 8'd1)*128 +: 128] : ks_prev;
 
     // Slot B: a new record, AAD then whole ciphertext blocks.
     n_b    = b0_q.b_p1 - b0_q.b_p0;
@@ -339,7 +345,7 @@ module tlsnic_gcm_back #(
         bs_nx.tbad = 1'b0;
         bs_nx.acc  = acc_b;
         bs_nx.part = part_b;
-        bs_nx.ks   = (k_b != '0) ? ks_b : bs.ks;
+        bs_nx.ks   = (k_b != '0) ? ks_b : ks_prev;
         bs_nx.ekj0 = j0_blk;
       end else begin
         bs_nx.acc  = acc_a;
@@ -348,8 +354,6 @@ module tlsnic_gcm_back #(
         if (b0_q.a_start) bs_nx.ekj0 = j0_blk;
         if (b0_q.a_fin) bs_nx.tag = tag_a;
       end
-      // A side packet's keystream item: the block the next item starts in (tlsnic_tx_front).
-      if (b0_q.ks_ld) bs_nx.ks = lanes_le[127:0];
     end
   end
 
@@ -389,7 +393,7 @@ module tlsnic_gcm_back #(
 `ifndef SYNTHESIS
   // (Immediate assertions at the clock edge: they read the values before it.)
   logic [7:0] sim_lanes;
-  assign sim_lanes = a_k8 + {7'b0, b0_q.a_start || b0_q.b_start} + (b0_q.b_start ? k_b : 8'd0);
+  assign sim_lanes = a_k8 + {7'b0, b0_q.a_start || b0_q.b_start} + (b0_q.b_start ? k_b : 8'd0) + {7'b0, b0_q.ks_ld};
   always_ff @(posedge clk_i) begin
     if (rst_ni && item && b0_q.crypto && !b0_q.inst && !b0_q.del) begin
       a_lanes: assert (sim_lanes <= 8'(LA))

@@ -157,8 +157,9 @@ module tlsnic_rx_seq #(
   logic [95:0] nx_nonce;
   logic [103:0] hb_a_unused;
   logic [14:0] hn_a_unused;
+  logic [KW-1:0] lanes_unused;
   logic        unused_hb;
-  assign unused_hb = ^{hb_a_unused, hn_a_unused};
+  assign unused_hb = ^{hb_a_unused, hn_a_unused, lanes_unused};
 
   assign trk_on = wk_on && ist.mode == tlsnic_rx_pkg::ModeSync;
 
@@ -182,6 +183,7 @@ module tlsnic_rx_seq #(
     .bad_a_o  (trk_bad_a),
     .hb_a_o   (hb_a_unused),   // the TX side context's header check
     .hn_a_o   (hn_a_unused),
+    .lanes_o  (lanes_unused),
     .cut_o    (cut),
     .end_a_o  (end_a_o),
     .e_pos_o  (e_pos),

@@ -328,7 +328,7 @@ module tlsnic_tx_front #(
   logic        trk_on;          // the tracker works in this item
   logic        trk_raw;         // the tracker has bytes in this item (unless it is a side pre-item)
   // Side context signals ("Side context" below).
-  logic          sd_frame, sd_init, sd_pre, sd_rec, sd_ktag, sd_mid;
+  logic          sd_frame, sd_init, sd_pre, sd_ks, sd_ks_in, sd_rec, sd_ktag, sd_mid;
   logic          sd_hdr_bad, sd_tag_now, sd_tag_bad;
   logic [14:0]   sd_hl, sd_q, sd_rlen;
   logic [95:0]   sd_nonce;
@@ -352,6 +352,7 @@ module tlsnic_tx_front #(
   logic        trk_bad;
   logic [103:0] hb_a;
   logic [14:0] hn_a;
+  logic [KW-1:0] trk_lanes;
 
   always_comb begin
     // Where the tracker's bytes are in this beat.
@@ -366,8 +367,6 @@ module tlsnic_tx_front #(
     if (pe > vbytes) pe = vbytes;
     s_t = (ps > fp_s_q) ? ps : fp_s_q;
     trk_raw = fp_valid_q && enc_now && s_t < pe;
-    sd_pre  = sd_frame && !fr_sdks_q && sd_mid && trk_raw;
-    trk_on  = trk_raw && !sd_pre;
 
     // Resync frames start the tracker fresh at the record start named by the load; a side
     // packet at its descriptor's place (record, offset, header, nonce).
@@ -395,9 +394,10 @@ module tlsnic_tx_front #(
   // runs the ordinary tracker from a state built from the descriptor, so the sought record's
   // payload takes keystream blocks 2 + offset / 16 on (CTR seek) and later records in the packet
   // are protected from their starts. Before the first tracked item of a packet that starts in the
-  // middle of a keystream block, one extra item (sd_pre, covering no payload byte) carries that
-  // block's counter in AES lane 0 and has the back end keep its keystream (ks_ld), as it keeps the
-  // last block of an in-order item. Slot A's tag bytes of the sought record, when the packet does
+  // middle of a keystream block, that block's counter rides in AES lane 0 of its first tracked item
+  // (ks_ld; the item's own lanes shifted up one), and the back end uses its keystream as it uses
+  // the block an in-order item saved. Only when the item's lanes leave none free (sd_pre) does an
+  // extra item, covering no payload byte, carry it first (one cycle). Slot A's tag bytes of the sought record, when the packet does
   // not start at the record's first byte, are the descriptor's known tag (a_ktag, the tag in
   // lenblk); without one the packet is refused, as it is when a header or explicit nonce byte in
   // it differs from the descriptor's or a later record's header is impossible. Whatever the
@@ -449,6 +449,7 @@ module tlsnic_tx_front #(
     .bad_a_o  (bad_a_unused),
     .hb_a_o   (hb_a),
     .hn_a_o   (hn_a),
+    .lanes_o  (trk_lanes),
     .cut_o    (cut),
     .end_a_o  (end_a),
     .e_pos_o  (e_pos),
@@ -467,6 +468,15 @@ module tlsnic_tx_front #(
     .lenblk_o (lenblk),
     .blocks_o (blocks)
   );
+
+  // A side packet's mid-block start needs the keystream block it starts in: in this item's lane 0
+  // (its own lanes shifted up one) when they leave a lane free, else in an item of its own first.
+  always_comb begin
+    sd_ks    = sd_frame && !fr_sdks_q && sd_mid && trk_raw;
+    sd_pre   = sd_ks && {1'b0, trk_lanes} + 1'b1 > (KW+1)'(LA);
+    sd_ks_in = sd_ks && !sd_pre;
+    trk_on   = trk_raw && !sd_pre;
+  end
 
   always_comb begin
     trk_err = trk_on && trk_bad;
@@ -799,7 +809,7 @@ module tlsnic_tx_front #(
         if (trk_on && end_a) fr_recend_q <= 1'b1;
         if (rs_init_now) fr_rsinit_q <= 1'b1;
         if (sd_frame) fr_sdinit_q <= 1'b1;
-        if (sd_pre) fr_sdks_q <= 1'b1;
+        if (sd_ks) fr_sdks_q <= 1'b1;
         if (trk_on && sd_rec && end_a) fr_sdpast_q <= 1'b1;
         if (sd_hdr_bad || sd_tag_bad) fr_sdbad_q <= 1'b1;
         if (sd_tag_now) fr_sdtag_q <= 1'b1;
@@ -877,7 +887,7 @@ module tlsnic_tx_front #(
       it_q.inst      <= fr_kind_q == tlsnic_pkg::KindControl && c_inst && fp_beat_done && fp_last_q;
       it_q.del       <= fr_kind_q == tlsnic_pkg::KindControl && c_del && fp_beat_done && fp_last_q;
       it_q.side      <= sd_frame;
-      it_q.ks_ld     <= sd_pre;
+      it_q.ks_ld     <= sd_ks;
       it_q.a_ktag    <= trk_on && sd_ktag;
       it_q.a_rseq    <= tst.rseq;
       it_q.a_p0      <= trk_on ? p_a0 : '0;
@@ -898,7 +908,8 @@ module tlsnic_tx_front #(
       it_key_o       <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.key : tst.key;
       it_k256_o      <= (fr_kind_q == tlsnic_pkg::KindControl) ? c_new.k256 : tst.k256;
       it_blocks_o    <= (fr_kind_q == tlsnic_pkg::KindControl) ? '0
-                      : (sd_pre ? {{(LA*128-128){1'b0}}, sd_ctr} : blocks);
+                      : (sd_pre ? {{(LA*128-128){1'b0}}, sd_ctr}
+                      : (sd_ks_in ? {blocks[(LA-1)*128-1:0], sd_ctr} : blocks));
     end
   end
 

@@ -19,12 +19,13 @@
   c_dec_skip:     cover property (@(posedge clk_i) cov_dec && dec_val == DecSkip);
   c_dec_nosync:   cover property (@(posedge clk_i) cov_dec && dec_val == DecNoSync);
   c_dec_bypass:   cover property (@(posedge clk_i) cov_dec && dec_val == DecBypass);
-  // The side context (a retransmission on a SEEK descriptor): both decisions, the keystream item
-  // of a mid-block start, a known tag written, a header byte contradicting the descriptor, and a
+  // The side context (a retransmission on a SEEK descriptor): both decisions, a mid-block start's
+  // keystream block in an item of its own and in the first payload item's lane 0, a known tag written, a header byte contradicting the descriptor, and a
   // later record protected from its start inside the side packet.
   c_dec_side:     cover property (@(posedge clk_i) cov_dec && dec_val == DecSide);
   c_dec_side_bad: cover property (@(posedge clk_i) cov_dec && dec_val == DecSideBad);
   c_sd_pre:       cover property (@(posedge clk_i) rst_ni && fp_item && sd_pre);
+  c_sd_ks_in:     cover property (@(posedge clk_i) rst_ni && fp_item && sd_ks_in);
   c_sd_ktag:      cover property (@(posedge clk_i) rst_ni && fp_item && sd_tag_now && st.sd_tagv);
   c_sd_hdr_bad:   cover property (@(posedge clk_i) rst_ni && fp_item && sd_hdr_bad);
   c_sd_later_rec: cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && sd_frame && !sd_rec);
