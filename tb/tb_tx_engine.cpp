@@ -12,6 +12,7 @@
 //
 // Output (stdout), in this order:
 //   p <packet index> <cycle of first beat> <cycle of last beat> <bytes hex>   every output packet
+//   t <cycle> <ctx> <record seq hex> <tag hex>                            every completion, as taken
 //   a <frame index> <cycle first beat accepted> <cycle last beat accepted>   every input frame
 //   c <counter index 0..18> <value decimal>                                 after the output drained
 //   e <cycle> <message ...>                                                 protocol violations

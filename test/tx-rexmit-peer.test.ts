@@ -1,10 +1,13 @@
 // Retransmission without prefix replay (issue 17) against a real OpenSSL peer: as
 // test/rtl-tx-real-peer.test.ts, but the driver posts every retransmission as a SEEK descriptor
-// (with the tag the engine reported on its completion stream, fed back frame by frame) and the
-// engine is the golden model (the RTL has no side context yet). The wire stream the server reads
-// takes each byte from its LAST copy, so the retransmitted, side-context-encrypted packets are
-// what the peer decrypts and authenticates wherever they overlap the originals.
-import { describe, expect, it } from 'vitest';
+// (with the tag the engine reported on its completion stream, fed back frame by frame by a golden
+// model beside the driver). The frames then run through the RTL engine (W = 128), which must send
+// the model's packets and completions, and the peer reads what the RTL sent. The wire stream the
+// server reads takes each byte from its LAST copy, so the retransmitted, side-context-encrypted
+// packets are what the peer decrypts and authenticates wherever they overlap the originals.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
+import { buildTxEngineSim, runTxEngine } from '../harness/tx/sim.ts';
 import { TLS_PEER_SUITES, nextApplicationSeq, openTlsPeerSession, sessionKeys, type TlsPeerSuite } from '../harness/peer/tls-peer.ts';
 import { concatBytes, firstDifference } from '../models/bytes.ts';
 import { driverTxAdd, driverTxComplete, driverTxSegment } from '../models/driver-tx.ts';
@@ -20,8 +23,13 @@ const N_CTX = 16;
 const CTX = 5;
 const BASE_SEED = Number(process.env.TLSNIC_SEED ?? 4242);
 
+let bin: string;
+beforeAll(async () => {
+  bin = await buildTxEngineSim({ width: 128, nCtx: N_CTX, maxFrame: 9600 });
+}, 1_800_000);
+
 describe.each(Object.values(TLS_PEER_SUITES).map((suite, i) => ({ suite, i, name: suite.name })))(
-  'SEEK retransmissions accepted by a real OpenSSL peer (golden model): $name',
+  'SEEK retransmissions through the RTL, accepted by a real OpenSSL peer: $name',
   ({ suite, i }: { suite: TlsPeerSuite; i: number }) => {
     it('server delivers the plaintext of the engine-encrypted stream', async () => {
       const seed = BASE_SEED + i;
@@ -63,11 +71,11 @@ describe.each(Object.values(TLS_PEER_SUITES).map((suite, i) => ({ suite, i, name
           'seek',
         );
         const nic = createNicTx({ nCtx: N_CTX });
-        const sent: Uint8Array[] = [];
+        const frames: TxFrame[] = [];
         const post = (fs: TxFrame[]) => {
           for (const f of fs) {
+            frames.push(f);
             const r = nicTxStep(nic, f);
-            if (r.out) sent.push(r.out);
             for (const c of r.completions ?? []) driverTxComplete(conn, c.recordSeq, c.tag);
           }
         };
@@ -91,6 +99,13 @@ describe.each(Object.values(TLS_PEER_SUITES).map((suite, i) => ({ suite, i, name
         expect(conn.rexmit.prefix).toBe(0);
         expect(nic.counters).toMatchObject({ tx_tls_rexmit_seek: conn.rexmit.seek, tx_tls_rexmit_tag: conn.rexmit.seekTag, tx_tls_rexmit_bad: 0 });
         expect(nic.counters.tx_tls_resync_bytes).toBe(conn.rexmit.prefixBytes);
+
+        // The RTL on the same frames: the model's packets, completions and counters.
+        const model = runTxModel(frames, { nCtx: N_CTX });
+        const rtl = await runTxEngine(bin, frames, { seed, gapPermille: 50, stallPermille: 50 });
+        const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
+        if (mm) expect.fail(`${suite.name} seed ${seed}: ${mm.message}`);
+        const sent = rtl.packets.map((p) => p.data);
 
         // The wire stream: each TCP byte from its last copy (the retransmission); copies must agree.
         const wire = new Uint8Array(stream.length);

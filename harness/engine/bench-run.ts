@@ -8,7 +8,8 @@
 // (sim-process directiveLines). Output (stdout): one line per output frame
 // "p <index> <first cycle> <last cycle> [<extra fields>] <bytes hex>", per input frame
 // "a <index> <first> <last>", per counter "c <index> <value>", per protocol violation
-// "e <cycle> <message>", a "stat … beat_bytes B …" line and "done <cycles> <wall seconds>".
+// "e <cycle> <message>", per TX completion "t <cycle> <ctx> <record seq hex> <tag hex>", a
+// "stat … beat_bytes B …" line and "done <cycles> <wall seconds>".
 import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { benchFailure, directiveCycles, directiveLines, formatBatch, type BenchDirective, type SimStallConfig } from './sim-process.ts';
