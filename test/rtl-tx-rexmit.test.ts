@@ -12,7 +12,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTxStreams } from '../harness/tx/check.ts';
 import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
-import { directedSeekRun } from '../harness/tx/rexmit-directed.ts';
+import { DIRECTED_TAGGED, directedSeekRun } from '../harness/tx/rexmit-directed.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
 import { buildTxEngineSim, runTxEngine } from '../harness/tx/sim.ts';
 import type { Width } from '../harness/engine/width.ts';
@@ -75,7 +75,7 @@ describe.each([128, 512] as const)('tlsnic_tx_engine side context, W=%i', (width
       const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       if (mm) expect.fail(`W=${width} TLS ${version}: ${mm.message}`);
       expect(model.counters.tx_tls_rexmit_seek).toBe(d.cases.length + 1);
-      expect(model.counters.tx_tls_rexmit_tag).toBe(3);
+      expect(model.counters.tx_tls_rexmit_tag).toBe(DIRECTED_TAGGED);
       expect(model.counters.tx_tls_rexmit_bad).toBe(d.contradictions.length);
     }
   }, 600_000);

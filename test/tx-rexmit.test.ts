@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTxStreams } from '../harness/tx/check.ts';
 import { runTxModel } from '../harness/tx/compare.ts';
-import { directedSeekRun, payloadOf } from '../harness/tx/rexmit-directed.ts';
+import { DIRECTED_TAGGED, directedSeekRun, payloadOf } from '../harness/tx/rexmit-directed.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
 import { createNicTx, nicTxStep } from '../models/nic-tx.ts';
 import { isParseError, parseTcpPacket, tcpChecksumOk } from '../models/packet.ts';
@@ -183,7 +183,7 @@ describe('directed retransmissions: every place a segment can start, against the
         expect(c.seekAfter, c.what).toBe(c.seekBefore + 1);
         expect(tcpChecksumOk(c.outs[0]!), c.what).toBe(true);
       }
-      expect(d.conn.rexmit.seekTag).toBe(3);   // tag only, the tag and the next record, the last bytes
+      expect(d.conn.rexmit.seekTag).toBe(DIRECTED_TAGGED);   // tag only, the tag and the next record, the last bytes, the sweep
       // The in-order path goes on where it was: the next new segment needs no load.
       expect(d.conn.expectedSeq).toBe(seqAdd(d.isn, d.streamLength));
       // Contradictions: a descriptor whose explicit nonce (1.2) or header differs from the packet's

@@ -1,9 +1,12 @@
 // Directed retransmissions on a side context (issue 17): one connection framed by hand (three
 // records), sent in order through the driver ('seek' mode) and the golden model with the
 // completion stream fed straight back, then old ranges sent again from every place a segment can
-// start (record start, inside the header, inside the TLS 1.2 explicit nonce, the body, tag only,
-// the tag and the next record, the stream's last bytes), then two contradicting descriptors and
-// the good one after them. The frames are the input of both the model test (test/tx-rexmit.test.ts)
+// start (record start, inside the header, inside the TLS 1.2 explicit nonce, the body, a mid-block
+// start, tag only, the tag and the next record, the stream's last bytes), a sweep of starts 1..48
+// bytes before a record's tag with 12 bytes of TCP options (the payload then starts near a beat
+// start, so at W = 256 and 512 the first payload item can also start the next record and leave no
+// AES lane for the keystream block of a mid-block start: the extra keystream item), then two
+// contradicting descriptors and the good one after them. The frames are the input of both the model test (test/tx-rexmit.test.ts)
 // and the RTL test (test/rtl-tx-rexmit.test.ts); the model's step results come with them.
 import { concatBytes } from '../../models/bytes.ts';
 import { driverTxAdd, driverTxComplete, driverTxSegment, type DriverTxConnection } from '../../models/driver-tx.ts';
@@ -17,6 +20,10 @@ import type { TlsVersion } from '../../models/tls-record.ts';
 import { decodeResync, packetFrame, seekFrame, type TxFrame } from '../../models/tx-frames.ts';
 
 export const DIRECTED_CTX = 3;
+/** Retransmissions starting 1..DIRECTED_SWEEP bytes before a record's tag (all carry tag bytes). */
+export const DIRECTED_SWEEP = 48;
+/** Cases whose packet holds tag bytes of a record that started before it: tag only, the tag and the next record, the last bytes, the sweep. */
+export const DIRECTED_TAGGED = 3 + DIRECTED_SWEEP;
 
 /** One retransmission: stream bytes [off, off + len), and what the model sent for it. */
 export interface DirectedCase {
@@ -66,7 +73,10 @@ export function directedSeekRun(version: TlsVersion, seed: number, nicCfg: NicTx
   const info = { version, key: prng.bytes(16), iv: prng.bytes(version === '1.2' ? 4 : 12) };
   const isn = prng.nextU32();
   const framer = createFramerState({ version, maxPlaintext: 16384, explicitNonceStart: version === '1.2' ? 77n : undefined }, { recordSeq: 5n, tcpSeq: isn });
-  const records = [3000, 1000, 2500].flatMap((n) => frameNext(framer, prng.bytes(n)));
+  // The second record's length (1008 bytes of plaintext) puts some sweep starts where the fallback
+  // keystream item is needed at W = 256 and 512 with TLS 1.3 (issue 17; the RTL test's mutation
+  // check shows they reach it).
+  const records = [3000, 1008, 2500].flatMap((n) => frameNext(framer, prng.bytes(n)));
   const stream = concatBytes(...records.map((r) => r.bytes));
   const list = createRecordList();
   for (const r of records) appendRecord(list, r);
@@ -77,15 +87,17 @@ export function directedSeekRun(version: TlsVersion, seed: number, nicCfg: NicTx
     frames.push(f);
     return nicTxStep(nic, f);
   };
-  const pkt = (off: number, len: number) => buildTcpPacket({
+  // TCP timestamps (NOP, NOP, kind 8): a 66-byte header, the payload 2 bytes into the second beat at W = 512.
+  const TS_OPTIONS = Uint8Array.of(1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2);
+  const pkt = (off: number, len: number, options: Uint8Array = new Uint8Array(0)) => buildTcpPacket({
     eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
     ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-    tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options: new Uint8Array(0) },
+    tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options },
     payload: stream.subarray(off, off + len),
   });
-  const send = (off: number, len: number): Uint8Array[] => {
+  const send = (off: number, len: number, options?: Uint8Array): Uint8Array[] => {
     const outs: Uint8Array[] = [];
-    for (const f of driverTxSegment(conn, pkt(off, len), seqAdd(isn, off), len)) {
+    for (const f of driverTxSegment(conn, pkt(off, len, options), seqAdd(isn, off), len)) {
       const r = step(f);
       if (r.out) outs.push(r.out);
       for (const c of r.completions ?? []) driverTxComplete(conn, c.recordSeq, c.tag);
@@ -108,6 +120,12 @@ export function directedSeekRun(version: TlsVersion, seed: number, nicCfg: NicTx
     const outs = send(off, len);
     return { what, off, len, outs, seekBefore, seekAfter: conn.rexmit.seek };
   });
+  for (let k = 1; k <= DIRECTED_SWEEP; k++) {
+    const off = r1 - 16 - k;
+    const seekBefore = conn.rexmit.seek;
+    const outs = send(off, 120, TS_OPTIONS);
+    cases.push({ what: `${k} bytes before the tag, TCP options`, off, len: 120, outs, seekBefore, seekAfter: conn.rexmit.seek });
+  }
 
   // Contradictions: a descriptor whose explicit nonce (1.2) or header differs from the packet's
   // record start drops the packet and leaves the context alone.
