@@ -26,8 +26,8 @@
 //   16..23 TLS 1.2 explicit nonce of that record (ignored for TLS 1.3)
 //   24..   P prefix bytes: the framed record (plaintext, as the host wrote it) from its header on
 // Byte 2 holds flags: bit 0 START (see ResyncLoad.atStart), bit 1 SEEK, bit 2 TAG; bits 3..7 are
-// reserved and must be zero (a frame with one set is refused). The RTL refuses SEEK and TAG too:
-// it has no side context yet (issue 17).
+// reserved and must be zero (a frame with one set is refused). SEEK makes the frame a
+// retransmission descriptor (below), never a prefix load; TAG is valid only with SEEK.
 //
 // Retransmission descriptor (SEEK set; issue 17, models/ctr-seek.ts): the same 24-byte header with
 // bytes 0..1 the offset O of the next packet's first byte in the record (P bytes that are NOT

@@ -464,6 +464,21 @@ export function buildTxCases(env: CaseEnv): TxCase[] {
     });
   }
   {
+    // 1,100 records of 23 bytes in one frame of 25,354 bytes: beyond MAX_FRAME, and more records
+    // than the completion queue holds (its depth counts one maximum frame's records). The frame
+    // drops; its records finished past MAX_FRAME must not fill the queue (an early RTL hung here).
+    const v = createVictim({ ctxId: V, version: '1.3', ipVersion: 4, pieces: Array.from({ length: 1100 }, () => ({ size: 1 })) });
+    const n = v.tx.length;
+    add({
+      id: 'tx-oversize-many-records', title: `offloaded packet of ${n + 54} bytes (beyond MAX_FRAME) holding 1,100 records of 23 bytes, more than a maximum frame can hold`,
+      outcome: 'dropped, tx_frame_err, no hang; the same records then go out in three packets, encrypted', victims: [v],
+      frames: [vInstall(v), packetFrame(v.frame('tx', 0, n), true, V), vPkt(v, 0, 8000), vPkt(v, 8000, 8000), vPkt(v, 16000, n - 16000), deleteFrame(V)],
+      verdicts: ['control', 'frame_error', 'encrypted', 'encrypted', 'encrypted', 'control'],
+      delta: txDelta({ ctx: 1, del: 1, frameErr: 1, enc: [8000, 8000, n - 16000] }),
+      minRecords: 1100,
+    });
+  }
+  {
     const v = std({}, 9600);
     const big = v.frame('tx', 0, env.maxFrame - 54 + 1);
     add({

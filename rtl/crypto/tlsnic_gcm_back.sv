@@ -456,8 +456,9 @@ module tlsnic_gcm_back #(
       ob_wr_o  <= item && b0_q.beat_last && b0_q.wr;
       ob_end_o <= item && b0_q.fr_last && b0_q.pkt;
       // Completions: the in-order path's records whose last tag byte this item writes; a side
-      // frame's never (its records were reported when first sent).
-      cp_wr_o  <= !DECRYPT && item && b0_q.pkt && b0_q.crypto && !b0_q.side && rec_end;
+      // frame's never (its records were reported when first sent), nor an item past MAX_FRAME (wr
+      // low: the frame drops, and its records could outnumber the queue).
+      cp_wr_o  <= !DECRYPT && item && b0_q.pkt && b0_q.wr && b0_q.crypto && !b0_q.side && rec_end;
       cp_end_o <= item && b0_q.fr_last;
       if (item) begin
         cp_data_o <= {16'(b0_q.ctx), b0_q.a_rseq, tag_use};

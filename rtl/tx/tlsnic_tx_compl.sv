@@ -11,7 +11,8 @@
 // enable holds while it is not above the pipeline's slack, so a driver that stops reading stalls
 // the engine as a stopped output does (never a lost or a wrong completion). DEPTH must hold one
 // maximum frame's records (a record is at least 21 bytes) plus that slack, or a packet with that
-// many records could never commit (checked by the engine at elaboration).
+// many records could never commit (tlsnic_tx_engine derives it so); a frame longer than MAX_FRAME
+// writes no entry past its limit (the back end writes only for items that go to the output).
 //
 // Timing: a write is visible on m_* the cycle after the end that commits it (m_tdata_o is the
 // entry at the read pointer, m_tvalid_o a compare of two registers). Latency, record's last tag

@@ -532,9 +532,9 @@ module tlsnic_tx_front #(
         if (k[15:0] < have && pvb(pa_view_q, 29 + k) != rs_nonce[63-8*k -: 8]) nonce_ok = 1'b0;
       end
     end
-    // pa_rs_end_q: a flag bit other than START (SEEK and TAG, the retransmission descriptor of
-    // models/nic-tx.ts, not implemented here; reserved bits) makes the length never match, so such
-    // a load is refused and never read as a prefix load.
+    // pa_rs_end_q: a flag bit other than START (SEEK and TAG: a SEEK frame takes the sd_ok path
+    // instead; TAG without SEEK, reserved bits) makes the length never match, so such a frame is
+    // never read as a prefix load.
     rs_ok = loads && fp_nbytes_q >= 18'd24 && pa_rs_end_q == fp_nbytes_q
             && nonce_ok && (!rs_at_start || (rs_plen == 16'd0 && rs_start_sn == st.start_sn))
             && !(fr_err_q || trk_err) && !(fr_recend_q || (trk_on && end_a));
