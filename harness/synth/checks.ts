@@ -30,7 +30,7 @@ export const INTENDED_MEMORIES: readonly IntendedMemory[] = [
   // rtl/common/tlsnic_frame_buf.sv, the output buffer (TX: DROP, PATCH; RX: ALT, EVENTS, RELEASE).
   { module: 'tlsnic_frame_buf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
   { module: 'tlsnic_frame_buf', memid: 'meta_q', kind: 'ram', why: 'output buffer frame descriptors (asynchronous read: distributed RAM)' },
-  { module: 'tlsnic_tx_compl', memid: 'mem_q', kind: 'ram', why: 'completion queue, finished records and their tags (asynchronous read: distributed RAM)' },
+  { module: 'tlsnic_tx_compl', memid: 'mem_q', kind: 'ram-sync', why: 'completion queue, finished records and their tags' },
   { module: 'tlsnic_aes_sbox', memid: 'case ROM (proc_rom)', kind: 'rom', why: 'AES S-box, 256 x 8' },
 ];
 

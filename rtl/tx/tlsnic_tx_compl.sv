@@ -14,9 +14,10 @@
 // many records could never commit (tlsnic_tx_engine derives it so); a frame longer than MAX_FRAME
 // writes no entry past its limit (the back end writes only for items that go to the output).
 //
-// Timing: a write is visible on m_* the cycle after the end that commits it (m_tdata_o is the
-// entry at the read pointer, m_tvalid_o a compare of two registers). Latency, record's last tag
-// byte in the back end to m_tvalid_o: the packet's remaining items + 2 cycles.
+// Timing: the RAM is read synchronously into an output register (block RAM), which m_* present
+// (first word fall-through): an entry appears on m_* two cycles after the end that commits it, and
+// the queue streams one entry a cycle while the reader takes them. Latency, record's last tag byte
+// in the back end to m_tvalid_o: the packet's remaining items + 3 cycles.
 module tlsnic_tx_compl #(
   parameter int unsigned DEPTH = 512,
   parameter int unsigned DW    = 208,
@@ -42,14 +43,24 @@ module tlsnic_tx_compl #(
 
   logic [DW-1:0] mem_q [DEPTH];
   logic [AW:0]   wr_q, cm_q, rd_q, wr_nx;
+  logic [DW-1:0] out_q;        // the entry presented on m_*
+  logic          out_valid_q;
+  logic          load;         // the RAM's next committed entry moves into out_q
 
   assign wr_nx      = wr_q + (AW+1)'(wr_i);
-  assign m_tvalid_o = rd_q != cm_q;
-  assign m_tdata_o  = mem_q[rd_q[AW-1:0]];
+  assign load       = rd_q != cm_q && (!out_valid_q || m_tready_i);
+  assign m_tvalid_o = out_valid_q;
+  assign m_tdata_o  = out_q;
+  // An entry in out_q has left the RAM: its slot is free.
   assign free_o     = (AW+1)'(DEPTH) - (wr_q - rd_q);
 
   always_ff @(posedge clk_i) begin
     if (wr_i) mem_q[wr_q[AW-1:0]] <= wr_data_i;
+  end
+  // Synchronous read (an entry below cm_q was written at least a cycle before: no read of a word
+  // being written).
+  always_ff @(posedge clk_i) begin
+    if (load) out_q <= mem_q[rd_q[AW-1:0]];
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -57,6 +68,7 @@ module tlsnic_tx_compl #(
       wr_q <= '0;
       cm_q <= '0;
       rd_q <= '0;
+      out_valid_q <= 1'b0;
     end else begin
       if (end_i) begin
         if (keep_i) begin
@@ -68,7 +80,9 @@ module tlsnic_tx_compl #(
       end else begin
         wr_q <= wr_nx;
       end
-      if (m_tvalid_o && m_tready_i) rd_q <= rd_q + 1'b1;
+      if (load) rd_q <= rd_q + 1'b1;
+      if (load) out_valid_q <= 1'b1;
+      else if (m_tready_i) out_valid_q <= 1'b0;
     end
   end
 
