@@ -122,7 +122,10 @@ describe('tlsnic CLI', () => {
     const r = await cli(['bench', '--quick', '--width', '128', '--out', out]);
     expect(r.exitCode, r.stdout.slice(-2000)).toBe(0);
     const bench = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'));
-    expect(bench.rows.length).toBe(36);
+    // 4 packet sizes × 3 record sizes × 5 retransmission rows (in order; 1 % and 10 % by prefix
+    // replay; 1 % and 10 % by SEEK descriptors).
+    expect(bench.rows.length).toBe(60);
+    expect(bench.rows.filter((row: { retrans: string }) => row.retrans.endsWith('seek')).length).toBe(24);
     for (const row of bench.rows) {
       expect(row).toMatchObject({ width: 128, match: true });
       for (const k of ['packetBytes', 'recordBytes', 'lossPct', 'cycles', 'beats', 'wireBytes', 'beatsPerCycle']) expect(typeof row[k]).toBe('number');
