@@ -329,7 +329,8 @@ module tlsnic_tx_front #(
   logic        trk_raw;         // the tracker has bytes in this item (unless it is a side pre-item)
   // Side context signals ("Side context" below).
   logic          sd_frame, sd_init, sd_pre, sd_ks, sd_ks_in, sd_rec, sd_ktag, sd_mid;
-  logic          sd_hdr_bad, sd_tag_now, sd_tag_bad;
+  logic          sd_hdr_bad, sd_tag_now, sd_tag_bad, sd_spent;
+  logic          oversize;        // the frame is longer than MAX_FRAME (so far)
   logic [14:0]   sd_hl, sd_q, sd_rlen;
   logic [95:0]   sd_nonce;
   logic [127:0]  sd_ctr;
@@ -418,6 +419,8 @@ module tlsnic_tx_front #(
     sd_ktag  = sd_rec && st.sd_off != 15'd0;
     sd_base  = fr_start ? st : snap_q;
     sd_base.sd_valid = 1'b0;
+    sd_spent = fr_kind_q == tlsnic_pkg::KindPacket && loads && st.sd_valid
+               && (oversize || pa_malformed_q || dec_cur == DecNone);
   end
   // After the tracker: the packet's header bytes against the descriptor's, tag bytes.
   always_comb begin
@@ -558,7 +561,6 @@ module tlsnic_tx_front #(
   logic [tlsnic_tx_pkg::NumCounters-1:0] cnt_inc;
   logic [63:0] cnt_add [tlsnic_tx_pkg::NumCounters];
   logic        commit, fix_csum, pkt_keep;
-  logic        oversize;
   tlsnic_tx_pkg::fctx_t fin_st;   // state written back on commit
 
   assign fp_item      = fp_valid_q && en_i;
@@ -577,12 +579,6 @@ module tlsnic_tx_front #(
       tlsnic_pkg::KindPacket: begin
         if (oversize) begin
           cnt_inc[tlsnic_tx_pkg::CntFrameErr] = 1'b1;
-          // A waiting SEEK descriptor is used up by a packet that cannot be processed.
-          if (loads && st.sd_valid) begin
-            cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
-            commit = 1'b1;
-            fin_st = sd_base;
-          end
         end else if (!fr_offload_q) begin
           cnt_inc[tlsnic_tx_pkg::CntPlainPkts] = 1'b1;
           pkt_keep = 1'b1;
@@ -590,11 +586,6 @@ module tlsnic_tx_front #(
           cnt_inc[tlsnic_tx_pkg::CntDropNoCtx] = 1'b1;
         end else if (pa_malformed_q) begin
           cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;
-          if (st.sd_valid) begin
-            cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
-            commit = 1'b1;
-            fin_st = sd_base;
-          end
         end else begin
           case (dec_cur)
             DecPass0: pkt_keep = 1'b1;
@@ -628,10 +619,10 @@ module tlsnic_tx_front #(
                 fin_st.started = 1'b1;
               end
             end
-            DecSide: begin
+            DecSide, DecSideBad: begin
               commit = 1'b1;
               fin_st = sd_base;
-              if (fr_err_q || trk_err || fr_sdbad_q || sd_hdr_bad || sd_tag_bad) begin
+              if (dec_cur == DecSideBad || fr_err_q || trk_err || fr_sdbad_q || sd_hdr_bad || sd_tag_bad) begin
                 cnt_inc[tlsnic_tx_pkg::CntDropNoSync] = 1'b1;
                 cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
               end else begin
@@ -644,21 +635,15 @@ module tlsnic_tx_front #(
                 fix_csum = 1'b1;
               end
             end
-            DecSideBad: begin
-              cnt_inc[tlsnic_tx_pkg::CntDropNoSync] = 1'b1;
-              cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
-              commit = 1'b1;
-              fin_st = sd_base;
-            end
-            default: begin   // header never completed
-              cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;
-              if (st.sd_valid) begin
-                cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
-                commit = 1'b1;
-                fin_st = sd_base;
-              end
-            end
+            default: cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;  // header never completed
           endcase
+        end
+        // A waiting SEEK descriptor is used up by an offloaded packet that cannot be processed
+        // (oversize, malformed, header never complete): counted, the context kept as it was.
+        if (sd_spent) begin
+          cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+          commit = 1'b1;
+          fin_st = sd_base;
         end
       end
       tlsnic_pkg::KindControl: begin

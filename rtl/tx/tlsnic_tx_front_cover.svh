@@ -8,12 +8,10 @@
     c_cnt: cover property (@(posedge clk_i) rst_ni && fp_frame_end && cnt_inc[i]);
   end
   logic cov_dec, cov_pkt0;
-  logic [14:0] cov_hl;   // record header + explicit nonce length
   assign cov_dec  = rst_ni && fp_item && dec_now;
   // Where an encrypted packet starts in its record: the item that decides it (the packet's first
   // item holds no payload at W = 128, so the frame's first item would never see a position).
   assign cov_pkt0 = rst_ni && fp_item && dec_now && dec_val == DecEnc;
-  assign cov_hl   = tst.ver13 ? 15'd5 : 15'd13;
   c_dec_enc:      cover property (@(posedge clk_i) cov_dec && dec_val == DecEnc);
   c_dec_nopay:    cover property (@(posedge clk_i) cov_dec && dec_val == DecPass0);
   c_dec_skip:     cover property (@(posedge clk_i) cov_dec && dec_val == DecSkip);
@@ -37,7 +35,7 @@
   c_pkt_at_rec:   cover property (@(posedge clk_i) cov_pkt0 && tst.off == 15'd0);
   c_pkt_in_hdr:   cover property (@(posedge clk_i) cov_pkt0 && tst.off != 15'd0 && tst.off < 15'd5);
   c_pkt_in_nonce: cover property (@(posedge clk_i) cov_pkt0 && !tst.ver13 && tst.off >= 15'd5 && tst.off < 15'd13);
-  c_pkt_in_body:  cover property (@(posedge clk_i) cov_pkt0 && tst.rlen != 15'd0 && tst.off >= cov_hl && tst.off + 15'd16 < tst.rlen);
+  c_pkt_in_body:  cover property (@(posedge clk_i) cov_pkt0 && tst.rlen != 15'd0 && tst.off >= sd_hl && tst.off + 15'd16 < tst.rlen);
   c_pkt_in_tag:   cover property (@(posedge clk_i) cov_pkt0 && tst.rlen != 15'd0 && tst.off + 15'd16 >= tst.rlen);
   c_it_start:     cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && start_a);
   c_it_fin:       cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && fin_a);
