@@ -243,7 +243,7 @@ describe('a segment straddling the offload start after the context started (STAR
     const bin = await buildTxEngineSim({ width, nCtx, maxFrame: 9600 });
     const m = runTxModel(f, { nCtx, maxFrameBytes: 9600 });
     const rtl = await runTxEngine(bin, f, { seed: 5, gapPermille: 100, stallPermille: 100 });
-    expect(compareTxRun(m.outputs, m.counters, rtl)?.message ?? null).toBeNull();
+    expect(compareTxRun(m.outputs, m.counters, rtl, m.completions)?.message ?? null).toBeNull();
     expect(rtl.counters.tx_tls_encrypted_packets).toBe(5);
   }, 600_000);
 });

@@ -287,7 +287,7 @@ describe('open: tkeep all zero on the last beat (null output beat)', () => {
       // Every output packet whose frame had a zero last tkeep is flagged, and nothing else.
       const flagged = rtl.protocolErrors.map((e) => Number(NULL_BEAT.exec(e)?.[1] ?? -1));
       expect(flagged).toEqual(model.outputs.map((o, j) => (o.verdict === 'encrypted' || o.verdict === 'pass' ? j : -2)).filter((j) => j >= 0));
-      const mm = compareTxRun(model.outputs, model.counters, { ...rtl, protocolErrors: [] });
+      const mm = compareTxRun(model.outputs, model.counters, { ...rtl, protocolErrors: [] }, model.completions);
       if (mm) expect.fail(mm.message);
       for (const c of cases) for (const v of c.victims) expect(checkTxVictim(v, rtl.packets.map((p) => p.data)).verified).toBe(1);
     } else {

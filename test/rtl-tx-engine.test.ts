@@ -237,7 +237,7 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
     expect(compareTxRun(a.packets.map((p, i) => ({ data: p.data, frameIndex: i, ctxId: 0, offload: false, verdict: 'pass' })), a.counters, c)).toBeNull();
   });
 
-  test('compareTxRun names the first difference: byte, missing, extra packet, counter', async () => {
+  test('compareTxRun names the first difference: byte, missing, extra packet, counter, completion', async () => {
     const p = createPrng(SEED + 8);
     const frames = Array.from({ length: 40 }, (_, i) => packetFrame(p.bytes(50 + 7 * i), false, i));
     frames.splice(5, 0, { user: { kind: FrameKind.CONTROL, offload: false, ctxId: 3 }, data: new Uint8Array(60) });
@@ -261,6 +261,14 @@ describe('tb_tx_engine bench against tlsnic_tx_engine_stub', () => {
     expect(compareTxRun(model.outputs, model.counters, shorter)).toMatchObject({ kind: 'packet', packetIndex: 2, byteOffset: frames[2].data.length - 1 });
     const counter = { ...rtl, counters: { ...rtl.counters, tx_tls_ctx: 1 } };
     expect(compareTxRun(model.outputs, model.counters, counter)).toMatchObject({ kind: 'counter', counter: 'tx_tls_ctx', expected: '0', got: '1' });
+    // The completion stream: an entry the model did not report, one it reported and the run lacks,
+    // and a tag that differs in one byte.
+    const entry = { cycle: 0, ctxId: 3, recordSeq: 7n, tag: new Uint8Array(16).fill(0xa5) };
+    expect(compareTxRun(model.outputs, model.counters, { ...rtl, completions: [entry] }, model.completions)).toMatchObject({ kind: 'completion', expected: 'none' });
+    expect(compareTxRun(model.outputs, model.counters, rtl, [entry])).toMatchObject({ kind: 'completion', got: 'none' });
+    const otherTag = { ...entry, tag: entry.tag.slice() };
+    otherTag.tag[15] ^= 1;
+    expect(compareTxRun(model.outputs, model.counters, { ...rtl, completions: [otherTag] }, [entry])?.kind).toBe('completion');
   });
 
   test('protocol checker: missing tlast, tkeep hole, beat changed while stalled (stub fault build)', async () => {

@@ -4,7 +4,7 @@
 // The model runs frame by frame; its outputs, in order, carry the input frame they came from, so a
 // mismatch names the output packet, the frame, the context and the byte, and latency pairs output
 // packet i with its input frame.
-import { toHex } from '../../models/bytes.ts';
+import { bytesEqual, toHex } from '../../models/bytes.ts';
 import { createNicTx, nicTxStep, TX_COUNTER_NAMES, zeroTxCounters, type NicTxConfig, type TxCompletion, type TxCounterName, type TxCounters, type TxVerdict } from '../../models/nic-tx.ts';
 import { isParseError, parseTcpPacket } from '../../models/packet.ts';
 import { FrameKind, ResyncFlag, type TxFrame } from '../../models/tx-frames.ts';
@@ -165,7 +165,7 @@ function compareCompletions(model: readonly TxCompletion[], rtl: TxEngineRun['co
     const m = model[i];
     const r = rtl[i];
     const show = (c: { ctxId: number; recordSeq: bigint; tag: Uint8Array } | undefined) => (c ? `ctx ${c.ctxId} record ${c.recordSeq} tag ${toHex(c.tag)}` : 'none');
-    if (!m || !r || m.ctxId !== r.ctxId || m.recordSeq !== r.recordSeq || toHex(m.tag) !== toHex(r.tag)) {
+    if (!m || !r || m.ctxId !== r.ctxId || m.recordSeq !== r.recordSeq || !bytesEqual(m.tag, r.tag)) {
       return {
         kind: 'completion', expected: show(m), got: show(r),
         message: `completion ${i} (of ${model.length} expected, ${rtl.length} sent): expected ${show(m)}, got ${show(r)}`,
