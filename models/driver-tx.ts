@@ -26,6 +26,11 @@
 // takes the fast path. Only a segment that needs a tag the engine never reported (the record's
 // end was never encrypted by it) falls back to the prefix replay. Mode 'prefix' (the default)
 // replays the prefix for every retransmission, as mlx5 does.
+// The engine keeps a side context going after a side packet that ended inside its record (soft,
+// models/nic-tx.ts); the driver mirrors it (DriverTxConnection.soft), so the next retransmitted
+// segment that starts exactly there, in the same record, goes out with no descriptor at all —
+// unless it reaches the record's tag and the descriptor carried none (then a new descriptor with
+// the tag). Every other segment it posts with payload and the offload bit ends the soft context.
 import { isParseError, parseTcpPacket } from './packet.ts';
 import type { RecordList } from './record-list.ts';
 import { ackUpTo, findRecord } from './record-list.ts';
@@ -44,9 +49,12 @@ export type TxRexmitMode = 'prefix' | 'seek';
  * replay moved the context back).
  */
 export interface DriverRexmitStats {
-  /** Retransmissions sent behind a SEEK descriptor, and of those the ones carrying a known tag. */
+  /** Retransmissions sent by CTR seek (the engine's tx_tls_rexmit_seek), of those the ones whose
+   *  packet holds known tag bytes (tx_tls_rexmit_tag), and the ones that continued the side
+   *  context of the segment before them with no descriptor. */
   seek: number;
   seekTag: number;
+  seekCont: number;
   /** Retransmissions sent behind a resync load (prefix replay). */
   prefix: number;
   /** Jumps (always behind a resync load). */
@@ -56,7 +64,7 @@ export interface DriverRexmitStats {
 }
 
 export function zeroRexmitStats(): DriverRexmitStats {
-  return { seek: 0, seekTag: 0, prefix: 0, jump: 0, prefixBytes: 0 };
+  return { seek: 0, seekTag: 0, seekCont: 0, prefix: 0, jump: 0, prefixBytes: 0 };
 }
 
 export function sumRexmitStats(all: readonly DriverRexmitStats[]): DriverRexmitStats {
@@ -64,6 +72,7 @@ export function sumRexmitStats(all: readonly DriverRexmitStats[]): DriverRexmitS
   for (const r of all) {
     s.seek += r.seek;
     s.seekTag += r.seekTag;
+    s.seekCont += r.seekCont;
     s.prefix += r.prefix;
     s.jump += r.jump;
     s.prefixBytes += r.prefixBytes;
@@ -99,6 +108,16 @@ export interface DriverTxConnection {
   dropNoSyncData: number;
   rexmitMode: TxRexmitMode;
   rexmit: DriverRexmitStats;
+  /** The engine's soft side context as the driver expects it: the sequence number the next
+   *  continuing segment must start at, its record's start, and whether the descriptor had the tag. */
+  soft?: SoftSide;
+}
+
+/** See DriverTxConnection.soft. */
+export interface SoftSide {
+  pos: number;
+  recordTcpSeq: number;
+  hasTag: boolean;
 }
 
 /**
@@ -183,9 +202,18 @@ export function driverTxAssumeSent(conn: DriverTxConnection, bytes: number): voi
  * TCP payload starts at `seq` and is `payloadLength` bytes long.
  */
 export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq: number, payloadLength: number): TxFrame[] {
+  if (payloadLength === 0) return [packetFrame(frame, true, conn.ctxId)];
+  const soft = conn.soft;
+  const out = segmentFrames(conn, frame, seq, payloadLength);
+  // The engine's soft side context: continued or set by the seek path, which returns it set;
+  // ended by any other payload packet it receives with the offload bit.
+  if (conn.soft === soft && out.some((f) => f.user.offload)) conn.soft = undefined;
+  return out;
+}
+
+function segmentFrames(conn: DriverTxConnection, frame: Uint8Array, seq: number, payloadLength: number): TxFrame[] {
   const packet = packetFrame(frame, true, conn.ctxId);
   const end = seqAdd(seq, payloadLength);
-  if (payloadLength === 0) return [packet];
   const S = conn.startOffloadTcpSn;
   if (conn.startMarker && seqLeq(end, S)) {
     if (!conn.started) return [packet];
@@ -226,9 +254,20 @@ export function driverTxSegment(conn: DriverTxConnection, frame: Uint8Array, seq
   const old = conn.started && !conn.mustResync && seqLeq(end, conn.expectedSeq);
   if (conn.rexmitMode === 'seek' && old) {
     const needsTag = offset > 0 && offset + payloadLength > record.bytes.length - 16;
+    // Ends inside the record: the engine keeps the side context going behind it.
+    const next = (hasTag: boolean): SoftSide | undefined => (offset + payloadLength < record.bytes.length ? { pos: end, recordTcpSeq: record.tcpSeq, hasTag } : undefined);
+    const soft = conn.soft;
+    if (soft && soft.pos === seq && soft.recordTcpSeq === record.tcpSeq && (!needsTag || soft.hasTag)) {
+      conn.rexmit.seek++;
+      conn.rexmit.seekCont++;
+      if (needsTag) conn.rexmit.seekTag++;
+      conn.soft = next(soft.hasTag);
+      return [packet];
+    }
     if (!needsTag || record.tag) {
       conn.rexmit.seek++;
       if (needsTag) conn.rexmit.seekTag++;
+      conn.soft = next(needsTag);
       return [
         seekFrame({
           ctxId: conn.ctxId, recordStartTcpSn: record.tcpSeq, recordSeq: record.recordSeq, explicitNonce: nonce, offset,

@@ -42,6 +42,12 @@
 // once. Anything that contradicts (a packet elsewhere, a header byte that differs, tag bytes with
 // no known tag, an impossible record inside) drops the packet and counts tx_tls_rexmit_bad; the
 // in-order context is never touched, so the next new segment takes the fast path.
+// A side packet that is sent and ends inside the sought record leaves the side context behind it,
+// "soft" (the descriptor with its offset moved past the packet): the context's next offloaded
+// packet with payload that starts exactly there (and not at the in-order expected sequence) is
+// taken on it like a descriptor's packet, so a retransmitted run of consecutive segments needs
+// one descriptor per record, not one per segment. Any other packet with payload drops the soft
+// context silently and is decided on the in-order state; so does an oversize or malformed one.
 // Completion stream: every record the in-order path finishes (its last tag byte written) is
 // reported with its tag (TxStepResult.completions), for the driver's record list.
 // Packet frames longer than maxFrameBytes and frames of the reserved kind: dropped, tx_frame_err.
@@ -109,6 +115,8 @@ export interface TxFlowContext {
   tracker: RecordTracker;
   /** A SEEK descriptor waiting for the context's next offloaded packet with payload. */
   side?: SeekLoad;
+  /** The side context continues after a side packet (see the file header), not a descriptor. */
+  sideSoft?: boolean;
 }
 
 export interface NicTxConfig {
@@ -202,9 +210,15 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
   const len = p.payloadLength;
   // A packet without payload (pure ACK) leaves a SEEK descriptor waiting for its packet.
   if (len === 0) return { verdict: 'pass', out: f.data };
+  if (ctx.side && ctx.sideSoft && (p.seq !== seqAdd(ctx.side.recordStartTcpSn, ctx.side.offset) || p.seq === ctx.expectedSeq)) {
+    // Not the continuation: the soft side context goes, the in-order state decides.
+    ctx.side = undefined;
+    ctx.sideSoft = false;
+  }
   if (ctx.side) {
     const side = ctx.side;
     ctx.side = undefined;
+    ctx.sideSoft = false;
     return sidePacket(st, ctx, side, f.data, p.seq, p.payloadOffset, len);
   }
   const end = seqAdd(p.seq, len);
@@ -243,13 +257,14 @@ function offloadedPacket(st: NicTxState, f: TxFrame): TxStepResult {
 
 /**
  * A SEEK descriptor whose packet cannot be processed (oversize, malformed) is used up with it:
- * counted as refused, so it never applies to a later packet.
+ * counted as refused, so it never applies to a later packet. A soft side context just goes.
  */
 function dropSide(st: NicTxState, ctxId: number): void {
   const ctx = lookup(st, ctxId);
   if (ctx?.side) {
+    if (!ctx.sideSoft) st.counters.tx_tls_rexmit_bad++;
     ctx.side = undefined;
-    st.counters.tx_tls_rexmit_bad++;
+    ctx.sideSoft = false;
   }
 }
 
@@ -294,6 +309,11 @@ function sidePacket(st: NicTxState, ctx: TxFlowContext, side: SeekLoad, data: Ui
   st.counters.tx_tls_encrypted_bytes += len;
   st.counters.tx_tls_rexmit_seek++;
   if (tagged) st.counters.tx_tls_rexmit_tag++;
+  // Ended inside the sought record: the side context continues behind it (soft).
+  if (side.offset + len < recLen) {
+    ctx.side = { ...side, offset: side.offset + len };
+    ctx.sideSoft = true;
+  }
   return { verdict: 'encrypted', out: withFixedTcpChecksum(frame) };
 }
 
@@ -346,6 +366,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
       return bad();
     }
     ctx.side = d.seek;
+    ctx.sideSoft = false;
     c.tx_tls_ooo++;
     return { verdict: 'resync', out: null };
   }
@@ -363,6 +384,7 @@ function resync(st: NicTxState, f: TxFrame): TxStepResult {
   if (t.error !== null || trackerRecordSeq(t) !== load.recordSeq) return bad();
   ctx.tracker = t;
   ctx.side = undefined;
+  ctx.sideSoft = false;
   ctx.expectedSeq = seqAdd(load.recordStartTcpSn, load.prefix.length);
   ctx.inSync = true;
   ctx.started = !load.atStart;

@@ -5,7 +5,7 @@
 // oracle (harness/tx/check.ts, no model code) accepting what the RTL sent, and the completion
 // stream (context, record, tag) entry for entry the model's; then the directed
 // retransmissions of harness/tx/rexmit-directed.ts (every place a segment can start, contradicting
-// descriptors). The bad descriptors of the catalogue (tx-seek-contradictory) run in
+// descriptors) and the soft side context's runs of harness/tx/rexmit-soft-directed.ts. The bad descriptors of the catalogue (tx-seek-contradictory) run in
 // test/rtl-bad-input.test.ts.
 //
 // Seeds: TLSNIC_SEED moves every scenario seed; failures name seed, width and the first difference.
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTxStreams } from '../harness/tx/check.ts';
 import { compareTxRun, runTxModel } from '../harness/tx/compare.ts';
 import { DIRECTED_TAGGED, directedSeekRun } from '../harness/tx/rexmit-directed.ts';
+import { directedSoftRun } from '../harness/tx/rexmit-soft-directed.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
 import { buildTxEngineSim, runTxEngine } from '../harness/tx/sim.ts';
 import type { Width } from '../harness/engine/width.ts';
@@ -63,6 +64,7 @@ describe.each([128, 512] as const)('tlsnic_tx_engine side context, W=%i', (width
     expect(model.counters.tx_tls_rexmit_seek, what).toBeGreaterThan(20);
     expect(model.counters.tx_tls_rexmit_seek, what).toBe(sc.rexmit.seek);
     expect(model.counters.tx_tls_rexmit_bad, what).toBe(0);
+    expect(sc.rexmit.seekCont, what).toBeGreaterThan(10);   // packets on the soft side context, no descriptor
     const version = new Map(sc.flows.map((f) => [f.ctxId, f.crypto.version]));
     expect(midBlockSeeks(sc.frames, (c) => version.get(c) ?? '1.3'), what).toBeGreaterThan(5);
   }, 600_000);
@@ -77,6 +79,20 @@ describe.each([128, 512] as const)('tlsnic_tx_engine side context, W=%i', (width
       expect(model.counters.tx_tls_rexmit_seek).toBe(d.cases.length + 1);
       expect(model.counters.tx_tls_rexmit_tag).toBe(DIRECTED_TAGGED);
       expect(model.counters.tx_tls_rexmit_bad).toBe(d.contradictions.length);
+    }
+  }, 600_000);
+
+  test('directed: the soft side context (runs without descriptors, ended by other packets, never at the in-order place)', async () => {
+    for (const version of ['1.2', '1.3'] as const) {
+      const d = directedSoftRun(version, SEED + (version === '1.2' ? 30 : 31), NIC);
+      const model = runTxModel(d.frames, NIC);
+      const rtl = await runTxEngine(bin, d.frames, { seed: SEED + 1, gapPermille: 50, stallPermille: 50 });
+      const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
+      if (mm) expect.fail(`W=${width} TLS ${version}: ${mm.message}`);
+      // What the comparison covered (the model test checks each step against the reference run).
+      expect(d.conn.rexmit.seekCont).toBe(5);
+      expect(model.counters.tx_tls_rexmit_bad).toBe(0);
+      expect(model.counters.tx_tls_drop_no_sync_data).toBe(4);
     }
   }, 600_000);
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTxStreams } from '../harness/tx/check.ts';
 import { runTxModel } from '../harness/tx/compare.ts';
 import { DIRECTED_TAGGED, directedSeekRun, payloadOf } from '../harness/tx/rexmit-directed.ts';
+import { directedSoftRun } from '../harness/tx/rexmit-soft-directed.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario, type TxScenario, type TxScenarioConfig } from '../harness/tx/scenario.ts';
 import { createNicTx, nicTxStep } from '../models/nic-tx.ts';
 import { isParseError, parseTcpPacket, tcpChecksumOk } from '../models/packet.ts';
@@ -67,6 +68,8 @@ describe.each([SEED, SEED + 1, SEED + 2])('lossy connections, seed %i', (seed) =
     const r = seek.rexmit;
     expect(r.seek / (r.seek + r.prefix)).toBeGreaterThanOrEqual(0.9);
     expect(r.seekTag).toBeGreaterThan(0);
+    // Runs of consecutive retransmitted segments continue on the soft side context.
+    expect(r.seekCont).toBeGreaterThan(0.2 * r.seek);
     expect(r.prefixBytes).toBeLessThanOrEqual(0.05 * prefix.rexmit.prefixBytes);
     // The prefix replay reloads again for the new segment after each retransmission (a jump); the side context does not.
     expect(prefix.rexmit.jump).toBeGreaterThan(0.5 * prefix.rexmit.prefix);
@@ -196,6 +199,40 @@ describe('directed retransmissions: every place a segment can start, against the
       });
       // The unchanged descriptor still works after them.
       expect(Buffer.from(payloadOf(d.finalOut!)).equals(Buffer.from(d.finalWant))).toBe(true);
+    });
+  }
+});
+
+describe('soft side context: a retransmitted run continues without descriptors (harness/tx/rexmit-soft-directed.ts)', () => {
+  // Frames posted per step: 2 = descriptor + packet, 1 = the packet alone (or a raw frame).
+  const POSTED = [2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2];
+  for (const version of ['1.2', '1.3'] as const) {
+    it(`TLS ${version}: continues, ends on any other packet, never at the in-order place, a second descriptor for the tag`, () => {
+      const d = directedSoftRun(version, SEED + (version === '1.2' ? 30 : 31), NIC);
+      const sent = d.steps.filter((s) => s.want !== null && s.len > 0);
+      for (const s of d.steps) {
+        if (s.want === null) {
+          expect(s.outs, s.what).toEqual([]);
+          continue;
+        }
+        expect(s.outs.length, s.what).toBe(1);
+        expect(Buffer.from(payloadOf(s.outs[0]!)).equals(Buffer.from(s.want)), `${s.what}: bytes ${s.off}+${s.len}`).toBe(true);
+        expect(tcpChecksumOk(s.outs[0]!), s.what).toBe(true);
+      }
+      expect(d.steps.slice(0, POSTED.length).map((s) => s.posted)).toEqual(POSTED);
+      const inOrder = d.steps.filter((s) => s.what.startsWith('at expected: in order'));
+      expect(inOrder.length).toBeGreaterThan(1);
+      for (const s of inOrder) expect(s.posted, s.what).toBe(1);
+      expect(d.steps.slice(-5).map((s) => s.posted)).toEqual([2, 2, 1, 1, 2]);
+      // Continuations: run ×2, ack ×1, tag ×2; every side packet counted as a seek, none refused.
+      expect(d.conn.rexmit.seekCont).toBe(5);
+      expect(d.nic.counters.tx_tls_rexmit_seek).toBe(sent.length - inOrder.length);
+      expect(d.nic.counters.tx_tls_rexmit_tag).toBe(3);
+      expect(d.nic.counters.tx_tls_rexmit_bad).toBe(0);
+      // foreign ×2, malformed's and oversize's packets at the old place: out of sequence.
+      expect(d.nic.counters.tx_tls_drop_no_sync_data).toBe(4);
+      expect(d.nic.counters.tx_tls_drop_malformed).toBe(1);
+      expect(d.nic.counters.tx_frame_err).toBe(1);
     });
   }
 });

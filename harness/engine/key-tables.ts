@@ -27,7 +27,7 @@ export const TX_FRONT_FIELDS: FieldList = [
   ['valid', 1], ['ver13', 1], ['k256', 1], ['key', 256], ['iv', 96], ['start_sn', 32], ['exp_sn', 32],
   ['in_sync', 1], ['started', 1], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64], ['nonce', 96],
   // the side context (a waiting SEEK descriptor; issue 17): public record framing and a tag
-  ['sd_valid', 1], ['sd_tagv', 1], ['sd_off', 15], ['sd_sn', 32], ['sd_rseq', 64], ['sd_hdr', 104], ['sd_tag', 128],
+  ['sd_valid', 1], ['sd_cont', 1], ['sd_tagv', 1], ['sd_off', 15], ['sd_sn', 32], ['sd_rseq', 64], ['sd_hdr', 104], ['sd_tag', 128],
 ];
 
 /** tlsnic_rx_pkg::rctx_t. */

@@ -270,6 +270,8 @@ module tlsnic_tx_front #(
   logic [16:0] d_len;
   logic [31:0] d_end, d_skip32;
   logic [15:0] d_skip;
+  logic        sd_at;     // the packet starts at the side context's place
+  logic        sd_take;   // ... and the side context takes it
   always_comb begin
     dec_now  = fp_valid_q && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && loads
                && !fr_decided_q && pa_hdr_known_q;
@@ -281,12 +283,16 @@ module tlsnic_tx_front #(
     // start_sn is compared only before the context started: the compare is modular (2^31
     // window) and start_sn never moves, so 2 GiB later it would call record bytes "before the
     // start" and send them untouched. Before the start, exp_sn == start_sn.
-    d_skip32 = (!st.sd_valid && !st.started && tlsnic_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
+    // A soft side context (sd_cont: left by the side packet before, no descriptor) takes only the
+    // packet at its place, and never the in-order one; any other packet decides on the in-order state.
+    sd_at    = pa_seq_q == st.sd_sn + {17'b0, st.sd_off};
+    sd_take  = st.sd_valid && !(st.sd_cont && (!sd_at || pa_seq_q == st.exp_sn));
+    d_skip32 = (!sd_take && !st.started && tlsnic_pkg::seq_lt(pa_seq_q, st.start_sn)) ? st.start_sn - pa_seq_q : 32'd0;
     d_skip   = d_skip32[15:0];
     if (d_len == 17'd0) dec_val = DecPass0;
     // A waiting SEEK descriptor takes the context's next packet with payload, whatever the
     // in-order state says: it must start at the descriptor's record start + offset.
-    else if (st.sd_valid) dec_val = (pa_seq_q == st.sd_sn + {17'b0, st.sd_off}) ? DecSide : DecSideBad;
+    else if (sd_take) dec_val = sd_at ? DecSide : DecSideBad;
     else if (!st.started && tlsnic_pkg::seq_leq(d_end, st.start_sn)) dec_val = DecSkip;
     else if (!st.in_sync || (pa_seq_q + d_skip32) != st.exp_sn) dec_val = (d_skip32 != 32'd0) ? DecBypass : DecNoSync;
     else dec_val = DecEnc;
@@ -329,7 +335,8 @@ module tlsnic_tx_front #(
   logic        trk_raw;         // the tracker has bytes in this item (unless it is a side pre-item)
   // Side context signals ("Side context" below).
   logic          sd_frame, sd_init, sd_pre, sd_ks, sd_ks_in, sd_rec, sd_ktag, sd_mid;
-  logic          sd_hdr_bad, sd_tag_now, sd_tag_bad, sd_spent;
+  logic          sd_hdr_bad, sd_tag_now, sd_tag_bad, sd_spent, sd_cont_nx, sd_soft_gone;
+  logic [16:0]   sd_off_nx;
   logic          oversize;        // the frame is longer than MAX_FRAME (so far)
   logic [14:0]   sd_hl, sd_q, sd_rlen;
   logic [95:0]   sd_nonce;
@@ -421,6 +428,12 @@ module tlsnic_tx_front #(
     sd_base.sd_valid = 1'b0;
     sd_spent = fr_kind_q == tlsnic_pkg::KindPacket && loads && st.sd_valid
                && (oversize || pa_malformed_q || dec_cur == DecNone);
+    // Soft side context after this packet: kept going by a side packet that ends inside the
+    // sought record (sd_cont_nx, at sd_off_nx), dropped by one decided on the in-order state.
+    sd_off_nx    = {2'b0, st.sd_off} + len_cur;
+    sd_cont_nx   = sd_off_nx < {2'b0, sd_rlen};
+    sd_soft_gone = fr_kind_q == tlsnic_pkg::KindPacket && loads && st.sd_valid && st.sd_cont && !oversize && !pa_malformed_q
+                   && (dec_cur == DecSkip || dec_cur == DecNoSync || dec_cur == DecBypass || dec_cur == DecEnc);
   end
   // After the tracker: the packet's header bytes against the descriptor's, tag bytes.
   always_comb begin
@@ -633,6 +646,12 @@ module tlsnic_tx_front #(
                 cnt_inc[tlsnic_tx_pkg::CntRexmitTag] = fr_sdtag_q || sd_tag_now;
                 pkt_keep = 1'b1;
                 fix_csum = 1'b1;
+                // Ended inside the sought record: the side context goes on behind it (soft).
+                if (sd_cont_nx) begin
+                  fin_st.sd_valid = 1'b1;
+                  fin_st.sd_cont  = 1'b1;
+                  fin_st.sd_off   = sd_off_nx[14:0];
+                end
               end
             end
             default: cnt_inc[tlsnic_tx_pkg::CntDropMalformed] = 1'b1;  // header never completed
@@ -641,9 +660,15 @@ module tlsnic_tx_front #(
         // A waiting SEEK descriptor is used up by an offloaded packet that cannot be processed
         // (oversize, malformed, header never complete): counted, the context kept as it was.
         if (sd_spent) begin
-          cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = 1'b1;
+          cnt_inc[tlsnic_tx_pkg::CntRexmitBad] = !st.sd_cont;
           commit = 1'b1;
           fin_st = sd_base;
+        end
+        // A soft side context goes, uncounted, with any other packet with payload.
+        if (sd_soft_gone) begin
+          if (!commit) fin_st = sd_base;
+          fin_st.sd_valid = 1'b0;
+          commit = 1'b1;
         end
       end
       tlsnic_pkg::KindControl: begin
@@ -667,6 +692,7 @@ module tlsnic_tx_front #(
             commit = 1'b1;
             fin_st = st;
             fin_st.sd_valid = 1'b1;
+            fin_st.sd_cont  = 1'b0;
             fin_st.sd_tagv  = pa_view_q[18];
             fin_st.sd_off   = rs_plen[14:0];
             fin_st.sd_sn    = rs_start_sn;

@@ -47,6 +47,7 @@ package tlsnic_tx_pkg;
     // Side context: a SEEK descriptor waiting for the context's next offloaded packet with payload
     // (tlsnic_tx_front "Side context"). The in-order fields above are never touched by it.
     logic         sd_valid;  // a descriptor waits
+    logic         sd_cont;   // ... soft: left by a side packet that ended inside the record (no descriptor)
     logic         sd_tagv;   // it carries the record's known tag
     logic [14:0]  sd_off;    // bytes of the record before the packet's first byte
     logic [31:0]  sd_sn;     // TCP sequence number of the record start
