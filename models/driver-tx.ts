@@ -39,6 +39,9 @@ import type { TlsVersion } from './tls-record.ts';
 import { TLS_HEADER_LEN } from './tls-record.ts';
 import { installFrame, packetFrame, resyncFrame, seekFrame, type TxContextInstall, type TxFrame } from './tx-frames.ts';
 
+/** A SEEK descriptor carries a known tag when the record ends at most this many bytes after the segment. */
+export const SEEK_TAG_AHEAD = 1460;
+
 /** How the driver posts a retransmitted segment: always the prefix replay, or a SEEK descriptor when it can. */
 export type TxRexmitMode = 'prefix' | 'seek';
 
@@ -267,11 +270,14 @@ function segmentFrames(conn: DriverTxConnection, frame: Uint8Array, seq: number,
     if (!needsTag || record.tag) {
       conn.rexmit.seek++;
       if (needsTag) conn.rexmit.seekTag++;
-      conn.soft = next(needsTag);
+      // A known tag within a full-size segment of the segment's end rides along (16 more bytes),
+      // so a run that reaches it continues instead of taking a second descriptor for it.
+      const withTag = needsTag || (record.tag !== undefined && offset > 0 && record.bytes.length - (offset + payloadLength) <= SEEK_TAG_AHEAD);
+      conn.soft = next(withTag);
       return [
         seekFrame({
           ctxId: conn.ctxId, recordStartTcpSn: record.tcpSeq, recordSeq: record.recordSeq, explicitNonce: nonce, offset,
-          header: record.bytes.slice(0, TLS_HEADER_LEN), ...(needsTag ? { tag: record.tag } : {}),
+          header: record.bytes.slice(0, TLS_HEADER_LEN), ...(withTag ? { tag: record.tag } : {}),
         }),
         packet,
       ];

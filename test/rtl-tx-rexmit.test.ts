@@ -90,7 +90,7 @@ describe.each([128, 512] as const)('tlsnic_tx_engine side context, W=%i', (width
       const mm = compareTxRun(model.outputs, model.counters, rtl, model.completions);
       if (mm) expect.fail(`W=${width} TLS ${version}: ${mm.message}`);
       // What the comparison covered (the model test checks each step against the reference run).
-      expect(d.conn.rexmit.seekCont).toBe(5);
+      expect(d.conn.rexmit.seekCont).toBe(6);
       expect(model.counters.tx_tls_rexmit_bad).toBe(0);
       expect(model.counters.tx_tls_drop_no_sync_data).toBe(4);
     }

@@ -223,9 +223,9 @@ describe('soft side context: a retransmitted run continues without descriptors (
       const inOrder = d.steps.filter((s) => s.what.startsWith('at expected: in order'));
       expect(inOrder.length).toBeGreaterThan(1);
       for (const s of inOrder) expect(s.posted, s.what).toBe(1);
-      expect(d.steps.slice(-5).map((s) => s.posted)).toEqual([2, 2, 1, 1, 2]);
-      // Continuations: run ×2, ack ×1, tag ×2; every side packet counted as a seek, none refused.
-      expect(d.conn.rexmit.seekCont).toBe(5);
+      expect(d.steps.slice(-6).map((s) => s.posted)).toEqual([2, 1, 2, 1, 1, 2]);
+      // Continuations: run ×2, ack ×1, tag ×3; every side packet counted as a seek, none refused.
+      expect(d.conn.rexmit.seekCont).toBe(6);
       expect(d.nic.counters.tx_tls_rexmit_seek).toBe(sent.length - inOrder.length);
       expect(d.nic.counters.tx_tls_rexmit_tag).toBe(3);
       expect(d.nic.counters.tx_tls_rexmit_bad).toBe(0);

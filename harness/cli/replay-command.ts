@@ -88,7 +88,7 @@ function readInput(what: string, path: string): Uint8Array | string {
 function directionLine(d: DirectionReport, tx: boolean): string {
   const tls = d.version ? `TLS ${d.version} ${d.cipher}` : 'not TLS';
   const r = d.rexmit;
-  const paths = `retransmissions: seek ${r.seek} (${r.seekTag} with a tag), prefix ${r.prefix}; other loads ${r.jump}`;
+  const paths = `retransmissions: seek ${r.seek} (${r.seekTag} with a tag, ${r.seekCont} with no descriptor), prefix ${r.prefix}; other loads ${r.jump}`;
   const counts = tx ? `packets ${d.packets} (offloaded ${d.offloadedPackets}), records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}, resyncs ${d.resyncs} (${paths}), prefix bytes ${r.prefixBytes}` : `packets ${d.packets}, records ${d.records}${d.partialRecord ? ' (last incomplete)' : ''}`;
   const result = tx ? d.result : d.result === 'FAIL' ? 'FAIL' : 'TX not replayed';
   const why = d.reason && (tx || d.result === 'FAIL') ? ` — ${d.reason}` : '';

@@ -21,6 +21,8 @@ import { RUN_DEFAULTS, type RunOptions } from '../cli/run-options.ts';
 import { runTxPart } from '../tx/run.ts';
 import { runRxPart } from '../rx/run.ts';
 import { buildTxEngineSim, runTxEngine } from '../tx/sim.ts';
+import { compareTxRun, runTxModel } from '../tx/compare.ts';
+import { directedSoftRun } from '../tx/rexmit-soft-directed.ts';
 import { buildRxEngineSim, runRxEngine } from '../rx/sim.ts';
 import { compareRxRun, runRxModel } from '../rx/compare.ts';
 import { rxDirectedCases, rxDirectedFrames } from '../rx/directed.ts';
@@ -98,11 +100,22 @@ async function regression(o: CoverageOptions, out: string, log: (line: string) =
   }
   // The bad-input catalogue: TX at this width (16 contexts, as the scenario runs), RX at W = 128.
   const txb = txCatalogueBatch(CATALOGUE_SEED, o.width, 16);
-  const txRtl = await runTxEngine(await buildTxEngineSim({ width: o.width, nCtx: 16, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind }), txb.comp.frames, txb.stalls, { directives: txb.comp.directives });
+  const txBin = await buildTxEngineSim({ width: o.width, nCtx: 16, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind });
+  const txRtl = await runTxEngine(txBin, txb.comp.frames, txb.stalls, { directives: txb.comp.directives });
   const txMm = compareTxBatch(txb, txRtl);
   problems.push(...catalogueModelProblems(txb).map((p) => `tx catalogue model: ${p}`), ...(txMm ? [`tx catalogue (seed ${CATALOGUE_SEED}): ${txMm}`] : []));
   n++;
   log(`TX catalogue: ${txb.cases.length} classes, ${txMm ? 'FAIL' : 'PASS'}`);
+  // The soft side context's directed runs (issue 17), on the catalogue's build.
+  for (const version of ['1.2', '1.3'] as const) {
+    const nic = { nCtx: 16, maxFrameBytes: CATALOGUE_MAX_FRAME };
+    const d = directedSoftRun(version, version === '1.2' ? 30 : 31, nic);
+    const model = runTxModel(d.frames, nic);
+    const mm = compareTxRun(model.outputs, model.counters, await runTxEngine(txBin, d.frames, { seed: 7, gapPermille: 50, stallPermille: 50 }), model.completions);
+    if (mm) problems.push(`tx soft side context TLS ${version}: ${mm.message}`);
+    n++;
+    log(`TX soft side context TLS ${version}: ${mm ? 'FAIL' : 'PASS'}`);
+  }
   if (o.width === 128) {
     const rxb = rxCatalogueBatch(CATALOGUE_SEED, RX_COV_NIC);
     const rxRtl = await runRxEngine(await buildRxEngineSim({ width: o.width, ...RX_COV_NIC, maxFrame: CATALOGUE_MAX_FRAME, coverage: kind }), rxb.comp.frames, rxb.stalls, { directives: rxb.comp.directives });

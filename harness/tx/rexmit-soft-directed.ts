@@ -11,7 +11,9 @@
 //   at expected a side packet ending exactly at the in-order expected sequence: the new segment
 //               there takes the in-order path (its record's tag must come out right)
 //   tag         after the rest is sent in order: a run up to a record's end, whose descriptor had
-//               no tag, takes a second descriptor with the tag, then continues to the end
+//               no tag (sent more than SEEK_TAG_AHEAD bytes before it), takes a second descriptor
+//               with the tag, then continues to the end; a descriptor near the end carries the
+//               tag even when its packet stops short of it
 // Every output is compared with a reference run (the same in-order segments, no retransmission,
 // its own model and driver). The frames are the input of the model test (test/tx-rexmit.test.ts)
 // and the RTL test (test/rtl-tx-rexmit.test.ts).
@@ -59,7 +61,7 @@ export function directedSoftRun(version: TlsVersion, seed: number, nicCfg: NicTx
   const info = { version, key: prng.bytes(16), iv: prng.bytes(version === '1.2' ? 4 : 12) };
   const isn = prng.nextU32();
   const framer = createFramerState({ version, maxPlaintext: 16384, explicitNonceStart: version === '1.2' ? 9n : undefined }, { recordSeq: 2n, tcpSeq: isn });
-  const records = [1200, 1000].flatMap((n) => frameNext(framer, prng.bytes(n)));
+  const records = [1200, 3000].flatMap((n) => frameNext(framer, prng.bytes(n)));
   const stream = concatBytes(...records.map((r) => r.bytes));
   const r0 = records[0]!.bytes.length;
   const mid = r0 + 400;   // the in-order sends stop here first (inside record 1)
@@ -136,10 +138,12 @@ export function directedSoftRun(version: TlsVersion, seed: number, nicCfg: NicTx
   step('at expected: a side packet ending at the in-order expected sequence', mid - 50, 50, true);
   for (const [off, len] of inOrder(mid, stream.length)) step('at expected: in order from there', off, len, true);
   const end = stream.length;
-  step('tag: no tag needed (descriptor without it)', end - 80, 40, true);
-  step('tag: reaches the tag (descriptor with it)', end - 40, 30, true);
+  // The first descriptor is more than SEEK_TAG_AHEAD before the record's end: no tag with it.
+  step('tag: far from the tag (descriptor without it)', end - 1540, 40, true);
+  step('tag: continues to just before the tag', end - 1500, 1450, true);
+  step('tag: reaches the tag (a second descriptor, with it)', end - 50, 40, true);
   step('tag: continues with the known tag', end - 10, 6, true);
   step('tag: the record\'s last bytes (continues, then gone)', end - 4, 4, true);
-  step('tag: after the record end, a new descriptor', end - 30, 10, true);
+  step('tag: again, a descriptor with the tag (near), its packet short of the tag', end - 30, 10, true);
   return { version, frames, steps, conn, nic, truth };
 }

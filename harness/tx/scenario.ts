@@ -49,10 +49,17 @@ export interface TxScenarioConfig {
    * record prefix; 'seek' posts SEEK descriptors with the tags the engine reported, which a
    * golden model running beside the drivers returns (completions delivered `completionLatency`
    * frames later, default 16). 'seek' needs the engine's side context: the golden model has it,
-   * the RTL does not yet (issue 17).
+   * the RTL does too (issue 17).
    */
   rexmit?: TxRexmitMode;
   completionLatency?: number;
+  /**
+   * false: a retransmission widened to the left stops at what the receiver has acknowledged (as
+   * TCP's does), so no retransmitted segment carries bytes of a record the driver already freed.
+   * Default true (the tests' traffic: such segments go out without a load and the engine drops
+   * them, tx_tls_drop_no_sync_data); the throughput bench sets false.
+   */
+  resendAcked?: boolean;
 }
 
 export const DEFAULT_TX_SCENARIO: TxScenarioConfig = {
@@ -102,6 +109,8 @@ interface FlowGen {
   gapSeq: number;
   /** Offset (from isn) of the next new byte to segment. */
   next: number;
+  /** Stream offset the last cumulative ACK reached (what TCP no longer resends). */
+  acked: number;
   /** Lost segments waiting for retransmission: [offset, length, segments to wait]. */
   lost: { off: number; len: number; wait: number }[];
   headers: FlowHeaders;
@@ -160,6 +169,7 @@ function makeFlow(cfg: TxScenarioConfig, p: Prng, ctxId: number): FlowGen {
     stream,
     gapSeq,
     next: 0,
+    acked: 0,
     lost: [],
     headers,
     ipId: p.int(0, 0xffff),
@@ -214,6 +224,7 @@ function flowStep(g: FlowGen, cfg: TxScenarioConfig, p: Prng): TxFrame[] {
     let b = l.off + l.len + (p.chance(0.3) ? p.int(0, 700) : 0);
     b = Math.min(b, g.next);
     a = Math.max(minRetransmit(g), Math.min(a, b - 1));
+    if (cfg.resendAcked === false) a = Math.max(a, Math.min(g.acked, l.off));
     while (a < b) {
       const n = Math.min(b - a, p.int(1, cfg.mss));
       out.push(...sendSegment(g, p, a, n));
@@ -240,7 +251,9 @@ function flowStep(g: FlowGen, cfg: TxScenarioConfig, p: Prng): TxFrame[] {
   // Cumulative ACK up to the oldest loss (or everything sent), lagging a little.
   if (g.conn && p.chance(0.2)) {
     const acked = g.lost.length ? Math.min(...g.lost.map((l) => l.off)) : g.next;
-    driverTxAck(g.conn, streamSeq(g, Math.max(minRetransmit(g), acked - p.int(0, 3000))));
+    const ackOff = Math.max(minRetransmit(g), acked - p.int(0, 3000));
+    g.acked = Math.max(g.acked, ackOff);
+    driverTxAck(g.conn, streamSeq(g, ackOff));
   }
   if (g.conn && p.chance(0.02)) out.push(packetFrame(segmentFrame(g, p, g.next, 0, TcpFlag.ACK), true, g.spec.ctxId));
   return out;

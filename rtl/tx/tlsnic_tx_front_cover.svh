@@ -32,6 +32,12 @@
   c_sd_ktag:      cover property (@(posedge clk_i) rst_ni && fp_item && sd_tag_now && st.sd_tagv);
   c_sd_hdr_bad:   cover property (@(posedge clk_i) rst_ni && fp_item && sd_hdr_bad);
   c_sd_later_rec: cover property (@(posedge clk_i) rst_ni && fp_item && trk_on && sd_frame && !sd_rec);
+  // The soft side context: left behind a side packet, continued with no descriptor, gone with a
+  // packet decided on the in-order state, and at the in-order place (where it never takes the packet).
+  c_sd_cont_set:  cover property (@(posedge clk_i) rst_ni && fp_frame_end && fr_kind_q == tlsnic_pkg::KindPacket && commit && fin_st.sd_valid && fin_st.sd_cont);
+  c_sd_cont_take: cover property (@(posedge clk_i) cov_dec && dec_val == DecSide && st.sd_cont);
+  c_sd_cont_gone: cover property (@(posedge clk_i) rst_ni && fp_frame_end && sd_soft_gone);
+  c_sd_cont_exp:  cover property (@(posedge clk_i) cov_dec && st.sd_valid && st.sd_cont && sd_at && pa_seq_q == st.exp_sn);
   c_pkt_at_rec:   cover property (@(posedge clk_i) cov_pkt0 && tst.off == 15'd0);
   c_pkt_in_hdr:   cover property (@(posedge clk_i) cov_pkt0 && tst.off != 15'd0 && tst.off < 15'd5);
   c_pkt_in_nonce: cover property (@(posedge clk_i) cov_pkt0 && !tst.ver13 && tst.off >= 15'd5 && tst.off < 15'd13);
