@@ -16,6 +16,12 @@
 // What a frame commits or restores, and when, is each user's rule (its header says); the
 // registers, the forwarding and the sweep are here. Latency: ld_o is combinational from rd_o and
 // the working copy; every register updates on the clock edge of its write enable.
+// FWD_REG = 1 registers the forwarding select with the read (issue 16: the id compare leaves the
+// load path): the read's full id (rd_fid_i) is compared with the working copy's owner as it will
+// be after that clock edge (own_i, own_id_i in the read's cycle). The user must load only the
+// entry it read last, with no ownership change between the read and the load other than one in
+// the read's own cycle (both users that set it read the context of the item or beat that moves
+// into the stage loading it); ld_id_i is then unused.
 // The table array (tbl_q) is Verilator-public (read back by tb/tb_tables.h; synthesis ignores the
 // comment).
 module tlsnic_ctx_table #(
@@ -23,6 +29,7 @@ module tlsnic_ctx_table #(
   parameter int unsigned DW    = 8,                    // entry bits
   parameter int unsigned IDW   = 16,                   // bits of the ids the forwarding compares
   parameter int unsigned SWEEP = N_CTX,                // clear sweep cycles after reset
+  parameter bit          FWD_REG = 1'b0,               // forwarding select registered with the read
   localparam int unsigned CW  = (N_CTX > 1) ? $clog2(N_CTX) : 1,
   localparam int unsigned SWW = $clog2(SWEEP + 1)
 ) (
@@ -32,6 +39,7 @@ module tlsnic_ctx_table #(
   // table
   input  logic           rd_en_i,
   input  logic [CW-1:0]  rd_id_i,
+  input  logic [IDW-1:0] rd_fid_i,      // FWD_REG: the read's full id (else unused)
   output logic [DW-1:0]  rd_o,
   input  logic           wr_en_i,
   input  logic [CW-1:0]  wr_id_i,
@@ -109,6 +117,19 @@ module tlsnic_ctx_table #(
       end
     end
   end
-  assign ld_o = (wk_has_q && wk_id_q == ld_id_i) ? wk_o : rd_o;
+  if (FWD_REG) begin : g_fwd_reg
+    logic fwd_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) fwd_q <= 1'b0;
+      else if (rd_en_i) fwd_q <= own_i ? own_id_i == rd_fid_i : (wk_has_q && wk_id_q == rd_fid_i);
+    end
+    assign ld_o = fwd_q ? wk_o : rd_o;
+    logic unused_ld_id;
+    assign unused_ld_id = ^ld_id_i;
+  end else begin : g_fwd_comb
+    assign ld_o = (wk_has_q && wk_id_q == ld_id_i) ? wk_o : rd_o;
+    logic unused_fid;
+    assign unused_fid = ^rd_fid_i;
+  end
 
 endmodule

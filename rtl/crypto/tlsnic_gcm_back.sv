@@ -31,8 +31,10 @@
 // verdict fields); ob_raw_o is the beat as received.
 //
 // Stages: B0 registers the AES output and reads the table; B1 (combinational) does all of the
-// above for one item; B2 merges the items of a beat and sums the checksum; its registered
-// outputs drive the output buffer. Latency: 2 cycles from the AES output to ob_wr_o.
+// above for one item; B2 merges the items of a beat and registers it; B3 (encrypt only) sums the
+// TCP checksum over the registered beat and registers the outputs, which drive the output
+// buffer. Latency from the AES output to ob_wr_o: 3 cycles encrypting, 2 decrypting (no B3, no
+// checksum: ob_csum_o is zero).
 module tlsnic_gcm_back #(
   parameter int unsigned W     = 512,
   parameter int unsigned N_CTX = 1024,
@@ -149,11 +151,12 @@ module tlsnic_gcm_back #(
   logic          ct_wk_we, ct_snap_we, ct_own, tbl_we, ct_busy_unused;
   logic [BWID-1:0] ct_wk_d, ct_snap_d, tbl_wd, tbl_ld, tbl_rd_unused;
 
-  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(BWID), .IDW(CW)) u_ctx (
+  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(BWID), .IDW(CW), .FWD_REG(1'b1)) u_ctx (
     .clk_i, .rst_ni,
     .busy_o    (ct_busy_unused),
     .rd_en_i   (en_i),
     .rd_id_i   (b0_in.ctx),
+    .rd_fid_i  (b0_in.ctx),
     .rd_o      (tbl_rd_unused),   // read through ld_o
     .wr_en_i   (tbl_we),
     .wr_id_i   (b0_q.ctx),
@@ -415,71 +418,152 @@ module tlsnic_gcm_back #(
   assign unused_shift = ^{ks_sh_a[(LA+1)*128-1:W], ks_sh_b[LA*128-1:W], tag_sh[W+127:W]};
 
   // ---------------------------------------------------------------------------------------
-  // B2: beat assembly, checksum, output buffer interface.
+  // B2: beat assembly and the registered beat; B3 (encrypt only): the TCP checksum of the
+  // registered beat and the outputs one cycle later, so the checksum's adders are not in series
+  // with B1 (issue 16). The decrypting variant (RX) computes no checksum (ob_csum_o zero; the RX
+  // engine checks checksums itself) and drives the outputs from B2.
+  localparam bit CSUM_STAGE = !DECRYPT;
   logic [W-1:0]  asm_q, merged, own;
-  logic [31:0]   csum_acc_q, beat_sum, sum_all;
   logic          pf_q;
-  logic [15:0]   folded;
   always_comb begin
     own    = byte_range(b0_q.s, b0_q.e);
     merged = (asm_q & ~own) | (out & own);
-    sum_all = tlsnic_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b0_q.csum_const});
-    folded  = ~sum_all[15:0];
   end
-  tlsnic_csum_beat #(.W(W)) u_csum (.data_i(merged), .mask_i(b0_q.csum_mask), .sum_o(beat_sum));
-  logic unused_fold;   // a folded sum's upper half is zero
-  assign unused_fold = ^sum_all[31:16];
+
+  // B2 registers (b2_*): what the outputs carry, and for B3 the checksum's inputs.
+  logic              b2_item, b2_wr, b2_end, b2_cp_wr, b2_cp_end, b2_cp_keep, b2_keep_pkt, b2_fix, b2_tagfail;
+  logic              b2_beat_last, b2_fr_last;
+  logic [W-1:0]      b2_data, b2_raw;
+  logic [B-1:0]      b2_keep, b2_cmask;
+  logic [16:0]       b2_cconst;
+  logic [13:0]       b2_csum_beat;
+  logic [PB-1:0]     b2_csum_lane;
+  logic [UW-1:0]     b2_user;
+  logic [207:0]      b2_cp_data;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      asm_q          <= '0;
-      csum_acc_q     <= '0;
-      ob_wr_o        <= 1'b0;
-      ob_data_o      <= '0;
-      ob_keep_o      <= '0;
-      ob_end_o       <= 1'b0;
-      ob_keep_pkt_o  <= 1'b0;
-      ob_fix_o       <= 1'b0;
-      ob_csum_o      <= '0;
-      ob_csum_beat_o <= '0;
-      ob_csum_lane_o <= '0;
-      ob_raw_o       <= '0;
-      ob_tagfail_o   <= 1'b0;
-      ob_user_o      <= '0;
-      pf_q           <= 1'b0;
-      cp_wr_o        <= 1'b0;
-      cp_data_o      <= '0;
-      cp_end_o       <= 1'b0;
-      cp_keep_o      <= 1'b0;
+      asm_q        <= '0;
+      pf_q         <= 1'b0;
+      b2_item      <= 1'b0;
+      b2_wr        <= 1'b0;
+      b2_end       <= 1'b0;
+      b2_cp_wr     <= 1'b0;
+      b2_cp_end    <= 1'b0;
+      b2_cp_keep   <= 1'b0;
+      b2_cp_data   <= '0;
+      b2_data      <= '0;
+      b2_raw       <= '0;
+      b2_keep      <= '0;
+      b2_cmask     <= '0;
+      b2_cconst    <= '0;
+      b2_keep_pkt  <= 1'b0;
+      b2_fix       <= 1'b0;
+      b2_csum_beat <= '0;
+      b2_csum_lane <= '0;
+      b2_user      <= '0;
+      b2_tagfail   <= 1'b0;
+      b2_beat_last <= 1'b0;
+      b2_fr_last   <= 1'b0;
     end else begin
       // Write strobes are single-cycle pulses (the output buffer always has room: see free_o).
-      ob_wr_o  <= item && b0_q.beat_last && b0_q.wr;
-      ob_end_o <= item && b0_q.fr_last && b0_q.pkt;
+      b2_item   <= item;
+      b2_wr     <= item && b0_q.beat_last && b0_q.wr;
+      b2_end    <= item && b0_q.fr_last && b0_q.pkt;
       // Completions: the in-order path's records whose last tag byte this item writes; a side
       // frame's never (its records were reported when first sent), nor an item past MAX_FRAME (wr
       // low: the frame drops, and its records could outnumber the queue).
-      cp_wr_o  <= !DECRYPT && item && b0_q.pkt && b0_q.wr && b0_q.crypto && !b0_q.side && rec_end;
-      cp_end_o <= item && b0_q.fr_last;
+      b2_cp_wr  <= !DECRYPT && item && b0_q.pkt && b0_q.wr && b0_q.crypto && !b0_q.side && rec_end;
+      b2_cp_end <= item && b0_q.fr_last;
       if (item) begin
-        cp_data_o <= {16'(b0_q.ctx), b0_q.a_rseq, tag_use};
-        cp_keep_o <= b0_q.commit && !b0_q.side;
-      end
-      if (item) begin
-        ob_data_o      <= merged;
-        ob_keep_o      <= b0_q.keep;
-        ob_keep_pkt_o  <= b0_q.commit;
-        ob_fix_o       <= b0_q.fix_csum;
-        ob_csum_o      <= folded;
-        ob_csum_beat_o <= b0_q.csum_beat;
-        ob_csum_lane_o <= b0_q.csum_lane;
-        ob_raw_o       <= b0_q.data;
-        ob_user_o      <= b0_q.user;
-        ob_tagfail_o   <= pf_q || pkt_fail;
-        pf_q           <= b0_q.fr_last ? 1'b0 : (pf_q || pkt_fail);
-        asm_q <= b0_q.beat_last ? '0 : merged;
-        if (b0_q.beat_last) csum_acc_q <= b0_q.fr_last ? 32'd0 : csum_acc_q + beat_sum;
+        b2_cp_data   <= {16'(b0_q.ctx), b0_q.a_rseq, tag_use};
+        b2_cp_keep   <= b0_q.commit && !b0_q.side;
+        b2_data      <= merged;
+        b2_keep      <= b0_q.keep;
+        b2_cmask     <= b0_q.csum_mask;
+        b2_cconst    <= b0_q.csum_const;
+        b2_keep_pkt  <= b0_q.commit;
+        b2_fix       <= b0_q.fix_csum;
+        b2_csum_beat <= b0_q.csum_beat;
+        b2_csum_lane <= b0_q.csum_lane;
+        b2_raw       <= b0_q.data;
+        b2_user      <= b0_q.user;
+        b2_tagfail   <= pf_q || pkt_fail;
+        b2_beat_last <= b0_q.beat_last;
+        b2_fr_last   <= b0_q.fr_last;
+        pf_q         <= b0_q.fr_last ? 1'b0 : (pf_q || pkt_fail);
+        asm_q        <= b0_q.beat_last ? '0 : merged;
       end
     end
+  end
+
+  if (CSUM_STAGE) begin : g_b3
+    // B3: the checksum over the registered beat; every output one cycle after B2.
+    logic [31:0] csum_acc_q, beat_sum, sum_all;
+    tlsnic_csum_beat #(.W(W)) u_csum (.data_i(b2_data), .mask_i(b2_cmask), .sum_o(beat_sum));
+    assign sum_all = tlsnic_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b2_cconst});
+    logic unused_fold;   // a folded sum's upper half is zero
+    assign unused_fold = ^sum_all[31:16];
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        csum_acc_q     <= '0;
+        ob_wr_o        <= 1'b0;
+        ob_end_o       <= 1'b0;
+        cp_wr_o        <= 1'b0;
+        cp_end_o       <= 1'b0;
+        cp_data_o      <= '0;
+        cp_keep_o      <= 1'b0;
+        ob_data_o      <= '0;
+        ob_keep_o      <= '0;
+        ob_keep_pkt_o  <= 1'b0;
+        ob_fix_o       <= 1'b0;
+        ob_csum_o      <= '0;
+        ob_csum_beat_o <= '0;
+        ob_csum_lane_o <= '0;
+        ob_raw_o       <= '0;
+        ob_user_o      <= '0;
+        ob_tagfail_o   <= 1'b0;
+      end else begin
+        ob_wr_o  <= b2_wr;
+        ob_end_o <= b2_end;
+        cp_wr_o  <= b2_cp_wr;
+        cp_end_o <= b2_cp_end;
+        if (b2_item) begin
+          cp_data_o      <= b2_cp_data;
+          cp_keep_o      <= b2_cp_keep;
+          ob_data_o      <= b2_data;
+          ob_keep_o      <= b2_keep;
+          ob_keep_pkt_o  <= b2_keep_pkt;
+          ob_fix_o       <= b2_fix;
+          ob_csum_o      <= ~sum_all[15:0];
+          ob_csum_beat_o <= b2_csum_beat;
+          ob_csum_lane_o <= b2_csum_lane;
+          ob_raw_o       <= b2_raw;
+          ob_user_o      <= b2_user;
+          ob_tagfail_o   <= b2_tagfail;
+          if (b2_beat_last) csum_acc_q <= b2_fr_last ? 32'd0 : csum_acc_q + beat_sum;
+        end
+      end
+    end
+  end else begin : g_no_b3
+    assign ob_wr_o        = b2_wr;
+    assign ob_end_o       = b2_end;
+    assign cp_wr_o        = b2_cp_wr;
+    assign cp_end_o       = b2_cp_end;
+    assign cp_data_o      = b2_cp_data;
+    assign cp_keep_o      = b2_cp_keep;
+    assign ob_data_o      = b2_data;
+    assign ob_keep_o      = b2_keep;
+    assign ob_keep_pkt_o  = b2_keep_pkt;
+    assign ob_fix_o       = b2_fix;
+    assign ob_csum_o      = '0;
+    assign ob_csum_beat_o = b2_csum_beat;
+    assign ob_csum_lane_o = b2_csum_lane;
+    assign ob_raw_o       = b2_raw;
+    assign ob_user_o      = b2_user;
+    assign ob_tagfail_o   = b2_tagfail;
+    logic unused_csum;
+    assign unused_csum = ^{b2_cmask, b2_cconst, b2_beat_last, b2_fr_last, b2_item};
   end
 
 endmodule

@@ -251,6 +251,7 @@ module tlsnic_rx_front #(
     .busy_o    (ct_busy),
     .rd_en_i   (ct_re),
     .rd_id_i   (ct_ra),
+    .rd_fid_i  ('0),   // FWD_REG off: unused
     .rd_o      (ct_rd),
     .wr_en_i   (ct_we),
     .wr_id_i   (ct_wa),

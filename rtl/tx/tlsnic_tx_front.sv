@@ -153,11 +153,12 @@ module tlsnic_tx_front #(
   logic          ct_busy, ct_own, ct_wk_we, ct_snap_we, tbl_we;
   logic [FW-1:0] ct_wk_d, ct_snap_d, tbl_ld, tbl_rd_unused;
 
-  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(FW), .IDW(16)) u_ctx (
+  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(FW), .IDW(16), .FWD_REG(1'b1)) u_ctx (
     .clk_i, .rst_ni,
     .busy_o    (ct_busy),
     .rd_en_i   (fp_take),
     .rd_id_i   (fa_user_q[3 +: CW]),
+    .rd_fid_i  (fa_user_q[18:3]),
     .rd_o      (tbl_rd_unused),    // read through ld_o
     .wr_en_i   (tbl_we),
     .wr_id_i   (fr_ctx_q[CW-1:0]),
@@ -201,6 +202,7 @@ module tlsnic_tx_front #(
   logic [1:0]        fr_kind_q;
   logic              fr_offload_q;
   logic [15:0]       fr_ctx_q;
+  logic              fr_ctx_ok_q;   // fr_ctx_q < N_CTX
   logic              fr_decided_q;  // packet fate decided (header known)
   logic [2:0]        fr_dec_q;      // decision, see Dec* below
   logic [15:0]       fr_skip_q;     // bytes before start_offload_tcp_sn in a straddling packet
@@ -241,7 +243,8 @@ module tlsnic_tx_front #(
   logic        fr_start;        // first item of the frame
   logic [19:0] bstart;          // frame offset of the FP beat
   logic [PB-1:0] vbytes;        // valid bytes in the FP beat
-  assign ctx_ok   = {16'b0, fr_ctx_q} < 32'(N_CTX)
+  // Registered with the context id (fr_ctx_ok_q): the compare is off the item loop.
+  assign ctx_ok   = fr_ctx_ok_q
 `ifndef SYNTHESIS
                     || brk == 32'd13   // test-only fault: any context id is taken as inside the table
 `endif
@@ -573,6 +576,11 @@ module tlsnic_tx_front #(
   logic [63:0] cnt_q [tlsnic_tx_pkg::NumCounters];
   logic [tlsnic_tx_pkg::NumCounters-1:0] cnt_inc;
   logic [63:0] cnt_add [tlsnic_tx_pkg::NumCounters];
+  // The counter bank adds one cycle after the frame's end (issue 16: the frame's verdict and the
+  // 64-bit adders are not in one cycle): the increments and the two byte counts, registered.
+  logic [tlsnic_tx_pkg::NumCounters-1:0] cnt_inc_q;
+  logic [16:0] cnt_enc_q;
+  logic [15:0] cnt_rs_q;
   logic        commit, fix_csum, pkt_keep;
   tlsnic_tx_pkg::fctx_t fin_st;   // state written back on commit
 
@@ -752,6 +760,7 @@ module tlsnic_tx_front #(
       fr_kind_q  <= '0;
       fr_offload_q <= 1'b0;
       fr_ctx_q   <= '0;
+      fr_ctx_ok_q <= 1'b1;   // id 0 is inside the table
       fr_decided_q <= 1'b0;
       fr_dec_q   <= DecNone;
       fr_skip_q  <= '0;
@@ -769,7 +778,18 @@ module tlsnic_tx_front #(
       fr_sdtag_q <= 1'b0;
       fr_loads_q <= 1'b0;
       for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) cnt_q[i] <= '0;
+      cnt_inc_q  <= '0;
+      cnt_enc_q  <= '0;
+      cnt_rs_q   <= '0;
     end else begin
+      cnt_inc_q <= '0;
+      for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
+        if (cnt_inc_q[i]) begin
+          if (i == tlsnic_tx_pkg::CntEncBytes) cnt_q[i] <= cnt_q[i] + {47'b0, cnt_enc_q};
+          else if (i == tlsnic_tx_pkg::CntResyncBytes) cnt_q[i] <= cnt_q[i] + {48'b0, cnt_rs_q};
+          else cnt_q[i] <= cnt_q[i] + 64'd1;
+        end
+      end
       if (fp_take) begin
         fp_valid_q <= 1'b1;
         fp_first_q <= fa_first_q;
@@ -796,6 +816,7 @@ module tlsnic_tx_front #(
           fr_kind_q    <= fa_user_q[1:0];
           fr_offload_q <= fa_user_q[2];
           fr_ctx_q     <= fa_user_q[18:3];
+          fr_ctx_ok_q  <= {16'b0, fa_user_q[18:3]} < 32'(N_CTX);
         end
       end else if (fp_item && fp_beat_done) begin
         fp_valid_q <= 1'b0;
@@ -839,9 +860,9 @@ module tlsnic_tx_front #(
           fr_sdpast_q  <= 1'b0;
           fr_sdbad_q   <= 1'b0;
           fr_sdtag_q   <= 1'b0;
-          for (int i = 0; i < tlsnic_tx_pkg::NumCounters; i++) begin
-            if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + cnt_add[i];
-          end
+          cnt_inc_q <= cnt_inc;
+          cnt_enc_q <= cnt_add[tlsnic_tx_pkg::CntEncBytes][16:0];
+          cnt_rs_q  <= cnt_add[tlsnic_tx_pkg::CntResyncBytes][15:0];
         end
       end
     end
