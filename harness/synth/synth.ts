@@ -53,7 +53,13 @@ export const SYNTH_TARGETS: Readonly<Record<'reduced' | 'full', SynthTarget>> = 
     // the side context's header compare and lane count join it) and the back end's B1 -> checksum
     // (b0_q.ctx -> ob_csum); s_tready_o 58. Neither the lane-0 keystream select nor the known-tag
     // select alone moves it (each removed in turn: still 62). The cut is issue 16's pipelining.
-    maxLutLevels: { generic: 62, xilinx: 103 },
+    // Session 9: 64 with the soft side context (its place compare joins the frame decision), then
+    // 60 after four cuts: the counter bank adds a cycle after the frame's end, the context id's
+    // range check and the flow tables' forwarding select are registered, and the back end's TCP
+    // checksum has a stage of its own (B3; the back end 61 -> 51). The deepest paths now start at
+    // the front end's frame registers (fr_kind_q -> the working copy wk_q and the item register
+    // into the AES pipeline, 60; -> s_tready_o 57).
+    maxLutLevels: { generic: 60, xilinx: 103 },
     yosysTimeoutMinutes: 30,
   },
   // The design point: 512-bit AXI-Stream (100G class at >= 200 MHz), 65,536 connections.
