@@ -16,12 +16,12 @@
 // What a frame commits or restores, and when, is each user's rule (its header says); the
 // registers, the forwarding and the sweep are here. Latency: ld_o is combinational from rd_o and
 // the working copy; every register updates on the clock edge of its write enable.
-// FWD_REG = 1 registers the forwarding select with the read (issue 16: the id compare leaves the
-// load path): the read's full id (rd_fid_i) is compared with the working copy's owner as it will
-// be after that clock edge (own_i, own_id_i in the read's cycle). The user must load only the
-// entry it read last, with no ownership change between the read and the load other than one in
-// the read's own cycle (both users that set it read the context of the item or beat that moves
-// into the stage loading it); ld_id_i is then unused.
+// FWD_REG = 1 registers the forwarding select (issue 16: the id compare leaves the load path):
+// fwd_q is kept equal to "the working copy belongs to the id read last" (rd_fid_i, the read's
+// full id): computed at each read against the owner as it will be after that edge, and again at
+// each ownership change. The user must load only the entry it read last (both users that set it
+// read the context of the beat or item moving into the stage that loads it); ld_id_i is then
+// unused.
 // The table array (tbl_q) is Verilator-public (read back by tb/tb_tables.h; synthesis ignores the
 // comment).
 module tlsnic_ctx_table #(
@@ -118,14 +118,32 @@ module tlsnic_ctx_table #(
     end
   end
   if (FWD_REG) begin : g_fwd_reg
-    logic fwd_q;
+    logic           fwd_q;
+    logic [IDW-1:0] rdid_q;   // the full id read last
     always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) fwd_q <= 1'b0;
-      else if (rd_en_i) fwd_q <= own_i ? own_id_i == rd_fid_i : (wk_has_q && wk_id_q == rd_fid_i);
+      if (!rst_ni) begin
+        fwd_q  <= 1'b0;
+        rdid_q <= '0;
+      end else if (rd_en_i) begin
+        rdid_q <= rd_fid_i;
+        fwd_q  <= own_i ? own_id_i == rd_fid_i : (wk_has_q && wk_id_q == rd_fid_i);
+      end else if (own_i) begin
+        fwd_q  <= own_id_i == rdid_q;
+      end
     end
     assign ld_o = fwd_q ? wk_o : rd_o;
     logic unused_ld_id;
     assign unused_ld_id = ^ld_id_i;
+`ifndef SYNTHESIS
+    // The registered select is the combinational one against the id read last; a load of that id
+    // (the users' rule, asserted where they load) therefore forwards exactly as FWD_REG = 0 would.
+    always_ff @(posedge clk_i) begin
+      if (rst_ni) begin
+        a_fwd_reg: assert (fwd_q == (wk_has_q && wk_id_q == rdid_q))
+          else $error("tlsnic_ctx_table: registered forwarding select %0d, owner %0d (has %0d), id read last %0d", fwd_q, wk_id_q, wk_has_q, rdid_q);
+      end
+    end
+`endif
   end else begin : g_fwd_comb
     assign ld_o = (wk_has_q && wk_id_q == ld_id_i) ? wk_o : rd_o;
     logic unused_fid;

@@ -398,6 +398,12 @@ module tlsnic_gcm_back #(
   logic [7:0] sim_lanes;
   assign sim_lanes = a_k8 + {7'b0, b0_q.a_start || b0_q.b_start} + (b0_q.b_start ? k_b : 8'd0) + {7'b0, b0_q.ks_ld};
   always_ff @(posedge clk_i) begin
+    // The table's registered forwarding select (FWD_REG) holds for the id read last: an item loads
+    // its context only as the id read for it as it entered B0.
+    if (rst_ni && item && ld_first) begin
+      a_ld_read: assert (b0_q.ctx == u_ctx.g_fwd_reg.rdid_q)
+        else $error("tlsnic_gcm_back: item of context %0d loads after a read of %0d", b0_q.ctx, u_ctx.g_fwd_reg.rdid_q);
+    end
     if (rst_ni && item && b0_q.crypto && !b0_q.inst && !b0_q.del) begin
       a_lanes: assert (sim_lanes <= 8'(LA))
         else $error("tlsnic_gcm_back: an item needs %0d AES lanes, more than LANES + 1 = %0d", sim_lanes, LA);

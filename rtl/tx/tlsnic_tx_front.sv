@@ -994,6 +994,10 @@ module tlsnic_tx_front #(
       a_dec_made: assert (!(fp_frame_end && fr_kind_q == tlsnic_pkg::KindPacket && fr_offload_q && loads
                             && !pa_malformed_q && !oversize) || dec_now || sim_ndec_q != '0)
         else $error("tlsnic_tx_front: an offloaded packet of an installed context ended without a decision");
+      // The table's registered forwarding select (FWD_REG) holds for the id read last: a frame
+      // loads its context only as the id of its first beat's read.
+      a_ld_read: assert (!(fp_item && fr_start) || fr_ctx_q == u_ctx.g_fwd_reg.rdid_q)
+        else $error("tlsnic_tx_front: frame of context %0d loads after a read of %0d", fr_ctx_q, u_ctx.g_fwd_reg.rdid_q);
       a_tbl_idx: assert (!(tbl_we && !ct_busy) || {16'b0, fr_ctx_q} < 32'(N_CTX))
         else $error("tlsnic_tx_front: table write for context id %0d, not below N_CTX = %0d", fr_ctx_q, N_CTX);
     end
