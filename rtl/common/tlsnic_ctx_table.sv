@@ -120,6 +120,10 @@ module tlsnic_ctx_table #(
   if (FWD_REG) begin : g_fwd_reg
     logic           fwd_q;
     logic [IDW-1:0] rdid_q;   // the full id read last
+`ifndef SYNTHESIS
+    int unsigned brk;   // test-only fault injection (+tlsnic_break=<n>, test/rtl-assertions.test.ts)
+    initial if (!$value$plusargs("tlsnic_break=%d", brk)) brk = 0;
+`endif
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         fwd_q  <= 1'b0;
@@ -127,7 +131,11 @@ module tlsnic_ctx_table #(
       end else if (rd_en_i) begin
         rdid_q <= rd_fid_i;
         fwd_q  <= own_i ? own_id_i == rd_fid_i : (wk_has_q && wk_id_q == rd_fid_i);
-      end else if (own_i) begin
+      end else if (own_i
+`ifndef SYNTHESIS
+                   && brk != 32'd18   // test-only fault: an ownership change after the read is missed
+`endif
+                  ) begin
         fwd_q  <= own_id_i == rdid_q;
       end
     end
