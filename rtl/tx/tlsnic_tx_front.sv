@@ -414,6 +414,9 @@ module tlsnic_tx_front #(
   // it differs from the descriptor's or a later record's header is impossible. Whatever the
   // outcome, the frame's end writes back the context as it was before the frame with the
   // descriptor used up; the back end never commits a side frame's crypto state (item side).
+  // A sent side packet that ends inside the sought record leaves the side context valid and soft
+  // (sd_cont) at offset + its length: the next packet exactly there (not at exp_sn) is taken on it
+  // with no descriptor (sd_take), any other payload packet clears it (sd_soft_gone) uncounted.
   always_comb begin
     sd_frame = fr_kind_q == tlsnic_pkg::KindPacket && dec_cur == DecSide;
     sd_init  = sd_frame && !fr_sdinit_q;
