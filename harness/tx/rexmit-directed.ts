@@ -68,6 +68,19 @@ export function payloadOf(p: Uint8Array): Uint8Array {
   return p.subarray(q.payloadOffset, q.payloadOffset + q.payloadLength);
 }
 
+/**
+ * The directed runs' segment: stream bytes [off, off + len) of a connection whose stream starts at
+ * TCP sequence `isn`, in a fixed IPv4 frame (10.0.0.1 → 10.0.0.2:443, ACK).
+ */
+export function directedTcpPacket(isn: number, stream: Uint8Array, off: number, len: number, o: { srcPort: number; options?: Uint8Array }): Uint8Array {
+  return buildTcpPacket({
+    eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
+    ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
+    tcp: { srcPort: o.srcPort, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options: o.options ?? new Uint8Array(0) },
+    payload: stream.subarray(off, off + len),
+  });
+}
+
 export function directedSeekRun(version: TlsVersion, seed: number, nicCfg: NicTxConfig): DirectedSeekRun {
   const prng = createPrng(seed);
   const info = { version, key: prng.bytes(16), iv: prng.bytes(version === '1.2' ? 4 : 12) };
@@ -89,12 +102,7 @@ export function directedSeekRun(version: TlsVersion, seed: number, nicCfg: NicTx
   };
   // TCP timestamps (NOP, NOP, kind 8): a 66-byte header, the payload 2 bytes into the second beat at W = 512.
   const TS_OPTIONS = Uint8Array.of(1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2);
-  const pkt = (off: number, len: number, options: Uint8Array = new Uint8Array(0)) => buildTcpPacket({
-    eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
-    ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-    tcp: { srcPort: 40000, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags: TcpFlag.ACK, window: 512, urgent: 0, options },
-    payload: stream.subarray(off, off + len),
-  });
+  const pkt = (off: number, len: number, options?: Uint8Array) => directedTcpPacket(isn, stream, off, len, { srcPort: 40000, options });
   const send = (off: number, len: number, options?: Uint8Array): Uint8Array[] => {
     const outs: Uint8Array[] = [];
     for (const f of driverTxSegment(conn, pkt(off, len, options), seqAdd(isn, off), len)) {

@@ -21,13 +21,12 @@ import { concatBytes } from '../../models/bytes.ts';
 import { driverTxAdd, driverTxComplete, driverTxSegment, type DriverTxConnection } from '../../models/driver-tx.ts';
 import { createFramerState, frameNext } from '../../models/framer.ts';
 import { createNicTx, nicTxStep, type NicTxConfig, type NicTxState, type TxStepResult } from '../../models/nic-tx.ts';
-import { buildTcpPacket, TcpFlag } from '../../models/packet.ts';
 import { createPrng } from '../../models/prng.ts';
 import { appendRecord, createRecordList } from '../../models/record-list.ts';
 import { seqAdd } from '../../models/tcp-seq.ts';
 import type { TlsVersion } from '../../models/tls-record.ts';
 import { packetFrame, type TxFrame } from '../../models/tx-frames.ts';
-import { payloadOf } from './rexmit-directed.ts';
+import { directedTcpPacket, payloadOf } from './rexmit-directed.ts';
 
 export const SOFT_CTX = 5;
 
@@ -65,12 +64,7 @@ export function directedSoftRun(version: TlsVersion, seed: number, nicCfg: NicTx
   const stream = concatBytes(...records.map((r) => r.bytes));
   const r0 = records[0]!.bytes.length;
   const mid = r0 + 400;   // the in-order sends stop here first (inside record 1)
-  const pkt = (off: number, len: number, flags: number = TcpFlag.ACK) => buildTcpPacket({
-    eth: { dst: Uint8Array.of(2, 0, 0, 0, 0, 1), src: Uint8Array.of(2, 0, 0, 0, 0, 2) },
-    ip: { version: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), dscpEcn: 0, id: 1, flags: 2, fragOffset: 0, ttl: 64, options: new Uint8Array(0) },
-    tcp: { srcPort: 40001, dstPort: 443, seq: seqAdd(isn, off), ack: 1, flags, window: 512, urgent: 0, options: new Uint8Array(0) },
-    payload: stream.subarray(off, off + len),
-  });
+  const pkt = (off: number, len: number) => directedTcpPacket(isn, stream, off, len, { srcPort: 40001 });
   // In-order segments: [0, mid) then [mid, end), SEG bytes each (the reference sends the same ones).
   const inOrder = (from: number, to: number): [number, number][] => {
     const out: [number, number][] = [];
