@@ -7,10 +7,11 @@
 // stub has none), so one bench serves every top:
 //   front  TX: tlsnic_tx_front.u_ctx.tbl_q (tlsnic_tx_pkg::fctx_t), RX: tlsnic_rx_front.u_ctx.tbl_q
 //          (tlsnic_rx_pkg::rctx_t): keys, IVs / salts, nonces, record-tracker state
-//   back   tlsnic_gcm_back.u_ctx.tbl_q in both engines (bctx_t): H powers, GHASH accumulator,
-//          partial block, saved keystream, E_K(J0), tag state
-// (u_ctx: the tlsnic_ctx_table instance of each block; the entry widths stay in the blocks as
-// FW, RW and BWID.)
+//   back   tlsnic_gcm_back.u_ctx.tbl_q in both engines (bctx_t): GHASH accumulator, partial
+//          block, saved keystream, E_K(J0), tag state
+//   hkey   tlsnic_gcm_back.u_htbl.tbl_q in both engines: the hash key H = E_K(0^128)
+// (u_ctx, u_htbl: the tlsnic_ctx_table instances of each block; the entry widths stay in the
+// blocks as FW, RW, BWID and HWID.)
 //
 // Environment (tb_engine.h):
 //   TLSNIC_DUMP_TABLES=all | <id>,<id>,...   after the counters, one line per table and context:
@@ -40,6 +41,8 @@ TBK_HAS_MEMBER(HasTxFront, tlsnic_tx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_
 TBK_HAS_MEMBER(HasTxBack, tlsnic_tx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q)
 TBK_HAS_MEMBER(HasRxFront, tlsnic_rx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q)
 TBK_HAS_MEMBER(HasRxBack, tlsnic_rx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q)
+TBK_HAS_MEMBER(HasTxHkey, tlsnic_tx_engine__DOT__u_back__DOT__u_htbl__DOT__tbl_q)
+TBK_HAS_MEMBER(HasRxHkey, tlsnic_rx_engine__DOT__u_back__DOT__u_htbl__DOT__tbl_q)
 #undef TBK_HAS_MEMBER
 
 // One table: entry i is words(i)[0 .. words_per_entry-1], word 0 least significant (VlWide).
@@ -65,10 +68,14 @@ std::vector<Table> tables(R& r) {
     v.push_back(table("front", r.tlsnic_tx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_front__DOT__FW));
   if constexpr (HasTxBack<R>::value)
     v.push_back(table("back", r.tlsnic_tx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_back__DOT__BWID));
+  if constexpr (HasTxHkey<R>::value)
+    v.push_back(table("hkey", r.tlsnic_tx_engine__DOT__u_back__DOT__u_htbl__DOT__tbl_q, R::tlsnic_tx_engine__DOT__u_back__DOT__HWID));
   if constexpr (HasRxFront<R>::value)
     v.push_back(table("front", r.tlsnic_rx_engine__DOT__u_front__DOT__u_ctx__DOT__tbl_q, R::tlsnic_rx_engine__DOT__u_front__DOT__RW));
   if constexpr (HasRxBack<R>::value)
     v.push_back(table("back", r.tlsnic_rx_engine__DOT__u_back__DOT__u_ctx__DOT__tbl_q, R::tlsnic_rx_engine__DOT__u_back__DOT__BWID));
+  if constexpr (HasRxHkey<R>::value)
+    v.push_back(table("hkey", r.tlsnic_rx_engine__DOT__u_back__DOT__u_htbl__DOT__tbl_q, R::tlsnic_rx_engine__DOT__u_back__DOT__HWID));
   (void)r;
   return v;
 }

@@ -1,6 +1,6 @@
 // Key hygiene of both engines' RTL (issue 13): per-context key material — AES keys, IVs / salts and
-// nonces in the front tables, H powers, GHASH accumulators, partial blocks, saved keystream,
-// E_K(J0) and tag state in the back-end tables — is zero once a context is deleted, evicted (RX:
+// nonces in the front tables, H (the back end's hash-key table), GHASH accumulators, partial
+// blocks, saved keystream, E_K(J0) and tag state in the back-end tables — is zero once a context is deleted, evicted (RX:
 // its tuple installed under another id, its id reused), or dropped by a failed re-install (RX:
 // no place in the flow table for the tuple), and after reset. Read back through the simulator (tb/tb_tables.h: the tables are
 // Verilator-public; harness/engine/key-tables.ts decodes them), at W = 128 with small tables.
@@ -13,7 +13,7 @@
 // after it, which shows the read-back sees the RTL's tables and the clear sweep is what zeroes them.
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  BACK_KEY_FIELDS, backFields, decodeEntry, expectedKeyFields, FRONT_KEY_FIELDS, runRxEngineTables, runTxEngineTables,
+  BACK_KEY_FIELDS, backFields, decodeEntry, expectedKeyFields, FRONT_KEY_FIELDS, HKEY_FIELDS, HKEY_KEY_FIELDS, runRxEngineTables, runTxEngineTables,
   RX_FRONT_FIELDS, TX_FRONT_FIELDS, type FieldList, type TableDump,
 } from '../harness/engine/key-tables.ts';
 import { compareRxRun, runRxModel } from '../harness/rx/compare.ts';
@@ -50,19 +50,27 @@ function nonZero(f: Record<string, bigint>): string[] {
   return Object.entries(f).filter(([, v]) => v !== 0n).map(([n]) => n);
 }
 
+/** The back end's entry of a context: its back table fields and its H (the hkey table). */
+function backEntry(tables: TableDump, id: number, back: FieldList): Record<string, bigint> {
+  return { ...decodeEntry(tables.get('back')!.get(id)!, back), ...decodeEntry(tables.get('hkey')!.get(id)!, HKEY_FIELDS) };
+}
+
 /**
  * Checks every context id of a dump against the model's contexts (id → crypto); returns the
- * problems. Gone contexts: every field of both entries zero. Live ones: valid, key, IV and H^1
+ * problems. Gone contexts: every field of every entry zero. Live ones: valid, key, IV and H
  * exactly the install's.
  */
 function checkTables(tables: TableDump, nCtx: number, front: FieldList, back: FieldList, live: Map<number, TlsCryptoInfo>): string[] {
   const problems: string[] = [];
   const ft = tables.get('front');
   const bt = tables.get('back');
-  if (!ft || !bt || ft.size !== nCtx || bt.size !== nCtx) return [`dump incomplete: front ${ft?.size ?? 0}, back ${bt?.size ?? 0} of ${nCtx} entries`];
+  const ht = tables.get('hkey');
+  if (!ft || !bt || !ht || ft.size !== nCtx || bt.size !== nCtx || ht.size !== nCtx) {
+    return [`dump incomplete: front ${ft?.size ?? 0}, back ${bt?.size ?? 0}, hkey ${ht?.size ?? 0} of ${nCtx} entries`];
+  }
   for (let id = 0; id < nCtx; id++) {
     const f = decodeEntry(ft.get(id)!, front);
-    const b = decodeEntry(bt.get(id)!, back);
+    const b = backEntry(tables, id, back);
     const c = live.get(id);
     if (!c) {
       const nf = nonZero(f);
@@ -71,22 +79,21 @@ function checkTables(tables: TableDump, nCtx: number, front: FieldList, back: Fi
       continue;
     }
     const want = expectedKeyFields(c);
-    const h1 = b.hpow & ((1n << 128n) - 1n);
     if (f.valid !== 1n) problems.push(`context ${id} (held): front not valid`);
     if (f.key !== want.key) problems.push(`context ${id}: front key ${hex(f.key)}, expected ${hex(want.key)}`);
     if (f.iv !== want.iv) problems.push(`context ${id}: front iv ${hex(f.iv)}, expected ${hex(want.iv)}`);
-    if (h1 !== want.h) problems.push(`context ${id}: back H^1 ${hex(h1)}, expected H = ${hex(want.h)}`);
+    if (b.h !== want.h) problems.push(`context ${id}: back H ${hex(b.h)}, expected H = ${hex(want.h)}`);
   }
   return problems;
 }
 
-/** Ids whose key material (the named fields) is all zero in both tables. */
+/** Ids whose key material (the named fields) is all zero in every table. */
 function zeroKeyIds(tables: TableDump, front: FieldList, back: FieldList): number[] {
   const out: number[] = [];
   for (const [id, e] of tables.get('front')!) {
     const f = decodeEntry(e, front);
-    const b = decodeEntry(tables.get('back')!.get(id)!, back);
-    if (FRONT_KEY_FIELDS.every((n) => f[n] === 0n) && BACK_KEY_FIELDS.every((n) => b[n] === 0n)) out.push(id);
+    const b = backEntry(tables, id, back);
+    if (FRONT_KEY_FIELDS.every((n) => f[n] === 0n) && BACK_KEY_FIELDS.every((n) => b[n] === 0n) && HKEY_KEY_FIELDS.every((n) => b[n] === 0n)) out.push(id);
   }
   return out;
 }
@@ -244,7 +251,7 @@ describe('RX engine (W=128, N_CTX=16, 4 buckets x 4 ways + 4 stash): key materia
     const a = await run(base, 21, 0);
     expect([...a.live.keys()].sort()).toEqual([0, 1, 2, 3]);
     expect(a.model.counters.rx_tls_decrypted_packets).toBeGreaterThan(10);
-    // The back ends carry GHASH / E_K(J0) / tag state, not only H powers.
+    // The back ends carry GHASH / E_K(J0) / tag state, not only H.
     for (let id = 0; id < 4; id++) {
       const e = decodeEntry(a.tables.get('back')!.get(id)!, back);
       expect(e.ekj0 !== 0n && e.tag !== 0n, `context ${id} back-end record state`).toBe(true);

@@ -2,10 +2,11 @@
 // after the run (and optionally filled with garbage before the reset), and decodes the entries.
 //
 // The bench side is tb/tb_tables.h: with env TLSNIC_DUMP_TABLES it adds one line per context and
-// table, "k <front|back> <ctx id> <entry bits> <entry hex>", to the usual output; with env
+// table, "k <front|back|hkey> <ctx id> <entry bits> <entry hex>", to the usual output; with env
 // TLSNIC_POISON_TABLES=<seed> it fills every entry with seeded garbage before the first reset. The
 // tables are the RTL arrays marked /*verilator public_flat_rd*/ (tlsnic_tx_front.tbl_q,
-// tlsnic_rx_front.ctbl_q, tlsnic_gcm_back.tbl_q in both engines); synthesis ignores the marks.
+// tlsnic_rx_front.ctbl_q, tlsnic_gcm_back's u_ctx.tbl_q and u_htbl.tbl_q in both engines);
+// synthesis ignores the marks.
 //
 // The field layouts below restate the packed structs (tlsnic_tx_pkg::fctx_t,
 // tlsnic_rx_pkg::rctx_t, tlsnic_gcm_back::bctx_t), first field most significant; decodeEntry checks
@@ -37,14 +38,22 @@ export const RX_FRONT_FIELDS: FieldList = [
   ['next_rseq', 64], ['scan_from', 32], ['hist', 32], ['hist_len', 3], ['lock_seq', 32], ['lock_cnt', 32], ['req', 1],
 ];
 
-/** tlsnic_gcm_back::bctx_t at width W: H^1..H^(W/128+2) (H^j at [(j-1)*128 +: 128] of hpow). */
+/**
+ * tlsnic_gcm_back::bctx_t. (Its width no longer depends on W: the H powers are derived per item
+ * from H, issue 16; `width` is kept so callers name the configuration they decode.)
+ */
 export function backFields(width: number): FieldList {
-  return [['hpow', (width / 128 + 2) * 128], ['acc', 128], ['part', 128], ['ks', 128], ['ekj0', 128], ['tag', 128], ['tbad', 1]];
+  void width;
+  return [['acc', 128], ['part', 128], ['ks', 128], ['ekj0', 128], ['tag', 128], ['tbad', 1]];
 }
+
+/** tlsnic_gcm_back's hash-key table (u_htbl): H = E_K(0^128), block order. */
+export const HKEY_FIELDS: FieldList = [['h', 128]];
 
 /** The key material of each table: what must read zero once a context is gone. */
 export const FRONT_KEY_FIELDS = ['key', 'iv', 'nonce'] as const;
-export const BACK_KEY_FIELDS = ['hpow', 'acc', 'part', 'ks', 'ekj0', 'tag'] as const;
+export const BACK_KEY_FIELDS = ['acc', 'part', 'ks', 'ekj0', 'tag'] as const;
+export const HKEY_KEY_FIELDS = ['h'] as const;
 
 export interface TableEntry {
   bits: number;

@@ -14,14 +14,19 @@
 // Per-connection crypto state (tlsnic_gcm_back::bctx) lives in the back flow table, loaded on a
 // frame's first crypto item and written back on its last item if the frame commits; otherwise
 // the working copy returns to the snapshot taken at load.
-// An install item (lane 0 = E_K(0^128) = H) writes H^1..H^(LANES+2) for the context.
+// The hash key H = E_K(0^128) lives in a table of its own (u_htbl, 128 bits per connection; issue
+// 16: the powers H^2..H^(LANES+2) are no longer stored, 640 bits per connection fewer at
+// W = 512). It is read as an item leaves the AES pipeline, and the powers are derived in the two
+// stages before B0 (P0: H; P1: the squares H^2, H^4; B0: the odd powers and H^6, one multiply),
+// so every item reaches B1 with the powers of its own context. An install item (lane 0 =
+// E_K(0^128) = H) writes H as it leaves the AES pipeline, so the next item already reads it.
 // Key hygiene: a delete item (del with crypto, commit and fr_last) writes the
-// context's entry all zero, and the working copy and the snapshot with it (an install clears the
-// snapshot too); the RX front end sends the same item, outside any frame's output (pkt and
-// wr low), for a context it evicts. After reset the table is cleared, one entry per cycle
-// (N_CTX cycles, in parallel with the front end's own clear, during which no item can arrive).
-// The table and its width are Verilator-public (read back by tb/tb_tables.h; synthesis ignores
-// the comments).
+// context's entries all zero (H as it leaves the AES pipeline), and the working copy and the
+// snapshot with it (an install clears the snapshot too); the RX front end sends the same item,
+// outside any frame's output (pkt and wr low), for a context it evicts. After reset both tables
+// are cleared, one entry per cycle (N_CTX cycles, in parallel with the front end's own clear,
+// during which no item can arrive). The tables and their widths are Verilator-public (read back
+// by tb/tb_tables.h; synthesis ignores the comments).
 //
 // DECRYPT = 1 is the RX engine's variant (tlsnic_rx_engine): the same item format, keystream and
 // GHASH, but GHASH absorbs the item's input bytes (the received ciphertext), the payload leaves
@@ -30,10 +35,11 @@
 // The item's user field is carried, unchanged, from a frame's last item to ob_user_o (the RX engine's
 // verdict fields); ob_raw_o is the beat as received.
 //
-// Stages: B0 registers the AES output and reads the table; B1 (combinational) does all of the
+// Stages: P0 registers the AES output and reads H; P1 registers H, H^2 and H^4; B0 registers
+// the item with all its powers and reads the back table; B1 (combinational) does all of the
 // above for one item; B2 merges the items of a beat and registers it; B3 (encrypt only) sums the
 // TCP checksum over the registered beat and registers the outputs, which drive the output
-// buffer. Latency from the AES output to ob_wr_o: 3 cycles encrypting, 2 decrypting (no B3, no
+// buffer. Latency from the AES output to ob_wr_o: 5 cycles encrypting, 4 decrypting (no B3, no
 // checksum: ob_csum_o is zero).
 module tlsnic_gcm_back #(
   parameter int unsigned W     = 512,
@@ -82,10 +88,9 @@ module tlsnic_gcm_back #(
 
   `include "tlsnic_item.svh"
 
-  // Back-end context: H powers, GHASH accumulator, partial ciphertext block and saved keystream
-  // block (stream byte order), E_K(J0) and the finished tag of the current record.
+  // Back-end context: GHASH accumulator, partial ciphertext block and saved keystream block
+  // (stream byte order), E_K(J0) and the finished tag of the current record. (H: u_htbl.)
   typedef struct packed {
-    logic [LG*128-1:0] hpow;   // H^j at [(j-1)*128 +: 128], block order
     logic [127:0]      acc;
     logic [127:0]      part;
     logic [127:0]      ks;
@@ -105,12 +110,96 @@ module tlsnic_gcm_back #(
 `endif
 
   // ---------------------------------------------------------------------------------------
-  // B0: AES output register and table read.
+  // P0, P1: the item and its AES lanes wait two cycles while the hash key's powers are derived.
+  // P0 registers the AES output; the H table is read at the same edge. An install or delete that
+  // commits writes H (E_K(0^128), or zero) at that edge: every later item reads the new value.
+  localparam int unsigned HWID /*verilator public_flat_rd*/ = 128;
+  logic              p0_valid_q, p1_valid_q;
+  item_t             p0_in, p0_q, p1_q;
+  logic [LA*128-1:0] p0_aes_q, p1_aes_q;
+  logic [127:0]      h_rd, p1_h_q, p1_h2_q, p1_h4_q, h2_nx, h4_nx;
+  logic              h_we, ht_busy_unused;
+  logic [127:0]      h_wd, ht_ld_unused, ht_wk_unused, ht_snap_unused;
+  assign p0_in = it_i;
+  assign h_we  = en_i && it_valid_i && (p0_in.inst || p0_in.del) && p0_in.fr_last && p0_in.commit && !p0_in.side;
+  assign h_wd  = p0_in.inst ? aes_i[127:0] : 128'h0;   // block order, as the multipliers take it
+
+  tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(HWID), .IDW(CW)) u_htbl (
+    .clk_i, .rst_ni,
+    .busy_o    (ht_busy_unused),
+    .rd_en_i   (en_i),
+    .rd_id_i   (p0_in.ctx),
+    .rd_fid_i  (p0_in.ctx),
+    .rd_o      (h_rd),
+    .wr_en_i   (h_we),
+    .wr_id_i   (p0_in.ctx),
+    .wr_d_i    (h_wd),
+    .ld_id_i   (p0_in.ctx),
+    .ld_o      (ht_ld_unused),
+    .own_i     (1'b0),
+    .own_id_i  (p0_in.ctx),
+    .wk_we_i   (1'b0),
+    .wk_d_i    ('0),
+    .wk_o      (ht_wk_unused),
+    .snap_we_i (1'b0),
+    .snap_d_i  ('0),
+    .snap_o    (ht_snap_unused)
+  );
+
+  // Even powers by squaring (linear: 2 LUT6 levels each), registered in P1.
+  tlsnic_gf128_sq u_sq2 (.a_i(h_rd),  .p_o(h2_nx));
+  tlsnic_gf128_sq u_sq4 (.a_i(h2_nx), .p_o(h4_nx));
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      p0_valid_q <= 1'b0;
+      p1_valid_q <= 1'b0;
+    end else if (en_i) begin
+      p0_valid_q <= it_valid_i;
+      p1_valid_q <= p0_valid_q;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      p0_q     <= p0_in;
+      p0_aes_q <= aes_i;
+      p1_q     <= p0_q;
+      p1_aes_q <= p0_aes_q;
+      p1_h_q   <= h_rd;
+      p1_h2_q  <= h2_nx;
+      p1_h4_q  <= h4_nx;
+    end
+  end
+
+  // B0 takes H^1..H^LG: H, H^2, H^4 from P1; H^3 = H^2 H, H^5 = H^4 H, H^6 = H^2 H^4 (one
+  // multiply, tlsnic_gf128_mul: at most 7 LUT6 levels between registers).
+  logic [LG*128-1:0] hpow_nx /* verilator split_var */;
+  logic [LG*128-1:0] b0_hpow_q;
+  assign hpow_nx[127:0] = p1_h_q;
+  for (genvar j = 2; j <= LG; j++) begin : g_hpow
+    if (j == 2) begin : g_h2
+      assign hpow_nx[(j-1)*128 +: 128] = p1_h2_q;
+    end else if (j == 4) begin : g_h4
+      assign hpow_nx[(j-1)*128 +: 128] = p1_h4_q;
+    end else if (j == 6) begin : g_h6
+      tlsnic_gf128_mul u_mul (.a_i(p1_h2_q), .b_i(p1_h4_q), .p_o(hpow_nx[(j-1)*128 +: 128]));
+    end else begin : g_odd   // 3, 5
+      tlsnic_gf128_mul u_mul (.a_i((j == 3) ? p1_h2_q : p1_h4_q), .b_i(p1_h_q), .p_o(hpow_nx[(j-1)*128 +: 128]));
+    end
+  end
+  if (LG > 6) begin : g_bad_lg
+    $fatal(1, "tlsnic_gcm_back: %0d GHASH lanes; the powers are derived up to H^6", LG);
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // B0: the item, its AES lanes and its H powers registered; the back table read.
   logic              b0_valid_q;
-  item_t             b0_in, b0_q;     // the item arriving from the AES pipeline, and in B0
-  logic [LA*128-1:0] b0_aes_q;
+  item_t             b0_in, b0_q;     // the item arriving from P1, and in B0
+  logic [LA*128-1:0] b0_aes_q, b0_src;
   logic [127:0]      b0_ks0_q;        // ks_ld: lane 0, the keystream block the item starts in
-  assign b0_in = it_i;
+  assign b0_in  = p1_q;
+  assign b0_src = p1_aes_q;
   if (IW != $bits(b0_q)) begin : g_bad_iw
     $fatal(1, "tlsnic_gcm_back: IW = %0d, but an item_t has %0d bits", IW, $bits(b0_q));
   end
@@ -125,17 +214,18 @@ module tlsnic_gcm_back #(
     if (!rst_ni) begin
       b0_valid_q <= 1'b0;
     end else if (en_i) begin
-      b0_valid_q <= it_valid_i;
+      b0_valid_q <= p1_valid_q;
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      b0_q     <= it_i;
+      b0_q      <= b0_in;
+      b0_hpow_q <= hpow_nx;
       // ks_ld: lane 0 is the block before slot A's lanes; B1 sees the others where an ordinary
-      // item has them (a mux on the short path from the AES pipeline's output register).
-      b0_aes_q <= b0_in.ks_ld ? {128'h0, aes_i[LA*128-1:128]} : aes_i;
-      b0_ks0_q <= aes_i[127:0];
+      // item has them (a mux on the short path from P1's register).
+      b0_aes_q <= b0_in.ks_ld ? {128'h0, b0_src[LA*128-1:128]} : b0_src;
+      b0_ks0_q <= b0_src[127:0];
 `ifndef SYNTHESIS
       // Test-only faults: 10 gives a starting record every AES lane for its keystream (LANES + 2
       // lanes with J0); 11 makes slot A's first tag byte a payload byte.
@@ -294,23 +384,10 @@ module tlsnic_gcm_back #(
   logic [LG*128-1:0] prod_a;
   logic [L*128-1:0]  prod_b;
   for (genvar m = 0; m < LG; m++) begin : g_mul_a
-    tlsnic_gf128_mul u_mul (.a_i(lanes_a[m*128 +: 128]), .b_i(bs.hpow[(LG-1-m)*128 +: 128]), .p_o(prod_a[m*128 +: 128]));
+    tlsnic_gf128_mul u_mul (.a_i(lanes_a[m*128 +: 128]), .b_i(b0_hpow_q[(LG-1-m)*128 +: 128]), .p_o(prod_a[m*128 +: 128]));
   end
   for (genvar m = 0; m < L; m++) begin : g_mul_b
-    tlsnic_gf128_mul u_mul (.a_i(lanes_b[m*128 +: 128]), .b_i(bs.hpow[(L-1-m)*128 +: 128]), .p_o(prod_b[m*128 +: 128]));
-  end
-
-  // H powers for an install, H^1 = the install item's lane 0 = E_K(0^128): an even power is
-  // the square of half of it, an odd one H^(j-1) * H, so the deepest power (H^6 at W = 512) is
-  // one multiply and two squarings deep rather than a chain of LG - 1 multiplies.
-  logic [LG*128-1:0] hp_new /* verilator split_var */;
-  assign hp_new[127:0] = b0_aes_q[127:0];
-  for (genvar j = 2; j <= LG; j++) begin : g_hpow
-    if (j % 2 == 0) begin : g_sq
-      tlsnic_gf128_sq u_sq (.a_i(hp_new[(j/2-1)*128 +: 128]), .p_o(hp_new[(j-1)*128 +: 128]));
-    end else begin : g_mul
-      tlsnic_gf128_mul u_mul (.a_i(hp_new[(j-2)*128 +: 128]), .b_i(hp_new[127:0]), .p_o(hp_new[(j-1)*128 +: 128]));
-    end
+    tlsnic_gf128_mul u_mul (.a_i(lanes_b[m*128 +: 128]), .b_i(b0_hpow_q[(L-1-m)*128 +: 128]), .p_o(prod_b[m*128 +: 128]));
   end
 
   always_comb begin
@@ -337,10 +414,7 @@ module tlsnic_gcm_back #(
 
     // Next state.
     bs_nx = bs;
-    if (b0_q.inst) begin
-      bs_nx = '0;
-      bs_nx.hpow = hp_new;
-    end else if (b0_q.del) begin
+    if (b0_q.inst || b0_q.del) begin
       bs_nx = '0;
     end else if (b0_q.crypto) begin
       bs_nx.tbad = DECRYPT && !rec_end && (bs.tbad || tmis);
@@ -420,7 +494,8 @@ module tlsnic_gcm_back #(
 
   // Shift results wider than the beat: only their low W bits are placed in the beat.
   logic unused_shift, unused_item;
-  assign unused_item = ^{b0_q.fr_first, b0_in, ct_busy_unused, tbl_rd_unused};   // b0_in: read whole by b0_q
+  assign unused_item = ^{b0_q.fr_first, b0_in, ct_busy_unused, tbl_rd_unused,   // b0_in: read whole by b0_q
+                         ht_busy_unused, ht_ld_unused, ht_wk_unused, ht_snap_unused, p1_h4_q};   // p1_h4_q: unused at W = 128
   assign unused_shift = ^{ks_sh_a[(LA+1)*128-1:W], ks_sh_b[LA*128-1:W], tag_sh[W+127:W]};
 
   // ---------------------------------------------------------------------------------------

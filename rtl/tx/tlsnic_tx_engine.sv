@@ -226,17 +226,17 @@ module tlsnic_tx_engine #(
   // No plaintext leak. The front end names, per work item, the bytes that must leave encrypted
   // (u_front.sim_need: TCP payload bytes of a packet it encrypts, from the parser's bounds, minus
   // the record header / explicit nonce and tag bytes its tracker names); the mask travels with the
-  // item (FI, 14 AES stages, B0) and is compared in B1 with the bytes the back end XORs with the
+  // item (FI, 14 AES stages, the back end's P0 and P1, B0) and is compared in B1 with the bytes the back end XORs with the
   // keystream. A packet that leaves (its last item commits it) must have no byte that needed the
   // XOR and did not get it.
   logic [B-1:0]    sim_need_fi, sim_need_b0, sim_xor, sim_leak;
-  logic [14*B-1:0] sim_need_aes;
+  logic [16*B-1:0] sim_need_aes;
   logic            sim_leak_q;
   always_ff @(posedge clk_i) begin
     if (en) begin
       sim_need_fi  <= u_front.sim_need;
-      sim_need_aes <= {sim_need_aes[13*B-1:0], sim_need_fi};
-      sim_need_b0  <= sim_need_aes[13*B +: B];
+      sim_need_aes <= {sim_need_aes[15*B-1:0], sim_need_fi};
+      sim_need_b0  <= sim_need_aes[15*B +: B];
     end
   end
   always_comb begin
