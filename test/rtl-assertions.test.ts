@@ -43,7 +43,7 @@ const TX_FAULTS: Fault[] = [
   { n: 6, what: 'hole in m_tkeep of a last beat', expect: [tx('u_outbuf.a_m_last_keep', 'tlsnic_frame_buf: m_tkeep of the m_tlast beat not contiguous from byte 0')] },
   { n: 7, what: 'm_tlast suppressed (whole-beat packets merge)', expect: [tx('u_outbuf.a_m_len', 'tlsnic_frame_buf: output frame longer than MAX_BEATS = 600 beats (m_tlast missing)')] },
   { n: 9, what: 'no flow control: the output buffer overflows', expect: [tx('u_outbuf.a_full', 'tlsnic_frame_buf: write into a full buffer (beats or frame descriptors)')] },
-  { n: 10, what: 'a starting record takes every AES lane', expect: [tx('u_back.a_lanes', 'tlsnic_gcm_back: an item needs 3 AES lanes, more than LANES + 1 = 2')] },
+  { n: 10, what: 'a finishing record takes every AES lane', expect: [tx('u_back.a_lanes', 'tlsnic_gcm_back: an item needs 3 AES lanes, more than LANES + 1 = 2')] },
   {
     n: 11, what: 'a tag byte treated as record payload',
     expect: [tx('u_back.a_body_tag', 'tlsnic_gcm_back: a byte is both record payload and tag'), tx('u_back.a_ranges', 'tlsnic_gcm_back: item byte ranges out of order')],
@@ -67,7 +67,7 @@ const RX_FAULTS: Fault[] = [
   { n: 7, what: 'm_tlast suppressed on event beats', expect: [rx('u_outbuf.a_m_event', 'tlsnic_frame_buf: an event frame is not one beat of 16 bytes with m_tlast')] },
   { n: 8, what: 'the decrypted mark flips on a last beat', expect: [rx('u_outbuf.a_m_user', 'tlsnic_frame_buf: m_tuser changed within an output frame')] },
   { n: 9, what: 'no flow control: the output buffer overflows', expect: [rx('u_outbuf.a_full', 'tlsnic_frame_buf: write into a full buffer (beats or frame descriptors)')] },
-  { n: 10, what: 'a starting record takes every AES lane', expect: [rx('u_back.a_lanes', 'tlsnic_gcm_back: an item needs 3 AES lanes, more than LANES + 1 = 2')] },
+  { n: 10, what: 'a finishing record takes every AES lane', expect: [rx('u_back.a_lanes', 'tlsnic_gcm_back: an item needs 3 AES lanes, more than LANES + 1 = 2')] },
   {
     n: 11, what: 'a tag byte treated as record payload',
     expect: [rx('u_back.a_body_tag', 'tlsnic_gcm_back: a byte is both record payload and tag'), rx('u_back.a_ranges', 'tlsnic_gcm_back: item byte ranges out of order')],

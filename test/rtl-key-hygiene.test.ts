@@ -1,6 +1,6 @@
-// Key hygiene of both engines' RTL (issue 13): per-context key material — AES keys, IVs / salts and
-// nonces in the front tables, H (the back end's hash-key table), GHASH accumulators, partial
-// blocks, saved keystream, E_K(J0) and tag state in the back-end tables — is zero once a context is deleted, evicted (RX:
+// Key hygiene of both engines' RTL (issue 13): per-context key material — AES keys and IVs / salts
+// in the front tables, H (the back end's hash-key table), GHASH accumulators (partial blocks
+// folded in), saved keystream and tag state in the back-end tables — is zero once a context is deleted, evicted (RX:
 // its tuple installed under another id, its id reused), or dropped by a failed re-install (RX:
 // no place in the flow table for the tuple), and after reset. Read back through the simulator (tb/tb_tables.h: the tables are
 // Verilator-public; harness/engine/key-tables.ts decodes them), at W = 128 with small tables.
@@ -251,10 +251,10 @@ describe('RX engine (W=128, N_CTX=16, 4 buckets x 4 ways + 4 stash): key materia
     const a = await run(base, 21, 0);
     expect([...a.live.keys()].sort()).toEqual([0, 1, 2, 3]);
     expect(a.model.counters.rx_tls_decrypted_packets).toBeGreaterThan(10);
-    // The back ends carry GHASH / E_K(J0) / tag state, not only H.
+    // The back ends carry GHASH and tag state, not only H.
     for (let id = 0; id < 4; id++) {
       const e = decodeEntry(a.tables.get('back')!.get(id)!, back);
-      expect(e.ekj0 !== 0n && e.tag !== 0n, `context ${id} back-end record state`).toBe(true);
+      expect(e.acc !== 0n && e.tag !== 0n, `context ${id} back-end record state`).toBe(true);
     }
 
     const r = await run([...base, ...extra], 22, POISON);

@@ -26,7 +26,7 @@ export type FieldList = readonly (readonly [name: string, bits: number])[];
 /** tlsnic_tx_pkg::fctx_t. */
 export const TX_FRONT_FIELDS: FieldList = [
   ['valid', 1], ['ver13', 1], ['k256', 1], ['key', 256], ['iv', 96], ['start_sn', 32], ['exp_sn', 32],
-  ['in_sync', 1], ['started', 1], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64], ['nonce', 96],
+  ['in_sync', 1], ['started', 1], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64],
   // the side context (a waiting SEEK descriptor; issue 17): public record framing and a tag
   ['sd_valid', 1], ['sd_cont', 1], ['sd_tagv', 1], ['sd_off', 15], ['sd_sn', 32], ['sd_rseq', 64], ['sd_hdr', 104], ['sd_tag', 128],
 ];
@@ -34,7 +34,7 @@ export const TX_FRONT_FIELDS: FieldList = [
 /** tlsnic_rx_pkg::rctx_t. */
 export const RX_FRONT_FIELDS: FieldList = [
   ['valid', 1], ['ver13', 1], ['k256', 1], ['scan', 1], ['key', 256], ['iv', 96], ['mode', 3],
-  ['exp_sn', 32], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64], ['nonce', 96], ['rec_end', 32],
+  ['exp_sn', 32], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64], ['rec_end', 32],
   ['next_rseq', 64], ['scan_from', 32], ['hist', 32], ['hist_len', 3], ['lock_seq', 32], ['lock_cnt', 32], ['req', 1],
 ];
 
@@ -44,15 +44,15 @@ export const RX_FRONT_FIELDS: FieldList = [
  */
 export function backFields(width: number): FieldList {
   void width;
-  return [['acc', 128], ['part', 128], ['ks', 128], ['ekj0', 128], ['tag', 128], ['tbad', 1]];
+  return [['acc', 128], ['ks', 128], ['tag', 128], ['tbad', 1]];
 }
 
 /** tlsnic_gcm_back's hash-key table (u_htbl): H = E_K(0^128), block order. */
 export const HKEY_FIELDS: FieldList = [['h', 128]];
 
 /** The key material of each table: what must read zero once a context is gone. */
-export const FRONT_KEY_FIELDS = ['key', 'iv', 'nonce'] as const;
-export const BACK_KEY_FIELDS = ['acc', 'part', 'ks', 'ekj0', 'tag'] as const;
+export const FRONT_KEY_FIELDS = ['key', 'iv'] as const;   // (the record nonce is derived, not stored: issue 16)
+export const BACK_KEY_FIELDS = ['acc', 'ks', 'tag'] as const;
 export const HKEY_KEY_FIELDS = ['h'] as const;
 
 export interface TableEntry {

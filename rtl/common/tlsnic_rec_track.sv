@@ -6,12 +6,19 @@
 // header, payload and tag bytes are, whether a new record starts in the item, the AES counter
 // blocks the item needs and the state after the item. An item covers at most two records:
 //   slot A  the record under the cursor: header bytes (collected), payload, tag. "start" when its
-//           header completes in the item (J0 is then encrypted too), "fin" when its first tag
-//           byte is in the item.
+//           header completes in the item, "fin" when its first tag byte is in the item (J0 is
+//           then encrypted too, in lane a_k: the tag needs E_K(J0) only then, so the back end
+//           keeps no E_K(J0) per context; issue 16).
+//           Lane a_k is J0's when slot A finishes, and left empty when slot B starts without it,
+//           so slot B's keystream lanes always begin at a_k + 1.
 //   slot B  the next record, only when it starts (header completes) in the item, slot A did not
 //           start, and its first tag byte lies beyond the beat.
 // Otherwise the item is cut at the record boundary (cut_o, item end e_pos_o) and the rest of the
 // beat goes in the next item. At most LANES + 1 AES lanes are needed (docs/architecture.md).
+// The GCM nonce is not state (issue 16: 96 bits per context fewer in both front tables): it is
+// derived from the record's header and number, TLS 1.3 iv ^ record number, TLS 1.2 salt ||
+// explicit nonce (header bytes 5..12), which the state keeps for the whole record once complete;
+// a lane with payload exists only when the header is complete (in the state, or in this item).
 // err_o: a header whose length field is impossible (outside [overhead - 5, 2^14 + 256]); bad_a_o
 // says it is record A's (whose first byte lies off_i bytes before s_i), else record B's (at e_pos_o).
 module tlsnic_rec_track #(
@@ -31,13 +38,11 @@ module tlsnic_rec_track #(
   input  logic [14:0]       rlen_i,    // its length incl. header; 0 = not known yet
   input  logic [103:0]      hdr_i,     // header (+ TLS 1.2 explicit nonce) bytes seen, byte i at [8i +: 8]
   input  logic [63:0]       rseq_i,
-  input  logic [95:0]       nonce_i,
   // state after the item (meaningful when err_o is low)
   output logic [14:0]       off_o,
   output logic [14:0]       rlen_o,
   output logic [103:0]      hdr_o,
   output logic [63:0]       rseq_o,
-  output logic [95:0]       nonce_o,
   // item shape
   output logic              err_o,
   output logic              bad_a_o,
@@ -79,7 +84,7 @@ module tlsnic_rec_track #(
   logic [103:0] hb;             // header bytes of record A (state + beat)
   logic [103:0] hbb;            // header bytes of record B (beat)
   logic [PB-1:0] p_a0, p_a1, t_a0, t_a1, e_pos, p_b0;
-  logic [95:0] nonce_a, nonce_b, nonce_cur;
+  logic [95:0] nonce_a, nonce_b;
   logic [63:0] rseq_b;
   logic [KW-1:0] k_a, k_b;
 
@@ -141,14 +146,12 @@ module tlsnic_rec_track #(
               hb[8*8 +: 8], hb[8*9 +: 8], hb[8*10 +: 8], hb[8*11 +: 8], hb[8*12 +: 8]};
     nonce_b = ver13_i ? (iv_i ^ {32'b0, rseq_b}) : {iv_i[95:64], hbb[8*5 +: 8], hbb[8*6 +: 8], hbb[8*7 +: 8],
               hbb[8*8 +: 8], hbb[8*9 +: 8], hbb[8*10 +: 8], hbb[8*11 +: 8], hbb[8*12 +: 8]};
-    nonce_cur = start_a ? nonce_a : nonce_i;
 
     // Next state.
     off_o   = off_i;
     rlen_o  = rlen_i;
     hdr_o   = hdr_i;
     rseq_o  = rseq_i;
-    nonce_o = nonce_i;
     if (end_a) begin
       rseq_o = rseq_b;
       off_o  = '0;
@@ -160,7 +163,6 @@ module tlsnic_rec_track #(
           if (i[14:0] < avail_b) hdr_o[8*i +: 8] = hbb[8*i +: 8];
         end
         rlen_o = (avail_b >= 15'd5) ? rlen_b : 15'd0;
-        if (b_start) nonce_o = nonce_b;
       end
     end else begin
       off_o  = off_i + avail;
@@ -168,7 +170,6 @@ module tlsnic_rec_track #(
       for (int i = 0; i < 13; i++) begin
         if (i[14:0] < off_i + h_a) hdr_o[8*i +: 8] = hb[8*i +: 8];
       end
-      if (start_a) nonce_o = nonce_a;
     end
   end
 
@@ -188,8 +189,8 @@ module tlsnic_rec_track #(
     for (int l = 0; l < LA; l++) begin
       logic [KW-1:0] lk;
       lk = l[KW-1:0];
-      if (lk < k_a)                               blocks_o[l*128 +: 128] = {nonce_cur, 17'h0, b_a0 + 15'(l) + 15'd2};
-      else if (lk == k_a && (start_a || b_start)) blocks_o[l*128 +: 128] = {start_a ? nonce_a : nonce_b, 32'd1};
+      if (lk < k_a)                               blocks_o[l*128 +: 128] = {nonce_a, 17'h0, b_a0 + 15'(l) + 15'd2};
+      else if (lk == k_a && fin_a)                blocks_o[l*128 +: 128] = {nonce_a, 32'd1};
       else if (b_start && lk > k_a && lk - k_a - 1'b1 < k_b)
                                                   blocks_o[l*128 +: 128] = {nonce_b, 32'(l) - {{(32-KW){1'b0}}, k_a} + 32'd1};
       else                                        blocks_o[l*128 +: 128] = '0;
@@ -200,7 +201,7 @@ module tlsnic_rec_track #(
   assign bad_a_o   = bad_a;
   assign hb_a_o    = hb;
   assign hn_a_o    = off_i + h_a;
-  assign lanes_o   = k_a + KW'(start_a || b_start) + k_b;
+  assign lanes_o   = k_a + KW'(fin_a || b_start) + k_b;
   assign cut_o     = cut;
   assign end_a_o   = end_a;
   assign e_pos_o   = e_pos;

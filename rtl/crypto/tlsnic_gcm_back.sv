@@ -88,13 +88,16 @@ module tlsnic_gcm_back #(
 
   `include "tlsnic_item.svh"
 
-  // Back-end context: GHASH accumulator, partial ciphertext block and saved keystream block
-  // (stream byte order), E_K(J0) and the finished tag of the current record. (H: u_htbl.)
+  // Back-end context: GHASH accumulator, saved keystream block (stream byte order) and the
+  // finished tag of the current record. (H: u_htbl. E_K(J0) rides in lane a_k of the item where
+  // the record's tag starts: the front end encrypts J0 there, so it is not kept; issue 16: 128
+  // bits per context fewer.) The accumulator already holds the bytes
+  // of the record's partial last ciphertext block (GHASH is linear: acc ^ (old bytes | new bytes)
+  // = (acc ^ old bytes) ^ new bytes, each zero-padded in its place), so the partial block needs no
+  // field of its own (issue 16: 128 bits per context fewer).
   typedef struct packed {
     logic [127:0]      acc;
-    logic [127:0]      part;
     logic [127:0]      ks;
-    logic [127:0]      ekj0;
     logic [127:0]      tag;
     logic              tbad;   // DECRYPT: a tag byte of the current record mismatched
   } bctx_t;
@@ -227,9 +230,9 @@ module tlsnic_gcm_back #(
       b0_aes_q <= b0_in.ks_ld ? {128'h0, b0_src[LA*128-1:128]} : b0_src;
       b0_ks0_q <= b0_src[127:0];
 `ifndef SYNTHESIS
-      // Test-only faults: 10 gives a starting record every AES lane for its keystream (LANES + 2
+      // Test-only faults: 10 gives a finishing record every AES lane for its keystream (LANES + 2
       // lanes with J0); 11 makes slot A's first tag byte a payload byte.
-      if (brk == 32'd10 && b0_in.a_start) b0_q.a_k <= KW'(LA);
+      if (brk == 32'd10 && b0_in.a_fin) b0_q.a_k <= KW'(LA);
       if (brk == 32'd11 && b0_in.a_t1 != b0_in.a_t0) b0_q.a_p1 <= b0_in.a_p1 + 1'b1;
 `endif
     end
@@ -303,7 +306,7 @@ module tlsnic_gcm_back #(
   logic [PB-1:0]         cnt_a, cnt_b;
   logic [127:0]          acc_in, acc_a, acc_b, tag_a, tag_alt, tag_use, j0_blk, tag_le;
   logic [7:0]            k_b, a_k8, cnt_a8, cnt_b8;
-  logic [127:0]          part_a, part_b, ks_a, ks_b, ks_prev;
+  logic [127:0]          part_a, part_b, ks_a, ks_b, ks_prev, accp_a, accp_b;
 
   always_comb begin
     a_k8 = {{(8-KW){1'b0}}, b0_q.a_k};
@@ -331,7 +334,8 @@ module tlsnic_gcm_back #(
     // Slot A GHASH list: [AAD] ciphertext blocks [padded last block] [length block].
     n_a    = b0_q.a_p1 - b0_q.a_p0;
     ct_a   = (ct >> (8 * b0_q.a_p0)) & byte_range('0, n_a);
-    strm_a = ({128'h0, ct_a} << (8 * b0_q.a_qm)) | {{W{1'b0}}, bs.part & 128'(byte_range('0, PB'(b0_q.a_qm)))};
+    // The item's bytes from the start of the block they continue (bytes before a_qm are in acc).
+    strm_a = {128'h0, ct_a} << (8 * b0_q.a_qm);
     tot_a  = {4'b0, n_a} + {{PB{1'b0}}, b0_q.a_qm};
     nf_a   = PB'(tot_a >> 4);
     r_a    = tot_a[3:0];
@@ -393,9 +397,12 @@ module tlsnic_gcm_back #(
   always_comb begin
     acc_a = (cnt_a == '0) ? acc_in : 128'h0;
     for (int m = 0; m < LG; m++) acc_a = acc_a ^ prod_a[m*128 +: 128];
-    tag_a = acc_a ^ (b0_q.a_start ? j0_blk : bs.ekj0);
+    tag_a = acc_a ^ j0_blk;   // (meaningful when a_fin: lane a_k carries E_K(J0) then)
     acc_b = 128'h0;
     for (int m = 0; m < L; m++) acc_b = acc_b ^ prod_b[m*128 +: 128];
+    // The state keeps the accumulator with the trailing partial block's bytes folded in.
+    accp_a = acc_a ^ tlsnic_pkg::bswap128(part_a);
+    accp_b = acc_b ^ tlsnic_pkg::bswap128(part_b);
 
     // Tag bytes.
     // A side item's sought record (a_ktag): the known tag it carries in lenblk. The computed tag
@@ -420,15 +427,11 @@ module tlsnic_gcm_back #(
       bs_nx.tbad = DECRYPT && !rec_end && (bs.tbad || tmis);
       if (b0_q.b_start) begin
         bs_nx.tbad = 1'b0;
-        bs_nx.acc  = acc_b;
-        bs_nx.part = part_b;
+        bs_nx.acc  = accp_b;
         bs_nx.ks   = (k_b != '0) ? ks_b : ks_prev;
-        bs_nx.ekj0 = j0_blk;
       end else begin
-        bs_nx.acc  = acc_a;
-        bs_nx.part = part_a;
+        bs_nx.acc  = accp_a;
         bs_nx.ks   = ks_a;
-        if (b0_q.a_start) bs_nx.ekj0 = j0_blk;
         if (b0_q.a_fin) bs_nx.tag = tag_a;
       end
     end
@@ -464,13 +467,13 @@ module tlsnic_gcm_back #(
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions"), on every item that works on
   // a record (not an install or delete): it needs at most LANES + 1 AES lanes (slot A's keystream
-  // blocks, J0 of a starting record, slot B's keystream blocks), and its byte ranges are in order
+  // blocks, J0 of a finishing record, slot B's keystream blocks), and its byte ranges are in order
   // (header, slot A payload, slot A tag, slot B) inside the item, so no byte is both payload
   // (keystream XOR) and tag.
 `ifndef SYNTHESIS
   // (Immediate assertions at the clock edge: they read the values before it.)
   logic [7:0] sim_lanes;
-  assign sim_lanes = a_k8 + {7'b0, b0_q.a_start || b0_q.b_start} + (b0_q.b_start ? k_b : 8'd0) + {7'b0, b0_q.ks_ld};
+  assign sim_lanes = a_k8 + {7'b0, b0_q.a_fin || b0_q.b_start} + (b0_q.b_start ? k_b : 8'd0) + {7'b0, b0_q.ks_ld};
   always_ff @(posedge clk_i) begin
     // The table's registered forwarding select (FWD_REG) holds for the id read last: an item loads
     // its context only as the id read for it as it entered B0.

@@ -79,7 +79,6 @@ package tlsnic_rx_pkg;
     logic [14:0]  rlen;       //   its length incl. header, 0 = not known yet
     logic [103:0] hdr;        //   header (+ TLS 1.2 explicit nonce) bytes seen, byte i at [8i +: 8]
     logic [63:0]  rseq;       //   its record sequence number
-    logic [95:0]  nonce;      //   its GCM nonce (once the header is complete)
     logic [31:0]  rec_end;    // skip: where record next_rseq starts · lock: predicted header start
     logic [63:0]  next_rseq;  // skip: record number of the record at rec_end
     logic [31:0]  scan_from;  // wait: first sequence number the scan examines

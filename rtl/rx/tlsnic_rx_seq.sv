@@ -154,7 +154,6 @@ module tlsnic_rx_seq #(
   logic [14:0] nx_off, nx_rlen;
   logic [103:0] nx_hdr;
   logic [63:0] nx_rseq;
-  logic [95:0] nx_nonce;
   logic [103:0] hb_a_unused;
   logic [14:0] hn_a_unused;
   logic [KW-1:0] lanes_unused;
@@ -173,12 +172,10 @@ module tlsnic_rx_seq #(
     .rlen_i   (ist.rlen),
     .hdr_i    (ist.hdr),
     .rseq_i   (ist.rseq),
-    .nonce_i  (ist.nonce),
     .off_o    (nx_off),
     .rlen_o   (nx_rlen),
     .hdr_o    (nx_hdr),
     .rseq_o   (nx_rseq),
-    .nonce_o  (nx_nonce),
     .err_o    (trk_bad),
     .bad_a_o  (trk_bad_a),
     .hb_a_o   (hb_a_unused),   // the TX side context's header check
@@ -255,7 +252,6 @@ module tlsnic_rx_seq #(
             st_nx.rlen  = nx_rlen;
             st_nx.hdr   = nx_hdr;
             st_nx.rseq  = nx_rseq;
-            st_nx.nonce = nx_nonce;
             if (cut) ie = e_pos;
           end
         end

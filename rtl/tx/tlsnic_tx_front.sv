@@ -359,7 +359,6 @@ module tlsnic_tx_front #(
   logic [14:0] nx_off, nx_rlen;
   logic [103:0] nx_hdr;
   logic [63:0] nx_rseq;
-  logic [95:0] nx_nonce;
   logic        trk_bad;
   logic [103:0] hb_a;
   logic [14:0] hn_a;
@@ -393,7 +392,6 @@ module tlsnic_tx_front #(
       tst.rlen  = sd_rlen;
       tst.hdr   = st.sd_hdr;
       tst.rseq  = st.sd_rseq;
-      tst.nonce = sd_nonce;
     end
   end
 
@@ -461,12 +459,10 @@ module tlsnic_tx_front #(
     .rlen_i   (tst.rlen),
     .hdr_i    (tst.hdr),
     .rseq_i   (tst.rseq),
-    .nonce_i  (tst.nonce),
     .off_o    (nx_off),
     .rlen_o   (nx_rlen),
     .hdr_o    (nx_hdr),
     .rseq_o   (nx_rseq),
-    .nonce_o  (nx_nonce),
     .err_o    (trk_bad),
     .bad_a_o  (bad_a_unused),
     .hb_a_o   (hb_a),
@@ -511,7 +507,6 @@ module tlsnic_tx_front #(
       st_nx.rlen  = nx_rlen;
       st_nx.hdr   = nx_hdr;
       st_nx.rseq  = nx_rseq;
-      st_nx.nonce = nx_nonce;
     end
   end
 

@@ -43,7 +43,6 @@ package tlsnic_tx_pkg;
     logic [14:0]  rlen;      // current record length incl. header; 0 = not known yet
     logic [103:0] hdr;       // header (+ TLS 1.2 explicit nonce) bytes seen; byte i at [8i +: 8]
     logic [63:0]  rseq;      // record sequence number of the current record
-    logic [95:0]  nonce;     // GCM nonce of the current record (valid once its header is complete)
     // Side context: a SEEK descriptor waiting for the context's next offloaded packet with payload
     // (tlsnic_tx_front "Side context"). The in-order fields above are never touched by it.
     logic         sd_valid;  // a descriptor waits
