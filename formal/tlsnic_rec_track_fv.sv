@@ -7,7 +7,7 @@
 //     stretch [s, pe) with s < pe <= B: an arbitrary segmentation of an arbitrary byte stream;
 //   * when the tracker cuts the item (cut_o) the same beat is offered again from e_pos_o, as the
 //     front end holds its input;
-//   * the tracker state (off, rlen, hdr, rseq, nonce) is kept in registers between items and is
+//   * the tracker state (off, rlen, hdr, rseq) is kept in registers between items and is
 //     left unchanged by an item in error (err_o), as the front end does;
 //   * an item may start the stream afresh at a record start with any record sequence number (a
 //     context install or a TX resync load); the first item does.
@@ -30,13 +30,15 @@
 //     first-tag-byte and record-end events; record B neither reaches its tag nor ends in the
 //     item (so at most two records per item); a cut lies strictly inside the stretch, at a
 //     record end;
-//   AES lanes: a_k == record A's keystream blocks starting in the item; a_k + J0 + record B's
+//   AES lanes: a_k == record A's keystream blocks starting in the item; a_k + J0 (lane a_k, when
+//     record A's tag starts in the item; a placeholder when only record B starts) + record B's
 //     blocks <= LANES + 1;
 //   with FV_CRYPTO (scripts/formal.sh --crypto) also every lane's counter block (nonce ||
-//     counter) and the AAD and length blocks;
+//     counter; the nonce is derived from the header and record number, not kept: issue 16) and
+//     the AAD and length blocks;
 // and every cycle (the intended induction invariant): the tracker state registers equal the
-// specification's state (rlen once the length is known, 0 before; header bytes seen; rseq; with
-// FV_CRYPTO the nonce once the header is complete), which is itself well formed (legal length,
+// specification's state (rlen once the length is known, 0 before; header bytes seen; rseq),
+// which is itself well formed (legal length,
 // position inside the record, unused header bytes zero).
 //
 // scripts/formal.sh --mutant makes broken copies of the RTL to show the checks fail on them.
@@ -83,7 +85,6 @@ module tlsnic_rec_track_fv #(
   logic [14:0]   off_q, rlen_q;
   logic [103:0]  hdr_q;
   logic [63:0]   rseq_q;
-  logic [95:0]   nonce_q;
   // Specification state.
   logic [14:0]   sp_pos_q;
   logic [103:0]  sp_hdr_q;
@@ -127,7 +128,6 @@ module tlsnic_rec_track_fv #(
   logic [14:0]       nx_off, nx_rlen;
   logic [103:0]      nx_hdr;
   logic [63:0]       nx_rseq;
-  logic [95:0]       nx_nonce;
   logic              err, bad_a, cut, end_a, a_start, a_fin, b_start;
   logic [PB-1:0]     e_pos, a_p0, a_p1, a_t0, a_t1, b_p0;
   logic [3:0]        a_qm, a_u;
@@ -137,8 +137,8 @@ module tlsnic_rec_track_fv #(
 
   tlsnic_rec_track #(.W(W)) dut (
     .data_i(it_data), .s_i(it_s), .pe_i(it_pe), .ver13_i(ver13), .iv_i(iv),
-    .off_i(t_off), .rlen_i(t_rlen), .hdr_i(t_hdr), .rseq_i(t_rseq), .nonce_i(nonce_q),
-    .off_o(nx_off), .rlen_o(nx_rlen), .hdr_o(nx_hdr), .rseq_o(nx_rseq), .nonce_o(nx_nonce),
+    .off_i(t_off), .rlen_i(t_rlen), .hdr_i(t_hdr), .rseq_i(t_rseq),
+    .off_o(nx_off), .rlen_o(nx_rlen), .hdr_o(nx_hdr), .rseq_o(nx_rseq),
     .err_o(err), .bad_a_o(bad_a), .cut_o(cut), .end_a_o(end_a), .e_pos_o(e_pos),
     .a_p0_o(a_p0), .a_p1_o(a_p1), .a_qm_o(a_qm), .a_k_o(a_k), .a_start_o(a_start),
     .a_fin_o(a_fin), .a_t0_o(a_t0), .a_t1_o(a_t1), .a_u_o(a_u), .b_start_o(b_start),
@@ -308,10 +308,8 @@ module tlsnic_rec_track_fv #(
   // Properties.
   logic [14:0]  hl_c;
   logic [15:0]  sp_body;
-  logic [95:0]  sp_nonce;
   assign hl_c     = ver13 ? 15'd5 : 15'd13;
   assign sp_body  = {sp_hdr_q[8*3 +: 8], sp_hdr_q[8*4 +: 8]};
-  assign sp_nonce = spec_nonce(ver13, iv, sp_hdr_q, sp_rseq_q);
 
   always @* begin
     if (started_q) begin
@@ -330,9 +328,6 @@ module tlsnic_rec_track_fv #(
         if (15'(k) < sp_pos_q && 15'(k) < hl_c) assert (hdr_q[8*k +: 8] == sp_hdr_q[8*k +: 8]);
       end
       assert (rseq_q == sp_rseq_q);
-`ifdef FV_CRYPTO
-      if (sp_pos_q >= hl_c) assert (nonce_q == sp_nonce);
-`endif
       // A held beat: the rest of a beat cut at a record boundary.
       if (hold_q) assert (hs_q < hpe_q && hpe_q <= BeatB && sp_pos_q == 15'd0);
     end
@@ -359,12 +354,12 @@ module tlsnic_rec_track_fv #(
       if (cut) assert (end_a && it_s < e_pos && e_pos < it_pe);
       // AES lanes and blocks.
       assert ({1'b0, a_k} == w_ka);
-      assert (w_ka + (a_start || b_start) + w_kb <= LA);
+      assert (w_ka + (a_fin || b_start) + w_kb <= LA);
 `ifdef FV_CRYPTO
       for (int l = 0; l < LA; l++) begin
         if (l < w_ka) assert (blocks[l*128 +: 128] == {w_nonce_a, 32'(w_blk_a0) + 32'(l) + 32'd2});
-        else if (l == w_ka && a_start) assert (blocks[l*128 +: 128] == {w_nonce_a, 32'd1});
-        else if (l == w_ka && b_start) assert (blocks[l*128 +: 128] == {w_nonce_b, 32'd1});
+        else if (l == w_ka && a_fin) assert (blocks[l*128 +: 128] == {w_nonce_a, 32'd1});
+        else if (l == w_ka && b_start) assert (blocks[l*128 +: 128] == '0);
         else if (b_start && l - w_ka - 1 < w_kb) assert (blocks[l*128 +: 128] == {w_nonce_b, 32'(l) - 32'(w_ka) + 32'd1});
       end
       if (a_start || b_start) assert (aad == w_aad);
@@ -386,7 +381,6 @@ module tlsnic_rec_track_fv #(
       rlen_q    <= nx_rlen;
       hdr_q     <= nx_hdr;
       rseq_q    <= nx_rseq;
-      nonce_q   <= nx_nonce;
       sp_pos_q  <= w_pos;
       sp_hdr_q  <= w_hdr;
       sp_rseq_q <= w_rseq;

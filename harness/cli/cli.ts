@@ -5,6 +5,7 @@ import { runCommand } from './run-command.ts';
 import { RUN_DEFAULTS, RUN_DIRECTIONS, type RunDirection, type RunOptions } from './run-options.ts';
 import { benchMain, BenchUsageError, BENCH_OPTIONS, BENCH_USAGE } from './bench-command.ts';
 import { synthMain, SYNTH_HELP } from './synth-command.ts';
+import { memoryMain, MEMORY_HELP } from './memory-command.ts';
 import { mergeSoak, soakCommand, SoakInputError, SOAK_DEFAULTS, type SoakOptions } from '../soak/run.ts';
 import { runReplayCommand, REPLAY_DEFAULTS, REPLAY_DIRECTIONS, REPLAY_FORMATS, type ReplayDirection, type ReplayOptions, type ReplayOutputFormat } from './replay-command.ts';
 import { isWidth, WIDTHS } from '../engine/width.ts';
@@ -24,7 +25,7 @@ Usage:
                             captured ciphertext to the RX engine as the receiving host (every
                             decrypted byte must equal what the keylog decrypts); a pcapng may carry
                             its key log (Decryption Secrets Block), then --keylog is optional
-${BENCH_USAGE}${SYNTH_HELP}  tlsnic soak [options]     opt-in long soak of the TX engine: streams connections of any length
+${BENCH_USAGE}${SYNTH_HELP}${MEMORY_HELP}  tlsnic soak [options]     opt-in long soak of the TX engine: streams connections of any length
                             (generated, simulated and checked in chunks, never held whole)
                             through the golden model and the RTL; every chunk compared and every
                             record decrypted by a streaming oracle with a plaintext-leak check
@@ -331,6 +332,8 @@ export async function main(argv: string[]): Promise<number> {
         return await benchMain(rest);
       case 'synth':
         return await synthMain(rest);
+      case 'memory':
+        return await memoryMain(rest);
       case 'coverage':
         return await coverageCommand(parseCoverageOptions(rest));
       case 'soak': {

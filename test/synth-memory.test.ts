@@ -1,0 +1,45 @@
+// The per-context memory report (harness/synth/memory.ts, `tlsnic memory`): the table widths it
+// synthesizes are the engines' (the key-table layouts, which test/rtl-key-hygiene.test.ts ties to
+// the RTL), and a real Yosys run maps a context table to the URAM288 count its shape needs — a
+// table that fell apart into flip-flops or LUT RAM would fail. The design-point run itself
+// (N_CTX = 65,536, about 4 minutes) is `tlsnic memory`; docs/fpga-handoff.md quotes it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../harness/cli/cli.ts';
+import { synthTable, tableSpecs } from '../harness/synth/memory.ts';
+
+describe('per-context memory report', () => {
+  it('lists every per-connection table of both engines with the engines\' entry widths', () => {
+    const specs = tableSpecs(65_536, 16_384);
+    expect(specs.map((s) => `${s.engine} ${s.name}`)).toEqual([
+      'TX tlsnic_tx_front.u_ctx', 'TX tlsnic_gcm_back.u_ctx', 'TX tlsnic_gcm_back.u_htbl',
+      'RX tlsnic_rx_front.u_ctx', 'RX tlsnic_gcm_back.u_ctx', 'RX tlsnic_gcm_back.u_htbl', 'RX tlsnic_rx_cuckoo',
+    ]);
+    // Issue 16: no H powers, nonce, partial block or E_K(J0) per context any more.
+    expect(specs.filter((s) => s.engine === 'TX').reduce((n, s) => n + s.perContext, 0)).toBe(965 + 385 + 128);
+    expect(specs.find((s) => s.name === 'tlsnic_rx_front.u_ctx')!.bits).toBe(817);
+    // Flow table: 4 slots a bucket of {valid, 296-bit key, ctx id, hx (log2 NB)}.
+    expect(specs.at(-1)!.entries).toBe(65_536);
+    expect(specs.at(-1)!.bits).toBe(1 + 296 + 16 + 14);
+  });
+
+  it('maps the TX front table at 4,096 contexts to ceil(965 / 72) = 14 URAM288 and nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-mem-'));
+    try {
+      const spec = tableSpecs(4096, 1024)[0];
+      const r = await synthTable(spec, 4096, 1024, dir);
+      expect(r.uram288).toBe(Math.ceil(965 / 72));
+      expect(r.ramb36 + r.ramb18).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('tlsnic memory: bad usage exits 2 with a message', async () => {
+    expect(await main(['memory', '--n-ctx', '1000'])).toBe(2);
+    expect(await main(['memory', '--buckets', '32768'])).toBe(2);
+    expect(await main(['memory', 'extra'])).toBe(2);
+  });
+});
