@@ -9,7 +9,7 @@
 // synthesis ignores the marks.
 //
 // The field layouts below restate the packed structs (tlsnic_tx_pkg::fctx_t,
-// tlsnic_rx_pkg::rctx_t, tlsnic_gcm_back::bctx_t), first field most significant; decodeEntry checks
+// tlsnic_rx_pkg::rctx_mem_t, tlsnic_gcm_back::bctx_t), first field most significant; decodeEntry checks
 // that they add up to the width the bench reports, so a struct that changes without this file
 // fails loudly instead of decoding the wrong bits.
 import { execa } from 'execa';
@@ -31,11 +31,10 @@ export const TX_FRONT_FIELDS: FieldList = [
   ['sd_valid', 1], ['sd_cont', 1], ['sd_tagv', 1], ['sd_off', 15], ['sd_sn', 32], ['sd_rseq', 64], ['sd_hdr', 104], ['sd_tag', 128],
 ];
 
-/** tlsnic_rx_pkg::rctx_t. */
+/** tlsnic_rx_pkg::rctx_mem_t: the stored form of rctx_t (tlsnic_rx_ctx_pack: modes share hdr_u, rseq_u, end_u). */
 export const RX_FRONT_FIELDS: FieldList = [
   ['valid', 1], ['ver13', 1], ['k256', 1], ['scan', 1], ['key', 256], ['iv', 96], ['mode', 3],
-  ['exp_sn', 32], ['off', 15], ['rlen', 15], ['hdr', 104], ['rseq', 64], ['rec_end', 32],
-  ['next_rseq', 64], ['scan_from', 32], ['hist', 32], ['hist_len', 3], ['lock_seq', 32], ['lock_cnt', 32], ['req', 1],
+  ['exp_sn', 32], ['off', 15], ['rlen', 15], ['hdr_u', 104], ['rseq_u', 64], ['end_u', 32],
 ];
 
 /**

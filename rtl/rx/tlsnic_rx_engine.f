@@ -24,5 +24,7 @@ rtl/rx/tlsnic_rx_seq.sv
 rtl/rx/tlsnic_rx_install.sv
 rtl/rx/tlsnic_rx_verdict.sv
 rtl/rx/tlsnic_rx_csum_check.sv
+rtl/rx/tlsnic_rx_ctx_pack.sv
+rtl/rx/tlsnic_rx_ctx_unpack.sv
 rtl/rx/tlsnic_rx_front.sv
 rtl/rx/tlsnic_rx_engine.sv

@@ -78,8 +78,12 @@ module tlsnic_rx_front #(
   localparam int unsigned    HW  = ((138 + B - 1) / B) * B;
   localparam int unsigned    VW  = 96;                    // view bytes kept per beat (control frames)
 
-  tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, ist, st_nx, fin_st, c_new, c_res;
-  localparam int unsigned RW /*verilator public_flat_rd*/ = $bits(wk_q);
+  tlsnic_rx_pkg::rctx_t wk_q, snap_q, st, ld_st, x_st, ist, st_nx, fin_st, c_new, c_res;
+  // The table, the working copy and the snapshot hold the stored form (rctx_mem_t: modes share
+  // fields, tlsnic_rx_ctx_pack); the logic works on rctx_t.
+  tlsnic_rx_pkg::rctx_mem_t wk_m, snap_m, ct_ld_m, ct_rd_m, ct_wd_m, ct_wk_d_m, ct_snap_d_m;
+  tlsnic_rx_pkg::rctx_t     ct_wd, ct_wk_d, ct_snap_d;
+  localparam int unsigned RW /*verilator public_flat_rd*/ = $bits(wk_m);
 
   `include "tlsnic_item.svh"
   item_t it_q;
@@ -243,7 +247,6 @@ module tlsnic_rx_front #(
   logic          ct_busy, ct_re, ct_we, ct_own, ct_wk_we, ct_snap_we;
   logic [CW-1:0] ct_ra, ct_wa;
   logic [15:0]   ct_own_id;
-  logic [RW-1:0] ct_wd, ct_rd, ct_wk_d, ct_snap_d, ct_ld;
   logic [15:0]   ld_id;
 
   tlsnic_ctx_table #(.N_CTX(N_CTX), .DW(RW), .IDW(16)) u_ctx (
@@ -252,21 +255,28 @@ module tlsnic_rx_front #(
     .rd_en_i   (ct_re),
     .rd_id_i   (ct_ra),
     .rd_fid_i  ('0),   // FWD_REG off: unused
-    .rd_o      (ct_rd),
+    .rd_o      (ct_rd_m),
     .wr_en_i   (ct_we),
     .wr_id_i   (ct_wa),
-    .wr_d_i    (ct_wd),
+    .wr_d_i    (ct_wd_m),
     .ld_id_i   (ld_id),
-    .ld_o      (ct_ld),
+    .ld_o      (ct_ld_m),
     .own_i     (ct_own),
     .own_id_i  (ct_own_id),
     .wk_we_i   (ct_wk_we),
-    .wk_d_i    (ct_wk_d),
-    .wk_o      (wk_q),
+    .wk_d_i    (ct_wk_d_m),
+    .wk_o      (wk_m),
     .snap_we_i (ct_snap_we),
-    .snap_d_i  (ct_snap_d),
-    .snap_o    (snap_q)
+    .snap_d_i  (ct_snap_d_m),
+    .snap_o    (snap_m)
   );
+  tlsnic_rx_ctx_pack   u_pack_wd   (.c_i(ct_wd),     .m_o(ct_wd_m));
+  tlsnic_rx_ctx_pack   u_pack_wk   (.c_i(ct_wk_d),   .m_o(ct_wk_d_m));
+  tlsnic_rx_ctx_pack   u_pack_snap (.c_i(ct_snap_d), .m_o(ct_snap_d_m));
+  tlsnic_rx_ctx_unpack u_unp_wk    (.m_i(wk_m),      .c_o(wk_q));
+  tlsnic_rx_ctx_unpack u_unp_snap  (.m_i(snap_m),    .c_o(snap_q));
+  tlsnic_rx_ctx_unpack u_unp_ld    (.m_i(ct_ld_m),   .c_o(ld_st));
+  tlsnic_rx_ctx_unpack u_unp_rd    (.m_i(ct_rd_m),   .c_o(x_st));
 
   // Both tables clear after reset (max(N_CTX, BUCKETS/2) cycles), the flow table also after a new
   // hash key: no frame is taken meanwhile.
@@ -342,7 +352,6 @@ module tlsnic_rx_front #(
   logic        g_lost, g_rskip, i_unmark, i_hdrerr, i_lost, i_rstart, i_rskip;
 
   assign ld_id  = (fr_kind == tlsnic_rx_pkg::KindControl) ? fr_uctx : fp_cid_q;
-  assign ld_st  = ct_ld;
 
   tlsnic_rx_decide u_decide (
     .clk_i, .rst_ni,
@@ -560,7 +569,7 @@ module tlsnic_rx_front #(
     .res_rskip_i   (c_res_rskip),
     .cs_i          (cs_q),
     .full_i        (c_full),
-    .x_st_i        (ct_rd),      // the evicted context's state (CsEvict)
+    .x_st_i        (x_st),       // the evicted context's state (CsEvict)
     // an install counts on each step, other control frames once, on their last
     .cnt_now_i     (fr_kind == tlsnic_rx_pkg::KindControl ? (fp_valid_q && en_i && c_last && (c_inst_go || c_done)) : fp_frame_end),
     .commit_o      (commit),
@@ -751,7 +760,7 @@ module tlsnic_rx_front #(
 
   logic unused;
   assign unused = ^{pv_view[HW*8-1:VW*8], fp_q.is_ip, end_a,
-                    s_tuser_i[2], fk_q.first, fp_q.key, ct_rd, ist, ft_lk_slot, ft_res_slot};   // ist: only its key
+                    s_tuser_i[2], fk_q.first, fp_q.key, x_st, ist, ft_lk_slot, ft_res_slot};   // ist: only its key
 
   // ---------------------------------------------------------------------------------------
   // Assertions (simulation only; docs/architecture.md "Assertions").

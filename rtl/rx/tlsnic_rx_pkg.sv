@@ -89,6 +89,26 @@ package tlsnic_rx_pkg;
     logic         req;        // lock: the resync request for lock_seq has been emitted
   } rctx_t;
 
+  // What the context table stores of an rctx_t (issue 16): the fields no mode uses together share
+  // storage, as docs/rx-engine-model.md 4.1 plans it — 817 bits become 621. tlsnic_rx_ctx_pack
+  // chooses by the mode what a shared field holds; tlsnic_rx_ctx_unpack gives every field its bits
+  // back (wiring only: in the other modes those fields read the shared bits, which no mode reads).
+  typedef struct packed {
+    logic         valid;
+    logic         ver13;
+    logic         k256;
+    logic         scan;
+    logic [255:0] key;
+    logic [95:0]  iv;
+    logic [2:0]   mode;
+    logic [31:0]  exp_sn;
+    logic [14:0]  off;
+    logic [14:0]  rlen;
+    logic [103:0] hdr_u;    // sync: hdr · scan, lock: {4'b0, req, lock_cnt, lock_seq, hist_len, hist}
+    logic [63:0]  rseq_u;   // sync: rseq · skip: next_rseq
+    logic [31:0]  end_u;    // skip, lock: rec_end · wait: scan_from
+  } rctx_mem_t;
+
   // Verdict of a frame, carried from its last work item through the crypto pipeline to the
   // output buffer and the mark-dependent counters (74 bits).
   typedef struct packed {
