@@ -80,6 +80,12 @@ synth: setup
 synth-full: setup
 	node bin/tlsnic.mjs synth --target full
 
+# Per-context memory of both engines at the design point (N_CTX 65,536): every table synthesized
+# alone for UltraScale+; build/memory/memory.md (about 2 minutes).
+.PHONY: memory
+memory: setup
+	node bin/tlsnic.mjs memory
+
 # The RX engine through the same generic Yosys flow with its checks (no netlist re-simulation):
 # build/synth/rx-w<W>/; W, N_CTX, BUCKETS, WAYS from the environment (default 128/16/8/2).
 .PHONY: synth-rx
