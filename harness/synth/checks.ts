@@ -26,7 +26,7 @@ export interface IntendedMemory {
 export const INTENDED_MEMORIES: readonly IntendedMemory[] = [
   // rtl/common/tlsnic_ctx_table.sv, twice: the front flow table (tlsnic_tx_front: sequence and
   // record-tracker state) and the back flow table (tlsnic_gcm_back: H powers, GHASH and tag state).
-  { module: 'tlsnic_ctx_table', memid: 'tbl_q', kind: 'ram-sync', instances: 2, why: 'front and back flow tables (per-connection state)' },
+  { module: 'tlsnic_ctx_table', memid: 'tbl_q', kind: 'ram-sync', instances: 3, why: 'front, back and H tables (per-connection state)' },
   // rtl/common/tlsnic_frame_buf.sv, the output buffer (TX: DROP, PATCH; RX: ALT, EVENTS, RELEASE).
   { module: 'tlsnic_frame_buf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
   { module: 'tlsnic_frame_buf', memid: 'meta_q', kind: 'ram', why: 'output buffer frame descriptors (asynchronous read: distributed RAM)' },
