@@ -9,7 +9,7 @@
 // has room for every beat that may still be in flight (EN_SLACK). The output buffer holds two
 // maximum frames, so a stalled output never deadlocks a packet that is still being written.
 // Latency, first input beat to first output beat with an idle output: 2 (front) + 14 (AES) +
-// 2 (back) + packet beats (store and forward) + 4 (output buffer) cycles.
+// 5 (back: P0, P1, B0, B2, B3) + packet beats (store and forward) + 4 (output buffer) cycles.
 module tlsnic_tx_engine #(
   parameter int unsigned W         = 512,
   parameter int unsigned N_CTX     = 1024,
