@@ -11,8 +11,8 @@
 // lookup and the sequence machine, the output buffer holds both versions of each packet.
 // One global enable stalls every pipeline stage at once; it is high while the output buffer has
 // room for every beat that may still be in flight (EN_SLACK). One input beat per cycle in steady
-// state. Latency with an idle output: 24 cycles from a packet's last input beat to its first output
-// beat (5 front registers + 14 AES + 2 back + 3 output buffer), i.e. 23 + n from the first beat of
+// state. Latency with an idle output: 26 cycles from a packet's last input beat to its first output
+// beat (5 front registers + 14 AES + 4 back + 3 output buffer), i.e. 25 + n from the first beat of
 // an n-beat packet (store and forward: the mark needs the packet's tags and checksums).
 //
 // Input tuser (19 bits, first beat): [1:0] kind (0 packet, 1 control, 2/3 reserved), [18:3] ctx_id.
