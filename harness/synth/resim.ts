@@ -79,18 +79,19 @@ export async function runNetlistResim(bundle: Bundle, netlist: string, plan: Res
   // The netlist has no parameters (the wrapper fixed them), so the bench gets its TB_* defines
   // directly. A gate-level model is hundreds of thousands of statements: compiling it at -O0
   // takes a fraction of the -O2 time, and the few hundred frames simulated do not need the speed.
-  // -fno-const-bit-op-tree: Verilator 5.006's bit-op-tree optimization mis-evaluates some of
-  // Yosys's XOR-gate trees (verilator/verilator#4059, a Yosys-generated circuit, fixed in later
-  // releases). Seen here in issue 16: the netlist's H^3 multiplier (inputs two registers, output
-  // a register) simulated with bits 8..16 wrong — mul(0, 0) = 0x5800 — while Yosys's own `eval`
-  // of the same netlist module gives the right product; without the optimization the netlist
-  // simulation equals the RTL again.
+  // Verilator's own -O0 (no Verilator optimizations) for the netlist: Verilator 5.006 at -O3
+  // mis-simulates part of Yosys's gate netlist (seen in issue 16: the H^3 multiplier of the back
+  // end's stage B0, inputs two registers, simulated with bits 8..16 wrong — mul(0, 0) = 0x5800 —
+  // while Yosys's `eval` of the same netlist module gives the right product; neither
+  // -fno-const-bit-op-tree, verilator#4059's workaround, nor -fno-inline helped, -O0 does: the
+  // netlist then equals the RTL signal for signal). The RTL builds keep -O3; they are compared
+  // with the golden model, which does not share Verilator.
   const netBin = await buildSim({
     name: `synth-${bundle.target.name}-w${W}`,
     top: SYNTH_TOP,
     sources: [simulated],
     cppMain: BENCH,
-    extraFlags: ['-fno-const-bit-op-tree', '-CFLAGS', tbDefines, '-MAKEFLAGS', 'OPT_FAST=-O0 OPT_SLOW=-O0'],
+    extraFlags: ['-O0', '-CFLAGS', tbDefines, '-MAKEFLAGS', 'OPT_FAST=-O0 OPT_SLOW=-O0'],
   });
   const buildSeconds = (Date.now() - t0) / 1000;
   log(`post-synthesis simulation: netlist simulator ready (${buildSeconds.toFixed(0)} s)`);
