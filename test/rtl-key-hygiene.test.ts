@@ -254,7 +254,7 @@ describe('RX engine (W=128, N_CTX=16, 4 buckets x 4 ways + 4 stash): key materia
     // The back ends carry GHASH and tag state, not only H.
     for (let id = 0; id < 4; id++) {
       const e = decodeEntry(a.tables.get('back')!.get(id)!, back);
-      expect(e.acc !== 0n && e.tag !== 0n, `context ${id} back-end record state`).toBe(true);
+      expect(e.acc !== 0n && e.ks !== 0n, `context ${id} back-end record state`).toBe(true);
     }
 
     const r = await run([...base, ...extra], 22, POISON);

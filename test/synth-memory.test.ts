@@ -18,7 +18,7 @@ describe('per-context memory report', () => {
       'RX tlsnic_rx_front.u_ctx', 'RX tlsnic_gcm_back.u_ctx', 'RX tlsnic_gcm_back.u_htbl', 'RX tlsnic_rx_cuckoo',
     ]);
     // Issue 16: no H powers, nonce, partial block or E_K(J0) per context any more.
-    expect(specs.filter((s) => s.engine === 'TX').reduce((n, s) => n + s.perContext, 0)).toBe(965 + 385 + 128);
+    expect(specs.filter((s) => s.engine === 'TX').reduce((n, s) => n + s.perContext, 0)).toBe(965 + 258 + 128);
     expect(specs.find((s) => s.name === 'tlsnic_rx_front.u_ctx')!.bits).toBe(621);   // the stored form (rctx_mem_t)
     // Flow table: 4 slots a bucket of {valid, 296-bit key, ctx id, hx (log2 NB)}.
     expect(specs.at(-1)!.entries).toBe(65_536);
@@ -32,6 +32,23 @@ describe('per-context memory report', () => {
       const r = await synthTable(spec, 4096, 1024, dir);
       expect(r.uram288).toBe(Math.ceil(965 / 72));
       expect(r.ramb36 + r.ramb18).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('maps the RX flow table\'s way RAMs to block RAM (ram_style), no URAM288', async () => {
+    // The design point's buckets (NB = 16,384: eight way RAMs of 8,192 × 327 bits), few ids. Both
+    // ports of a way RAM are used (lookup; sequencer read/write), so a RAMB36 is at most 36 bits
+    // wide: ceil(327 / 36) = 10 columns of 36 bits × 8 deep each, less what Yosys fits in RAMB18
+    // halves. Without the attribute, URAM288 (8,192 deep × 72 wide: 2 × 5 each) would take them;
+    // at 65,536 ids the slot map becomes URAM288 (4 of them, `tlsnic memory`).
+    const dir = mkdtempSync(join(tmpdir(), 'tlsnic-mem-'));
+    try {
+      const spec = tableSpecs(4096, 16_384).at(-1)!;
+      const r = await synthTable(spec, 4096, 16_384, dir);
+      expect(r.ramb36 + r.ramb18 / 2).toBeGreaterThanOrEqual(8 * 8 * Math.ceil(327 / 36) - 8 * 8);
+      expect(r.uram288, 'no UltraRAM (the slot map, 4,096 × 18, is block RAM too at this size)').toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

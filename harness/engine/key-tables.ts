@@ -43,7 +43,8 @@ export const RX_FRONT_FIELDS: FieldList = [
  */
 export function backFields(width: number): FieldList {
   void width;
-  return [['acc', 128], ['ks', 128], ['tag', 128], ['tbad', 1]];
+  // acc: the GHASH accumulator, or the finished tag once tph (tag phase) is set.
+  return [['acc', 128], ['ks', 128], ['tbad', 1], ['tph', 1]];
 }
 
 /** tlsnic_gcm_back's hash-key table (u_htbl): H = E_K(0^128), block order. */
@@ -51,7 +52,7 @@ export const HKEY_FIELDS: FieldList = [['h', 128]];
 
 /** The key material of each table: what must read zero once a context is gone. */
 export const FRONT_KEY_FIELDS = ['key', 'iv'] as const;   // (the record nonce is derived, not stored: issue 16)
-export const BACK_KEY_FIELDS = ['acc', 'ks', 'tag'] as const;
+export const BACK_KEY_FIELDS = ['acc', 'ks'] as const;   // (acc is the tag in the tag phase)
 export const HKEY_KEY_FIELDS = ['h'] as const;
 
 export interface TableEntry {

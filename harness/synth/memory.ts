@@ -58,10 +58,10 @@ export function tableSpecs(nCtx: number, buckets: number): TableSpec[] {
   const slotBits = bw + 3 + 1;                     // slot map: valid + slot number
   return [
     ctx('TX', 'tlsnic_tx_front.u_ctx', fieldBits(TX_FRONT_FIELDS), 'key, iv, sequence and record tracker, side context'),
-    ctx('TX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator, saved keystream, tag'),
+    ctx('TX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator or finished tag, saved keystream, tag-phase bit'),
     ctx('TX', 'tlsnic_gcm_back.u_htbl', fieldBits(HKEY_FIELDS), 'H = E_K(0)'),
     ctx('RX', 'tlsnic_rx_front.u_ctx', fieldBits(RX_FRONT_FIELDS), 'key, iv, sequence, record tracker, resync state'),
-    ctx('RX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator, saved keystream, tag, tag-mismatch bit'),
+    ctx('RX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator or finished tag, saved keystream, tag-phase and tag-mismatch bits'),
     ctx('RX', 'tlsnic_gcm_back.u_htbl', fieldBits(HKEY_FIELDS), 'H = E_K(0)'),
     {
       engine: 'RX', name: 'tlsnic_rx_cuckoo', entries: 4 * buckets, bits: flowEntry, holds: `flow table: ${4 * buckets} slots {valid, flow key, ctx id, hx} + slot map ${nCtx} × ${slotBits}`,
@@ -154,7 +154,7 @@ export function memoryMarkdown(r: MemoryReport): string {
     ...rows,
     '',
     `TX ${tx} URAM288 (${r.total.bitsPerContext.TX.toFixed(0)} bits per context), RX ${rx} URAM288 (${r.total.bitsPerContext.RX.toFixed(0)} bits per context);`,
-    `together ${r.total.uram288} of an XCVU9P's ${VU9P.uram288} URAM288 (${(100 * r.total.uramShare).toFixed(1)} %), ${r.total.ramb36} RAMB36.`,
+    `together ${r.total.uram288} of an XCVU9P's ${VU9P.uram288} URAM288 (${(100 * r.total.uramShare).toFixed(1)} %) and ${r.total.ramb36} of its ${VU9P.ramb36} RAMB36 (${(100 * r.total.ramb36 / VU9P.ramb36).toFixed(1)} %).`,
     '',
   ].join('\n');
 }

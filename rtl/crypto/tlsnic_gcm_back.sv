@@ -88,18 +88,21 @@ module tlsnic_gcm_back #(
 
   `include "tlsnic_item.svh"
 
-  // Back-end context: GHASH accumulator, saved keystream block (stream byte order) and the
-  // finished tag of the current record. (H: u_htbl. E_K(J0) rides in lane a_k of the item where
+  // Back-end context: GHASH accumulator or finished tag of the current record, and the saved
+  // keystream block (stream byte order). (H: u_htbl. E_K(J0) rides in lane a_k of the item where
   // the record's tag starts: the front end encrypts J0 there, so it is not kept; issue 16: 128
   // bits per context fewer.) The accumulator already holds the bytes
   // of the record's partial last ciphertext block (GHASH is linear: acc ^ (old bytes | new bytes)
   // = (acc ^ old bytes) ^ new bytes, each zero-padded in its place), so the partial block needs no
   // field of its own (issue 16: 128 bits per context fewer).
+  // The accumulator and the tag share one field (issue 16: 128 bits per context fewer): between
+  // items a record is either in its payload (the accumulator and the keystream block are live)
+  // or in its tag (the finished tag is live, the record's GHASH is over). tph says which.
   typedef struct packed {
-    logic [127:0]      acc;
+    logic [127:0]      acc;    // GHASH accumulator; with tph, the record's finished tag
     logic [127:0]      ks;
-    logic [127:0]      tag;
     logic              tbad;   // DECRYPT: a tag byte of the current record mismatched
+    logic              tph;    // tag phase: slot A's payload ended (a_fin), acc holds its tag
   } bctx_t;
   // Declared here so BWID can take its width: Yosys rejects $bits(<type>).
   bctx_t  wk_q, snap_q, bs, bs_nx;
@@ -407,7 +410,7 @@ module tlsnic_gcm_back #(
     // Tag bytes.
     // A side item's sought record (a_ktag): the known tag it carries in lenblk. The computed tag
     // (the deep GHASH path) meets one 2:1 select of registered bits, as before the side context.
-    tag_alt = b0_q.a_ktag ? b0_q.lenblk : bs.tag;
+    tag_alt = b0_q.a_ktag ? b0_q.lenblk : bs.acc;   // (bs.tph: acc is the finished tag)
     tag_use = (b0_q.a_fin && !b0_q.a_ktag) ? tag_a : tag_alt;
     tag_le  = tlsnic_pkg::bswap128(tag_use);
     mask_t  = byte_range(b0_q.a_t0, b0_q.a_t1);
@@ -427,12 +430,18 @@ module tlsnic_gcm_back #(
       bs_nx.tbad = DECRYPT && !rec_end && (bs.tbad || tmis);
       if (b0_q.b_start) begin
         bs_nx.tbad = 1'b0;
+        bs_nx.tph  = 1'b0;
         bs_nx.acc  = accp_b;
         bs_nx.ks   = (k_b != '0) ? ks_b : ks_prev;
       end else begin
-        bs_nx.acc  = accp_a;
         bs_nx.ks   = ks_a;
-        if (b0_q.a_fin) bs_nx.tag = tag_a;
+        if (b0_q.a_fin) begin
+          bs_nx.tph = 1'b1;
+          bs_nx.acc = tag_a;
+        end else if (!bs.tph || b0_q.a_start) begin
+          bs_nx.tph = 1'b0;
+          bs_nx.acc = accp_a;
+        end   // else the tag phase goes on: the tag stays
       end
     end
   end

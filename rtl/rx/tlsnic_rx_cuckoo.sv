@@ -149,7 +149,11 @@ module tlsnic_rx_cuckoo #(
 
   for (genvar h = 0; h < 2; h++) begin : g_half
     for (genvar w = 0; w < 4; w++) begin : g_way
-      logic [EW-1:0] mem_q [NH];
+      // Block RAM (issue 16): at the design point (NB = 16,384) the eight way RAMs take 592 RAMB36
+      // here, which leaves the UltraRAM to the per-context tables (as URAM288 they took 80 of the
+      // 960 and pushed TX + RX past 60 %). The attribute only steers the mapping; the RAM's
+      // behaviour is the same either way (`tlsnic memory` reports both kinds).
+      (* ram_style = "block" *) logic [EW-1:0] mem_q [NH];
       logic [EW-1:0] a_q, b_q;
       always_ff @(posedge clk_i) begin
         if (lk_re_i) a_q <= mem_q[a_idx[h * HB +: HB]];
