@@ -254,7 +254,9 @@ describe('RX engine (W=128, N_CTX=16, 4 buckets x 4 ways + 4 stash): key materia
     // The back ends carry GHASH and tag state, not only H.
     for (let id = 0; id < 4; id++) {
       const e = decodeEntry(a.tables.get('back')!.get(id)!, back);
-      expect(e.acc !== 0n && e.ks !== 0n, `context ${id} back-end record state`).toBe(true);
+      // (acc may read zero: decrypting, a record in its tag phase keeps tag ^ the received tag
+      // bytes, zero once all 16 matched; the saved keystream block is never zero in practice.)
+      expect(e.ks !== 0n && (e.acc !== 0n || e.tph === 1n), `context ${id} back-end record state`).toBe(true);
     }
 
     const r = await run([...base, ...extra], 22, POISON);

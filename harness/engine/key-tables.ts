@@ -43,8 +43,9 @@ export const RX_FRONT_FIELDS: FieldList = [
  */
 export function backFields(width: number): FieldList {
   void width;
-  // acc: the GHASH accumulator, or the finished tag once tph (tag phase) is set.
-  return [['acc', 128], ['ks', 128], ['tbad', 1], ['tph', 1]];
+  // acc: the GHASH accumulator, or the finished tag once tph (tag phase) is set (RX: XORed with
+  // the tag bytes received so far).
+  return [['acc', 128], ['ks', 128], ['tph', 1]];
 }
 
 /** tlsnic_gcm_back's hash-key table (u_htbl): H = E_K(0^128), block order. */
