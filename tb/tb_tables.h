@@ -8,7 +8,8 @@
 //   front  TX: tlsnic_tx_front.u_ctx.tbl_q (tlsnic_tx_pkg::fctx_t), RX: tlsnic_rx_front.u_ctx.tbl_q
 //          (tlsnic_rx_pkg::rctx_t): keys, IVs / salts, nonces, record-tracker state
 //   back   tlsnic_gcm_back.u_ctx.tbl_q in both engines (bctx_t): GHASH accumulator (partial
-//          block folded in) or finished tag, saved keystream, tag-phase and tag-mismatch bits
+//          block folded in) or finished tag (RX: XOR the tag bytes received), saved keystream,
+//          tag-phase bit
 //   hkey   tlsnic_gcm_back.u_htbl.tbl_q in both engines: the hash key H = E_K(0^128)
 // (u_ctx, u_htbl: the tlsnic_ctx_table instances of each block; the entry widths stay in the
 // blocks as FW, RW, BWID and HWID.)

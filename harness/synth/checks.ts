@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Bundle, SynthFlow } from './types.ts';
 import type { FlowResult, InferredMemory } from './parse.ts';
+import type { InstanceDepth } from './depth.ts';
 
 export interface SynthCheck {
   name: string;
@@ -164,6 +165,21 @@ export function checkFlow(r: FlowResult, b: Bundle): SynthCheck[] {
       d === null ? 'no depth report: lut6.json missing or larger than parse.ts reads' : `${d.worst.levels} LUT6 levels (ceiling ${ceiling}, goal ${LUT_LEVEL_GOAL}), deepest in ${d.worst.instance || 'the top'}: ${d.worst.from} -> ${d.worst.to}`
         + (d.loops ? `; ${d.loops} combinational loop edges` : '')
         + '\n' + d.instances.slice(0, 12).map((i) => `  ${i.levels} ${i.instance || '(top)'}`).join('\n')));
+  }
+
+  // Per-block ceilings: every instance of the block and below it.
+  const blocks = b.target.maxBlockLevels?.[flow];
+  if (blocks !== undefined) {
+    const lines: string[] = [];
+    let ok = d !== null;
+    for (const [block, max] of Object.entries(blocks)) {
+      const inside = (d?.instances ?? []).filter((i) => i.instance === block || i.instance.startsWith(`${block}.`));
+      const deepest = inside.reduce<InstanceDepth | null>((w, i) => (w === null || i.levels > w.levels ? i : w), null);
+      if (deepest === null) { ok = false; lines.push(`${block}: no path ends in it`); continue; }
+      if (deepest.levels > max) ok = false;
+      lines.push(`${block}: ${deepest.levels} LUT6 levels (ceiling ${max}), ${deepest.from} -> ${deepest.to}`);
+    }
+    out.push(c('block-depth', ok, d === null ? 'no depth report' : lines.join('\n')));
   }
 
   // The netlist keeps the RTL's ports, so the same bench drives it.

@@ -61,7 +61,7 @@ export function tableSpecs(nCtx: number, buckets: number): TableSpec[] {
     ctx('TX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator or finished tag, saved keystream, tag-phase bit'),
     ctx('TX', 'tlsnic_gcm_back.u_htbl', fieldBits(HKEY_FIELDS), 'H = E_K(0)'),
     ctx('RX', 'tlsnic_rx_front.u_ctx', fieldBits(RX_FRONT_FIELDS), 'key, iv, sequence, record tracker, resync state'),
-    ctx('RX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator or finished tag, saved keystream, tag-phase and tag-mismatch bits'),
+    ctx('RX', 'tlsnic_gcm_back.u_ctx', fieldBits(backFields(512)), 'GHASH accumulator or finished tag (XORed with the tag bytes received), saved keystream, tag-phase bit'),
     ctx('RX', 'tlsnic_gcm_back.u_htbl', fieldBits(HKEY_FIELDS), 'H = E_K(0)'),
     {
       engine: 'RX', name: 'tlsnic_rx_cuckoo', entries: 4 * buckets, bits: flowEntry, holds: `flow table: ${4 * buckets} slots {valid, flow key, ctx id, hx} + slot map ${nCtx} × ${slotBits}`,

@@ -59,7 +59,12 @@ export const SYNTH_TARGETS: Readonly<Record<'reduced' | 'full', SynthTarget>> = 
     // checksum has a stage of its own (B3; the back end 61 -> 51). The deepest paths now start at
     // the front end's frame registers (fr_kind_q -> the working copy wk_q and the item register
     // into the AES pipeline, 60; -> s_tready_o 57).
+    // Session 11: the back end's context state meets one multiply (B1 lists, B2 products, B3 state,
+    // B4 tag bytes and beat): the back end 51 -> 31, its deepest path now the TCP checksum of B5
+    // (adders without carry chains in this mapping); its state loop (b2_q -> wk_q) 17. The block
+    // ceilings hold what is already reached: the back end, and the blocks at the goal.
     maxLutLevels: { generic: 60, xilinx: 103 },
+    maxBlockLevels: { generic: { 'u_engine.u_back': 31, 'u_engine.u_aes': 8, 'u_engine.u_compl': 8, 'u_engine.u_outbuf': 8 } },
     yosysTimeoutMinutes: 30,
   },
   // The design point: 512-bit AXI-Stream (100G class at >= 200 MHz), 65,536 connections.

@@ -36,6 +36,12 @@ export interface SynthTarget {
    * flow without an entry reports the depth without a check.
    */
   maxLutLevels: Readonly<Partial<Record<SynthFlow, number>>>;
+  /**
+   * Ceilings per block, per flow: the deepest path ending in an instance or any instance below it
+   * (harness/synth/depth.ts names instances by hierarchical path, e.g. 'u_engine.u_back'). So a
+   * block that is already shallower than the design's deepest path cannot regress unnoticed.
+   */
+  maxBlockLevels?: Readonly<Partial<Record<SynthFlow, Readonly<Record<string, number>>>>>;
   /** Wall-time bound of one Yosys flow: a run past it is stopped and reported as failed. */
   yosysTimeoutMinutes: number;
 }

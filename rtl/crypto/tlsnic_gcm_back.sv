@@ -7,7 +7,8 @@
 //     slot A starts mid-block;
 //   * folds the ciphertext into GHASH: slot A continues the record's accumulator with up to
 //     LANES+2 blocks (AAD, ciphertext, padded last block, length block) aggregated with
-//     H^1..H^(LANES+2); slot B starts a new accumulator with up to LANES blocks;
+//     H^1..H^(LANES+2); slot B starts a new accumulator with up to LANES blocks, in the lanes
+//     slot A leaves free (one set of LANES+2 multipliers);
 //   * finishes the tag (GHASH ^ E_K(J0)) when slot A's payload ends and writes tag bytes;
 //   * after the beat's last item, computes the beat's share of the TCP checksum and hands the
 //     beat to the output buffer; on a packet's last beat, the final checksum and keep/drop.
@@ -31,7 +32,9 @@
 // DECRYPT = 1 is the RX engine's variant (tlsnic_rx_engine): the same item format, keystream and
 // GHASH, but GHASH absorbs the item's input bytes (the received ciphertext), the payload leaves
 // decrypted, tag bytes pass as received and are compared with the computed tag instead of being
-// written (ob_tagfail_o: a record whose last tag byte is in the packet did not authenticate).
+// written: the state keeps the tag XOR the tag bytes received so far, zero at the record's 16th
+// tag byte exactly when all matched (ob_tagfail_o: a record whose last tag byte is in the packet
+// did not authenticate).
 // The item's user field is carried, unchanged, from a frame's last item to ob_user_o (the RX engine's
 // verdict fields); ob_raw_o is the beat as received.
 //
