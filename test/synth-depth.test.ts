@@ -2,7 +2,7 @@
 // and report use: levels counted between registers, RAMs and ports, the deepest path attributed
 // to the instance holding its end point with its start and end names, and two real Yosys
 // mappings whose depth is known: a 64-input XOR (3 LUT6 levels) and the GHASH multiplier
-// (tlsnic_gf128_mul, balanced: 6 levels; the reference loop form maps to 27).
+// (tlsnic_gf128_mul, balanced, one Karatsuba level: 6 levels; the reference loop form maps to 27).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

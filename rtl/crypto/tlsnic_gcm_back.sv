@@ -367,9 +367,9 @@ module tlsnic_gcm_back #(
     // left-aligned, lane m < cnt_b by H^(cnt_b-m). The accumulator's power H^cnt_a for B3.
     lanes_g = lanes_a;
     lane_b  = '0;
-    for (int m = 0; m < LG; m++) begin
-      hsel[m*128 +: 128] = b0_hpow_q[(LG-1-m)*128 +: 128];
-      if (m < L && b0_q.b_start && m[7:0] < cnt_b8) begin
+    for (int m = 0; m < LG; m++) hsel[m*128 +: 128] = b0_hpow_q[(LG-1-m)*128 +: 128];
+    for (int m = 0; m < L; m++) begin
+      if (b0_q.b_start && m[7:0] < cnt_b8) begin
         lane_b[m] = 1'b1;
         lanes_g[m*128 +: 128] = list_b[m*128 +: 128];
         hsel[m*128 +: 128] = b0_hpow_q[(cnt_b8 - 8'(m) - 8'd1)*128 +: 128];
