@@ -381,9 +381,9 @@ module tlsnic_gcm_back #(
     part_b = 128'(ct_b >> (128 * nf_b));
     ks_b   = lanes_le[(a_k8 + k_b)*128 +: 128];
 
-    // The keystream block the context saves: slot B's last (or, with none, the one before), else
-    // slot A's last; the saved one stays when the item has none (and no ks_ld lane).
-    ks_new  = (b0_q.b_start && k_b != '0) ? ks_b : ks_a;
+    // The keystream block the context saves: with slot B, B's last; else slot A's last; an item
+    // with none leaves the one it started with (the ks_ld lane, or the saved block: ks_keep).
+    ks_new  = b0_q.b_start ? ((k_b != '0) ? ks_b : ks_ld_blk) : ks_a;
     ks_keep = b0_q.b_start ? (k_b == '0 && !b0_q.ks_ld) : (b0_q.a_k == '0 && !b0_q.ks_ld);
 
     // Tag bytes: which bytes of the beat, and whether the record's 16th is among them.
