@@ -54,8 +54,8 @@ const TX_FAULTS: Fault[] = [
   { n: 15, what: 'a packet never decided', expect: [tx('u_front.a_dec_made', 'tlsnic_tx_front: an offloaded packet of an installed context ended without a decision')] },
   { n: 16, what: 'the output reads beats not committed', expect: [tx('u_outbuf.a_rd_committed', 'tlsnic_frame_buf: read of a beat whose frame end (or release) was not written')] },
   { n: 17, what: 'the parser\'s malformed-input class misses a malformed frame', expect: [tx('u_front.u_in.u_parse.a_bad_class', 'tlsnic_pkt_parse: malformed 1 but class 0')] },
-  { n: 19, what: 'slot B\'s GHASH list counted too long for the shared multipliers', expect: [tx('u_back.a_glanes', 'tlsnic_gcm_back: slots A and B need')] },
   { n: 18, what: 'the front table\'s registered forwarding select misses an ownership change', expect: [tx('u_front.u_ctx.g_fwd_reg.a_fwd_reg', 'tlsnic_ctx_table: registered forwarding select')] },
+  { n: 19, what: 'slot B\'s GHASH list counted too long for the shared multipliers', expect: [tx('u_back.a_glanes', 'tlsnic_gcm_back: slots A and B need')] },
 ];
 
 const RX_FAULTS: Fault[] = [

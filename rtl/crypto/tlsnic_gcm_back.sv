@@ -608,17 +608,17 @@ module tlsnic_gcm_back #(
   // decrypt: checked, through b3_tag_rx), the item merged into its beat.
   logic             item4, pkt_fail;
   logic [W+127:0]   fix_sh, tag_sh;
-  logic [W-1:0]     xkf, ct4, mask_t, out;
+  logic [W-1:0]     xkf, mask_t, out;
   logic [127:0]     tag_le;
   assign item4 = b3_valid_q && en_i;
   always_comb begin
     fix_sh   = ({{W{1'b0}}, b3_ks_fix} >> (8 * b3_q.a_qm)) << (8 * b3_q.a_p0);
     xkf      = b3_xk ^ fix_sh[W-1:0];
-    ct4      = DECRYPT ? b3_q.data : xkf;
     tag_le   = tlsnic_pkg::bswap128(b3_tag);
     mask_t   = byte_range(b3_q.a_t0, b3_q.a_t1);
     tag_sh   = ({{W{1'b0}}, tag_le} >> (8 * b3_q.a_u)) << (8 * b3_q.a_t0);
-    out      = DECRYPT ? xkf : ((ct4 & ~mask_t) | (tag_sh[W-1:0] & mask_t));
+    // Encrypt: the ciphertext with the tag bytes written; decrypt: the plaintext, tag bytes as received.
+    out      = DECRYPT ? xkf : ((xkf & ~mask_t) | (tag_sh[W-1:0] & mask_t));
     pkt_fail = DECRYPT && b3_rec_end && b3_tag_rx != 128'h0;
   end
 

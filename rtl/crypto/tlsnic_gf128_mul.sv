@@ -25,7 +25,7 @@ module tlsnic_gf128_mul (
   output logic [127:0] p_o
 );
 
-  // One copy of the C++ for every instance (an engine has up to 11).
+  // One copy of the C++ for every instance (an engine has up to 10: three in B0, LANES + 2 in B2, one in B3 of tlsnic_gcm_back).
   /* verilator no_inline_module */
 
 `ifdef TLSNIC_GF_LOOP
