@@ -83,7 +83,7 @@ endmodule
   always_ff @(posedge clk) begin ra <= a; rb <= b; p <= m; end
 endmodule
 `;
-    const files = ['rtl/crypto/tlsnic_aes_pkg.sv', 'rtl/crypto/tlsnic_gf128_mul.sv'];
+    const files = ['rtl/crypto/tlsnic_aes_pkg.sv', 'rtl/crypto/tlsnic_gf128_dot3.sv', 'rtl/crypto/tlsnic_xor6.sv', 'rtl/crypto/tlsnic_gf128_mul.sv'];
     const tree = await mappedDepth(wrap('tlsnic_gf128_mul u_m (.a_i(ra), .b_i(rb), .p_o(m));'), files);
     const loop = await mappedDepth(wrap('assign m = tlsnic_aes_pkg::gf128_mul(ra, rb);'), files);
     expect(tree, `tree ${tree}, loop ${loop} levels`).toBeLessThanOrEqual(7);

@@ -64,7 +64,7 @@ export function buildGf128Sim(): Promise<string> {
   return buildSim({
     name: 'gf128-tree',
     top: 'tb_gf128_top',
-    sources: [PKG, 'rtl/crypto/tlsnic_gf128_mul.sv', 'rtl/crypto/tlsnic_gf128_sq.sv', 'tb/tb_gf128_top.sv'],
+    sources: [PKG, 'rtl/crypto/tlsnic_gf128_dot3.sv', 'rtl/crypto/tlsnic_xor6.sv', 'rtl/crypto/tlsnic_gf128_mul.sv', 'rtl/crypto/tlsnic_gf128_sq.sv', 'tb/tb_gf128_top.sv'],
     defines: { TLSNIC_GF_LOOP: false },
     cppMain: 'tb/tb_gf128.cpp',
   });

@@ -4,14 +4,14 @@
 //
 // One Karatsuba level (issue 16: area): with A = A1 x^64 + A0 and B = B1 x^64 + B0, the
 // carry-less product is A1B1 x^128 + (AmBm + A1B1 + A0B0) x^64 + A0B0, Am = A1 + A0, Bm = B1 + B0:
-// three 64 x 64 products instead of four. Each of their 127 coefficients is one XOR reduction of
-// up to 64 AND terms, which Yosys maps to a balanced tree; then the three are combined (at most
-// five terms a coefficient) and reduced once (at most 16 product bits a result bit). A
-// shift-and-XOR loop (SP 800-38D Algorithm 1) is a 128-deep chain instead. Measured alone
-// (Yosys 0.23, this repository's recipes): generic `abc -fast -lut 6` 7,718 LUT6 and 6 levels
-// (the schoolbook form, one reduction of up to 128 terms a coefficient: 10,226 and 5);
-// synth_xilinx with `abc -fast` 10,615 LUT + 2,860 MUXF7/8 (schoolbook 13,596 + 5,713). A second
-// Karatsuba level mapped larger there (11,161 LUT + 5,674 MUXF), so one it is.
+// three 64 x 64 products instead of four. Each of their 127 coefficients is an XOR of up to 64
+// AND terms, built as a tree of LUT6-sized modules (three terms a leaf, six leaves a node); then
+// the three are combined (at most five terms a coefficient) and reduced once (at most 16 product
+// bits a result bit). A shift-and-XOR loop (SP 800-38D Algorithm 1) is a 128-deep chain instead.
+// Measured alone, synth_xilinx with `abc -fast` (this repository's recipe, Yosys 0.23): 5,679 LUT,
+// no MUXF, 6 levels. The same Karatsuba form as one expression (no leaf modules) mapped to
+// 10,615 LUT + 2,860 MUXF7/8 at 11 levels, ABC's full script to 11,943 + 3,793; the schoolbook
+// form to 13,596 + 5,713; a second Karatsuba level (one expression) to 11,161 + 5,674.
 //
 // Simulation builds of the engines define TLSNIC_GF_LOOP and evaluate the same product with the
 // package's word-wide loop (tlsnic_aes_pkg::gf128_mul), which Verilator runs about twice as
@@ -52,12 +52,39 @@ module tlsnic_gf128_mul (
 
   // Coefficient k of X Y = sum over i of x_i y_(k-i), i from max(0, k-63) to min(k, 63); y's
   // coefficient k - i is bit 63 - k + i of its reversed form, so both operands are slices.
+  // Each column is a two-level tree of module leaves (issue 16: area, see tlsnic_gf128_dot3):
+  // three AND terms a leaf (tlsnic_gf128_dot3, one LUT6), six leaves a node (tlsnic_xor6), and the
+  // column's nodes (at most four) XORed here.
   for (genvar k = 0; k < 127; k++) begin : g_col
     localparam int ILo = (k > 63) ? k - 63 : 0;
     localparam int IHi = (k < 63) ? k : 63;
-    assign p0[k] = ^(x0[IHi:ILo] & y0[63 - k + IHi : 63 - k + ILo]);
-    assign p1[k] = ^(x1[IHi:ILo] & y1[63 - k + IHi : 63 - k + ILo]);
-    assign pm[k] = ^(xm[IHi:ILo] & ym[63 - k + IHi : 63 - k + ILo]);
+    localparam int NG  = (IHi - ILo + 3) / 3;   // leaves
+    localparam int NH  = (NG + 5) / 6;          // nodes
+    logic [NG-1:0] g0, g1, gm;
+    logic [NH-1:0] h0, h1, hm;
+    for (genvar j = 0; j < NG; j++) begin : g_leaf
+      localparam int GLo = ILo + 3 * j;
+      localparam int GHi = (GLo + 2 > IHi) ? IHi : GLo + 2;
+      tlsnic_gf128_dot3 u_d0 (.a_i(3'(x0[GHi:GLo])), .b_i(3'(y0[63 - k + GHi : 63 - k + GLo])), .y_o(g0[j]));
+      tlsnic_gf128_dot3 u_d1 (.a_i(3'(x1[GHi:GLo])), .b_i(3'(y1[63 - k + GHi : 63 - k + GLo])), .y_o(g1[j]));
+      tlsnic_gf128_dot3 u_dm (.a_i(3'(xm[GHi:GLo])), .b_i(3'(ym[63 - k + GHi : 63 - k + GLo])), .y_o(gm[j]));
+    end
+    for (genvar j = 0; j < NH; j++) begin : g_node
+      localparam int HLo = 6 * j;
+      localparam int HHi = (HLo + 5 > NG - 1) ? NG - 1 : HLo + 5;
+      if (HHi == HLo) begin : g_one      // a single leaf: no node
+        assign h0[j] = g0[HLo];
+        assign h1[j] = g1[HLo];
+        assign hm[j] = gm[HLo];
+      end else begin : g_xor
+        tlsnic_xor6 u_x0 (.a_i(6'(g0[HHi:HLo])), .y_o(h0[j]));
+        tlsnic_xor6 u_x1 (.a_i(6'(g1[HHi:HLo])), .y_o(h1[j]));
+        tlsnic_xor6 u_xm (.a_i(6'(gm[HHi:HLo])), .y_o(hm[j]));
+      end
+    end
+    assign p0[k] = ^h0;
+    assign p1[k] = ^h1;
+    assign pm[k] = ^hm;
   end
   assign mid = pm ^ p0 ^ p1;
 

@@ -8,6 +8,8 @@ rtl/crypto/tlsnic_aes_sbox.sv
 rtl/crypto/tlsnic_aes_round.sv
 rtl/crypto/tlsnic_aes_pipe.sv
 rtl/common/tlsnic_ctx_table.sv
+rtl/crypto/tlsnic_gf128_dot3.sv
+rtl/crypto/tlsnic_xor6.sv
 rtl/crypto/tlsnic_gf128_mul.sv
 rtl/crypto/tlsnic_gf128_sq.sv
 rtl/crypto/tlsnic_gcm_back.sv
