@@ -10,7 +10,7 @@ export type SboxStyle = 'case' | 'lut' | 'calc' | 'fncase';
 
 const PKG = 'rtl/crypto/tlsnic_aes_pkg.sv';
 /** Sources of each block, package first: the file lists for simulation, lint and synthesis. */
-export const AES_SOURCES: readonly string[] = [PKG, 'rtl/crypto/tlsnic_aes_sbox.sv', 'rtl/crypto/tlsnic_aes_round.sv', 'rtl/crypto/tlsnic_aes_pipe.sv'];
+export const AES_SOURCES: readonly string[] = [PKG, 'rtl/crypto/tlsnic_aes_sbox.sv', 'rtl/crypto/tlsnic_aes_sbox_rom.sv', 'rtl/crypto/tlsnic_aes_pipe.sv'];
 export const GHASH_SOURCES: readonly string[] = [PKG, 'tb/gcm/tlsnic_ghash_powers.sv', 'tb/gcm/tlsnic_ghash.sv'];
 /** tb/gcm/tlsnic_gcm_datapath.f: the core's file list, shared with the Makefile. */
 export const GCM_SOURCES: readonly string[] = readFileList('tb/gcm/tlsnic_gcm_datapath.f');

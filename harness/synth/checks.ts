@@ -17,8 +17,11 @@ export interface SynthCheck {
 export interface IntendedMemory {
   module: string;
   memid: string;
-  /** ram-sync: block RAM (registered read); ram: any RAM (distributed allowed); rom: a ROM. */
-  kind: 'ram-sync' | 'ram' | 'rom';
+  /**
+   * ram-sync: block RAM (registered read); ram: any RAM (distributed allowed); rom: a ROM (mapped
+   * to logic); rom-sync: a ROM with registered reads, kept a memory (block RAM on an FPGA).
+   */
+  kind: 'ram-sync' | 'ram' | 'rom' | 'rom-sync';
   /** Instances expected under the top, over every parameterisation of the module (default: ≥ 1). */
   instances?: number;
   why: string;
@@ -32,7 +35,9 @@ export const INTENDED_MEMORIES: readonly IntendedMemory[] = [
   { module: 'tlsnic_frame_buf', memid: 'mem_q', kind: 'ram-sync', why: 'store-and-forward output buffer, beats' },
   { module: 'tlsnic_frame_buf', memid: 'meta_q', kind: 'ram', why: 'output buffer frame descriptors (asynchronous read: distributed RAM)' },
   { module: 'tlsnic_tx_compl', memid: 'mem_q', kind: 'ram-sync', why: 'completion queue, finished records and their tags' },
-  { module: 'tlsnic_aes_sbox', memid: 'case ROM (proc_rom)', kind: 'rom', why: 'AES S-box, 256 x 8' },
+  { module: 'tlsnic_aes_sbox', memid: 'case ROM (proc_rom)', kind: 'rom', why: 'AES S-box of the key schedule, 256 x 8' },
+  // rtl/crypto/tlsnic_aes_sbox_rom.sv: SubBytes of the AES data lanes, two registered reads a ROM.
+  { module: 'tlsnic_aes_sbox_rom', memid: 'rom', kind: 'rom-sync', why: 'AES S-box of the data lanes, 256 x 8, two registered reads (block RAM)' },
 ];
 
 /**
@@ -133,9 +138,10 @@ export function checkFlow(r: FlowResult, b: Bundle): SynthCheck[] {
     const ms = r.memories.filter((x) => memoryMatches(x, want));
     if (ms.length === 0) { problems.push(`${want.module}.${want.memid}: not inferred as a memory (${want.why})`); continue; }
     for (const m of ms) {
-      if (want.kind === 'rom' && m.writePorts !== 0) problems.push(`${m.module}.${want.memid}: expected a ROM, has ${m.writePorts} write ports`);
-      if (want.kind !== 'rom' && m.writePorts === 0) problems.push(`${m.module}.${want.memid}: expected a RAM, found a ROM`);
-      if (want.kind === 'ram-sync' && !m.syncRead) problems.push(`${m.module}.${want.memid}: read is not registered (cannot be block RAM)`);
+      const rom = want.kind === 'rom' || want.kind === 'rom-sync';
+      if (rom && m.writePorts !== 0) problems.push(`${m.module}.${want.memid}: expected a ROM, has ${m.writePorts} write ports`);
+      if (!rom && m.writePorts === 0) problems.push(`${m.module}.${want.memid}: expected a RAM, found a ROM`);
+      if ((want.kind === 'ram-sync' || want.kind === 'rom-sync') && !m.syncRead) problems.push(`${m.module}.${want.memid}: read is not registered (cannot be block RAM)`);
       found.push(`${m.module}.${want.memid} ${m.size} x ${m.width} ${m.writePorts ? 'RAM' : 'ROM'}, ${m.syncRead ? 'sync' : 'async'} read, ${m.instances} instance(s)`);
     }
     const n = ms.reduce((k, m) => k + m.instances, 0);
@@ -143,11 +149,14 @@ export function checkFlow(r: FlowResult, b: Bundle): SynthCheck[] {
     else if (want.instances !== undefined && n !== want.instances) problems.push(`${want.module}.${want.memid}: ${n} instances under the top, expected ${want.instances} (${want.why})`);
   }
   if (flow === 'generic') {
-    const rams = r.memories.filter((m) => m.writePorts > 0).reduce((n, m) => n + m.instances, 0);
+    // RAMs and the registered-read ROMs stay memories; the other ROMs become logic.
+    const kept = (m: InferredMemory) => m.writePorts > 0
+      || INTENDED_MEMORIES.some((w) => w.kind === 'rom-sync' && memoryMatches(m, w));
+    const rams = r.memories.filter(kept).reduce((n, m) => n + m.instances, 0);
     const left = r.designCells['$mem_v2'] ?? 0;
-    if (rams === 0 || left !== rams) problems.push(`${rams} RAM instances inferred but ${left} $mem_v2 cells after mapping (a RAM was turned into flip-flops)`);
+    if (rams === 0 || left !== rams) problems.push(`${rams} RAM and registered ROM instances inferred but ${left} $mem_v2 cells after mapping (a memory was turned into flip-flops)`);
   } else {
-    for (const want of INTENDED_MEMORIES.filter((w) => w.kind === 'ram-sync')) {
+    for (const want of INTENDED_MEMORIES.filter((w) => w.kind === 'ram-sync' || w.kind === 'rom-sync')) {
       for (const map of r.mappings.filter((x) => x.memory.endsWith(`.${want.memid}`) && x.memory.includes(want.module))) {
         if (!/BLOCKRAM|BRAM|URAM|RAMB/i.test(map.mappedTo)) problems.push(`${map.memory} mapped to ${map.mappedTo}, not block RAM / UltraRAM`);
       }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildSim } from '../engine/build-sim.ts';
-import { proveSboxModule, withRomSbox, type SboxProof } from './sbox.ts';
+import { proveSboxModule, proveSboxRom, withRomSbox, type SboxProof } from './sbox.ts';
 import { compareTxRun, runTxModel } from '../tx/compare.ts';
 import { DEFAULT_TX_SCENARIO, generateTxScenario } from '../tx/scenario.ts';
 import { checkTxStreams } from '../tx/check.ts';
@@ -67,7 +67,14 @@ export async function runNetlistResim(bundle: Bundle, netlist: string, plan: Res
   // the proven module as a ROM. The simulated file sits next to netlist.v (the cache entry), so
   // its path and contents depend only on the netlist and the simulator build is reused.
   const netText = readFileSync(netlist, 'utf8');
-  const sboxProof = await proveSboxModule(netText, join(bundle.dir, 'resim-sbox'));
+  const gateProof = await proveSboxModule(netText, join(bundle.dir, 'resim-sbox'));
+  const romProof = proveSboxRom(netText);
+  const sboxProof: SboxProof = {
+    ok: gateProof.ok && romProof.ok,
+    gates: gateProof.gates,
+    seconds: gateProof.seconds + romProof.seconds,
+    detail: `${gateProof.detail}; ${romProof.detail}`,
+  };
   log(`post-synthesis simulation: ${sboxProof.detail}`);
   let simulated = netlist;
   if (sboxProof.ok) {

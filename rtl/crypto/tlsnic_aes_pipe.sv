@@ -49,9 +49,15 @@ module tlsnic_aes_pipe #(
   localparam int unsigned NS = 14;
   localparam int unsigned BW = LANES * 128;
 
-  // Stage s (1..NS) registers live at slice s-1.
-  logic [NS*BW-1:0]       st_q, st_d;
+  // Stage s (1..NS) registers live at slice s-1. A stage's data register is the output of its
+  // S-box ROMs (SubBytes of the stage's input state, tlsnic_aes_sbox_rom); the rest of the round
+  // (ShiftRows, MixColumns, AddRoundKey) is logic after that register, feeding the next stage's
+  // ROMs. So a stage's register-to-register path is that logic and the ROM read, and the ROMs
+  // map to block RAM (issue 16: area and logic depth).
+  logic [NS*BW-1:0]       sub_q;          // SubBytes of stage s's input state
+  logic [NS*BW-1:0]       st_o;           // stage s's output state: from its registers, combinational
   logic [(NS-1)*256-1:0]  win_q, win_d;   // stage NS needs no window
+  logic [127:0]           rk_last_q;      // stage NS's round key
   logic [NS-1:0]          vld_q, vld_d;
   logic [NS-1:0]          k256_q, k256_d;
   logic [NS*SB_W-1:0]     sb_q, sb_d;
@@ -65,9 +71,7 @@ module tlsnic_aes_pipe #(
     logic [BW-1:0]  st_in;
     logic [255:0]   win_in;
     logic           k256;
-    logic [127:0]   rk;
     logic [127:0]   step;
-    logic [BW-1:0]  rnd;
 
     if (s == 1) begin : g_in
       // Round key 0 is the first key half for both sizes. The AES-128 window starts as
@@ -75,37 +79,59 @@ module tlsnic_aes_pipe #(
       assign st_in  = blk_i ^ {LANES{key_i[255:128]}};
       assign k256   = key256_i;
       assign win_in = key256_i ? key_i : {128'h0, key_i[255:128]};
-      assign rk     = key_i[127:0];
       assign vld_d[0]  = valid_i;
       assign k256_d[0] = key256_i;
       assign sb_d[SB_W-1:0] = sb_i;
     end else begin : g_mid
-      assign st_in  = st_q[(s-2)*BW +: BW];
+      assign st_in  = st_o[(s-2)*BW +: BW];
       assign k256   = k256_q[s-2];
       assign win_in = win_q[(s-2)*256 +: 256];
-      assign rk     = win_in[127:0];
       assign vld_d[s-1]  = vld_q[s-2];
       assign k256_d[s-1] = k256_q[s-2];
       assign sb_d[(s-1)*SB_W +: SB_W] = sb_q[(s-2)*SB_W +: SB_W];
     end
 
-    // Data round on every lane: SubBytes, ShiftRows, MixColumns (not in the last
-    // stage), AddRoundKey.
-    for (genvar l = 0; l < LANES; l++) begin : g_lane
-      tlsnic_aes_round #(
-        .LAST(s == NS)
-      ) u_round (
-        .state_i(st_in[l*128 +: 128]),
-        .rk_i   (rk),
-        .state_o(rnd[l*128 +: 128])
+    // SubBytes into the stage register: two bytes a ROM.
+    for (genvar p = 0; p < BW / 16; p++) begin : g_rom
+      tlsnic_aes_sbox_rom u_rom (
+        .clk_i,
+        .en_i,
+        .a_i (st_in[16*p +: 8]),
+        .b_i (st_in[16*p + 8 +: 8]),
+        .ya_o(sub_q[(s-1)*BW + 16*p +: 8]),
+        .yb_o(sub_q[(s-1)*BW + 16*p + 8 +: 8])
       );
     end
 
+    // The rest of the round, after the register: ShiftRows, MixColumns (not in the last stage),
+    // AddRoundKey. The round key is the one the stage's input side used: the window the stage
+    // registered holds it as its older half (stages 1..4 of AES-128 pass, so theirs is unused);
+    // the last stage has no window and registers its round key.
+    logic [127:0] rk;
+    if (s < NS) begin : g_rk
+      assign rk = win_q[(s-1)*256 + 128 +: 128];
+    end else begin : g_rk_last
+      assign rk = rk_last_q;
+    end
+    logic [BW-1:0] rnd;
+    for (genvar l = 0; l < LANES; l++) begin : g_lane
+      logic [127:0] sr;
+      assign sr = tlsnic_aes_pkg::aes_shift_rows(sub_q[(s-1)*BW + l*128 +: 128]);
+      if (s == NS) begin : g_last
+        assign rnd[l*128 +: 128] = sr ^ rk;
+      end else begin : g_mix
+        assign rnd[l*128 +: 128] = tlsnic_aes_pkg::aes_mix_columns(sr) ^ rk;
+      end
+    end
     if (s <= 4) begin : g_mux
-      // AES-128 passes stages 1..4 untouched.
-      assign st_d[(s-1)*BW +: BW] = k256 ? rnd : st_in;
+      // AES-128 passes stages 1..4 untouched: their input state is registered beside the ROMs.
+      logic [BW-1:0] raw_q;
+      always_ff @(posedge clk_i) begin
+        if (en_i) raw_q <= st_in;
+      end
+      assign st_o[(s-1)*BW +: BW] = k256_q[s-1] ? rnd : raw_q;
     end else begin : g_run
-      assign st_d[(s-1)*BW +: BW] = rnd;
+      assign st_o[(s-1)*BW +: BW] = rnd;
     end
 
     if (s < NS) begin : g_key
@@ -124,6 +150,7 @@ module tlsnic_aes_pipe #(
       end
       assign t    = sub_out ^ (rot ? {k256 ? Rc256 : Rc128, 24'h0} : 32'h0);
       assign step = tlsnic_aes_pkg::aes_key_xor(win_in, k256, t);
+      // The stage's own round key (win_in[127:0]; stage 1: key_i[127:0]) becomes the older half.
       if (s == 1) begin : g_k1
         assign win_d[255:0] = {k256 ? key_i[127:0] : key_i[255:128], step};
       end else if (s <= 4) begin : g_k2
@@ -133,6 +160,9 @@ module tlsnic_aes_pipe #(
       end
     end else begin : g_nokey
       assign step = 128'h0;
+      always_ff @(posedge clk_i) begin
+        if (en_i) rk_last_q <= win_in[127:0];
+      end
       logic unused_step;
       assign unused_step = ^{step, win_in[255:128], k256};
     end
@@ -149,7 +179,6 @@ module tlsnic_aes_pipe #(
 
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      st_q   <= st_d;
       win_q  <= win_d;
       k256_q <= k256_d;
       sb_q   <= sb_d;
@@ -157,7 +186,7 @@ module tlsnic_aes_pipe #(
   end
 
   assign valid_o = vld_q[NS-1];
-  assign blk_o   = st_q[(NS-1)*BW +: BW];
+  assign blk_o   = st_o[(NS-1)*BW +: BW];   // the last stage's round, after its register
   assign sb_o    = sb_q[(NS-1)*SB_W +: SB_W];
 
   logic unused_k256;

@@ -44,10 +44,10 @@
 // their sums (the back table is read as the item enters B2's register); B3 the context state:
 // the accumulator's product with H^cnt_a (one multiply), the tag, the next state, load and
 // commit; B4 adds the saved keystream block's bytes, writes (encrypt) or checks (decrypt) the tag
-// bytes, merges the items of a beat and registers the beat; B5 (encrypt only) sums the TCP
-// checksum over the registered beat and registers the outputs, which drive the output buffer.
-// Latency from the AES output to ob_wr_o: 8 cycles encrypting, 7 decrypting (no B5, no
-// checksum: ob_csum_o is zero).
+// bytes, merges the items of a beat and registers the beat; B5 .. B8 (encrypt only) sum the TCP
+// checksum over the registered beat in short adders and register the outputs with it, which
+// drive the output buffer. Latency from the AES output to ob_wr_o: 11 cycles encrypting, 7
+// decrypting (no B5 .. B8, no checksum: ob_csum_o is zero).
 module tlsnic_gcm_back #(
   parameter int unsigned W     = 512,
   parameter int unsigned N_CTX = 1024,
@@ -662,9 +662,9 @@ module tlsnic_gcm_back #(
   assign unused_shift = ^{ks_sh_a[(LA+1)*128-1:W], ks_sh_b[LA*128-1:W], tag_sh[W+127:W], fix_sh[W+127:W], rxt_w};
 
   // ---------------------------------------------------------------------------------------
-  // B4 (continued): beat assembly and the registered beat; B5 (encrypt only): the TCP checksum
-  // of the registered beat and the outputs one cycle later, so the checksum's adders are not in
-  // series with B4 (issue 16). The decrypting variant (RX) computes no checksum (ob_csum_o zero;
+  // B4 (continued): beat assembly and the registered beat; B5 .. B8 (encrypt only): the TCP
+  // checksum of the registered beat and the outputs four cycles later, so the checksum's adders
+  // are neither in series with B4 nor in one cycle (issue 16). The decrypting variant (RX) computes no checksum (ob_csum_o zero;
   // the RX engine checks checksums itself) and drives the outputs from B4's registers.
   localparam bit CSUM_STAGE = !DECRYPT;
   logic [W-1:0]  asm_q, merged, own;
@@ -742,15 +742,76 @@ module tlsnic_gcm_back #(
   end
 
   if (CSUM_STAGE) begin : g_b5
-    // B5: the checksum over the registered beat; every output one cycle after B4.
-    logic [31:0] csum_acc_q, beat_sum, sum_all;
-    tlsnic_csum_beat #(.W(W)) u_csum (.data_i(b4_data), .mask_i(b4_cmask), .sum_o(beat_sum));
-    assign sum_all = tlsnic_pkg::fold16(csum_acc_q + beat_sum + {15'h0, b4_cconst});
-    logic unused_fold;   // a folded sum's upper half is zero
-    assign unused_fold = ^sum_all[31:16];
+    // B5 .. B8 (encrypt only): the TCP checksum of the registered beat in short adders (issue 16:
+    // logic depth); every output leaves with it, four cycles after B4:
+    //   B5  the 16-bit words under the checksum mask, summed four at a time (B / 8 group sums)
+    //   B6  the beat's sum (the group sums)
+    //   B7  the frame's sum before the beat + the beat's + the pseudo-header constant; the
+    //       frame's running sum (the tail's only loop: one 32-bit add)
+    //   B8  folded to 16 bits and inverted, registered with the outputs.
+    // The other outputs ride along in tl5/tl6/tl7 unchanged (no enable and no reset, as B4's data:
+    // the strobes carry the meaning; the output registers update on an item, as before).
+    localparam int unsigned G  = B / 8;
+    localparam int unsigned TW = 208 + 1 + W + B + 1 + 1 + 14 + PB + W + UW + 1 + 17 + 1 + 1;
+    logic [TW-1:0]   tl4, tl5_q, tl6_q, tl7_q;
+    logic [4:0]      sb5_q, sb6_q, sb7_q;     // {item, wr, end, cp_wr, cp_end}
+    logic [G*18-1:0] gs_d, gs5_q;
+    logic [31:0]     bs_d, bs6_q, tot_d, tot7_q, acc_q, fold;
+    logic [207:0]    t_cp_data;
+    logic            t_cp_keep, t_keep_pkt, t_fix, t_tagfail, t_beat_last, t_fr_last;
+    logic [W-1:0]    t_data, t_raw;
+    logic [B-1:0]    t_keep;
+    logic [13:0]     t_csum_beat;
+    logic [PB-1:0]   t_csum_lane;
+    logic [UW-1:0]   t_user;
+    logic [16:0]     t_cconst6, t_cconst_unused;
+    logic            t_beat_last6, t_fr_last6;
+
+    assign tl4 = {b4_cp_data, b4_cp_keep, b4_data, b4_keep, b4_keep_pkt, b4_fix, b4_csum_beat,
+                  b4_csum_lane, b4_raw, b4_user, b4_tagfail, b4_cconst, b4_beat_last, b4_fr_last};
+    // B7's view of the fields it needs (in tl6_q), and B8's of the outputs (in tl7_q).
+    assign {t_cconst6, t_beat_last6, t_fr_last6} = tl6_q[18:0];
+    assign {t_cp_data, t_cp_keep, t_data, t_keep, t_keep_pkt, t_fix, t_csum_beat, t_csum_lane,
+            t_raw, t_user, t_tagfail, t_cconst_unused, t_beat_last, t_fr_last} = tl7_q;
+
+    // B5: group sums of four words; a word's high byte is its first (byte 2k).
+    always_comb begin
+      for (int g = 0; g < G; g++) begin
+        logic [17:0] sum;
+        sum = '0;
+        for (int j = 0; j < 4; j++) begin
+          sum = sum + {2'b0, b4_cmask[8*g + 2*j] ? b4_data[64*g + 16*j +: 8] : 8'h0,
+                             b4_cmask[8*g + 2*j + 1] ? b4_data[64*g + 16*j + 8 +: 8] : 8'h0};
+        end
+        gs_d[18*g +: 18] = sum;
+      end
+    end
+    // B6: the beat's sum.
+    always_comb begin
+      bs_d = '0;
+      for (int g = 0; g < G; g++) bs_d = bs_d + {14'b0, gs5_q[18*g +: 18]};
+    end
+    // B7: the checksum's sum; B8: its fold.
+    assign tot_d = acc_q + bs6_q + {15'h0, t_cconst6};
+    assign fold  = tlsnic_pkg::fold16(tot7_q);
+    logic unused_fold;   // a folded sum's upper half is zero; B8 takes the fields it sends
+    assign unused_fold = ^{fold[31:16], t_cconst_unused, t_beat_last, t_fr_last};
+
+    always_ff @(posedge clk_i) begin
+      tl5_q  <= tl4;
+      tl6_q  <= tl5_q;
+      tl7_q  <= tl6_q;
+      gs5_q  <= gs_d;
+      bs6_q  <= bs_d;
+      tot7_q <= tot_d;
+    end
+
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        csum_acc_q     <= '0;
+        sb5_q          <= '0;
+        sb6_q          <= '0;
+        sb7_q          <= '0;
+        acc_q          <= '0;
         ob_wr_o        <= 1'b0;
         ob_end_o       <= 1'b0;
         cp_wr_o        <= 1'b0;
@@ -768,24 +829,25 @@ module tlsnic_gcm_back #(
         ob_user_o      <= '0;
         ob_tagfail_o   <= 1'b0;
       end else begin
-        ob_wr_o  <= b4_wr;
-        ob_end_o <= b4_end;
-        cp_wr_o  <= b4_cp_wr;
-        cp_end_o <= b4_cp_end;
-        if (b4_item) begin
-          cp_data_o      <= b4_cp_data;
-          cp_keep_o      <= b4_cp_keep;
-          ob_data_o      <= b4_data;
-          ob_keep_o      <= b4_keep;
-          ob_keep_pkt_o  <= b4_keep_pkt;
-          ob_fix_o       <= b4_fix;
-          ob_csum_o      <= ~sum_all[15:0];
-          ob_csum_beat_o <= b4_csum_beat;
-          ob_csum_lane_o <= b4_csum_lane;
-          ob_raw_o       <= b4_raw;
-          ob_user_o      <= b4_user;
-          ob_tagfail_o   <= b4_tagfail;
-          if (b4_beat_last) csum_acc_q <= b4_fr_last ? 32'd0 : csum_acc_q + beat_sum;
+        sb5_q <= {b4_item, b4_wr, b4_end, b4_cp_wr, b4_cp_end};
+        sb6_q <= sb5_q;
+        sb7_q <= sb6_q;
+        // The frame's running sum: whole beats only (a beat's items merge in B4).
+        if (sb6_q[4] && t_beat_last6) acc_q <= t_fr_last6 ? 32'd0 : acc_q + bs6_q;
+        {ob_wr_o, ob_end_o, cp_wr_o, cp_end_o} <= sb7_q[3:0];
+        if (sb7_q[4]) begin
+          cp_data_o      <= t_cp_data;
+          cp_keep_o      <= t_cp_keep;
+          ob_data_o      <= t_data;
+          ob_keep_o      <= t_keep;
+          ob_keep_pkt_o  <= t_keep_pkt;
+          ob_fix_o       <= t_fix;
+          ob_csum_o      <= ~fold[15:0];
+          ob_csum_beat_o <= t_csum_beat;
+          ob_csum_lane_o <= t_csum_lane;
+          ob_raw_o       <= t_raw;
+          ob_user_o      <= t_user;
+          ob_tagfail_o   <= t_tagfail;
         end
       end
     end

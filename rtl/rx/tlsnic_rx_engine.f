@@ -5,7 +5,7 @@ rtl/common/tlsnic_pkg.sv
 rtl/crypto/tlsnic_aes_pkg.sv
 rtl/rx/tlsnic_rx_pkg.sv
 rtl/crypto/tlsnic_aes_sbox.sv
-rtl/crypto/tlsnic_aes_round.sv
+rtl/crypto/tlsnic_aes_sbox_rom.sv
 rtl/crypto/tlsnic_aes_pipe.sv
 rtl/common/tlsnic_ctx_table.sv
 rtl/crypto/tlsnic_gf128_dot3.sv

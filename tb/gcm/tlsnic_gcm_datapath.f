@@ -3,7 +3,7 @@
 // rtl/crypto/tlsnic_gcm_back.sv. Used by Verilator (-f), the Makefile and harness/gcm-sims.ts.
 rtl/crypto/tlsnic_aes_pkg.sv
 rtl/crypto/tlsnic_aes_sbox.sv
-rtl/crypto/tlsnic_aes_round.sv
+rtl/crypto/tlsnic_aes_sbox_rom.sv
 rtl/crypto/tlsnic_aes_pipe.sv
 tb/gcm/tlsnic_ghash_powers.sv
 tb/gcm/tlsnic_ghash.sv
