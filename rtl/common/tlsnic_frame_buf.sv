@@ -324,11 +324,15 @@ module tlsnic_frame_buf #(
         rd_beat_q <= beat_is_last ? '0 : rd_beat_q + 1'b1;
       end
     end
+    // Byte by byte against the lane (a compare each), not an indexed write: Yosys builds that as
+    // a shifter over the whole beat and an adder for lane + 1 (26 levels at W = 512; issue 16).
+    logic fix_now;
+    assign fix_now = r_fix_q && r_beat_q == r_csum_beat_q;
     always_comb begin
       patched = sel;
-      if (r_fix_q && r_beat_q == r_csum_beat_q) begin
-        patched[8*r_csum_lane_q +: 8]          = r_csum_q[15:8];
-        patched[8*(r_csum_lane_q + 1'b1) +: 8] = r_csum_q[7:0];
+      for (int j = 0; j < B; j++) begin
+        if (fix_now && r_csum_lane_q == PB'(j)) patched[8*j +: 8] = r_csum_q[15:8];
+        if (fix_now && j > 0 && r_csum_lane_q == PB'(j - 1)) patched[8*j +: 8] = r_csum_q[7:0];
       end
     end
   end else begin : g_no_patch_rd

@@ -50,7 +50,7 @@ module tlsnic_rx_engine #(
   // Output buffer: two maximum frames plus the pipeline's slack, rounded up to a power of two.
   localparam int unsigned MAX_BEATS = (MAX_FRAME + B - 1) / B;
   localparam int unsigned EN_SLACK  = 32;
-  localparam int unsigned OB_NEED   = 2 * (MAX_BEATS + 1) + EN_SLACK;
+  localparam int unsigned OB_NEED   = 2 * (MAX_BEATS + 1) + EN_SLACK + 1;
   localparam int unsigned OB_DEPTH  = 1 << $clog2(OB_NEED);
   localparam int unsigned OAW = $clog2(OB_DEPTH);
 
@@ -74,7 +74,15 @@ module tlsnic_rx_engine #(
 
   logic en;
   logic [OAW:0] ob_free;
-  assign en = ob_free > (OAW+1)'(EN_SLACK)
+  // The enable is a register (issue 16: logic depth; it fans out to every stage): computed a
+  // cycle early from one more free entry than the slack, which covers the one write (beat,
+  // descriptor, completion) a cycle can take in between.
+  logic en_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) en_q <= 1'b0;
+    else         en_q <= ob_free > (OAW+1)'(EN_SLACK + 1);
+  end
+  assign en = en_q
 `ifndef SYNTHESIS
               || brk == 32'd9   // test-only fault: no flow control (the output buffer overflows)
 `endif
