@@ -1,8 +1,8 @@
 // tlsnic_csum_beat: the one's-complement partial sum of a beat's bytes under a mask (TCP checksum
 // coverage from tlsnic_pkt_parse), as 16-bit big-endian words: byte 2k is a word's high byte.
-// Combinational (latency 0). The RX front end's (the checksum it verifies); tlsnic_pkg::fold16
-// folds the running sum. (The TX back end sums the checksum it writes over stages B5 .. B8 of
-// tlsnic_gcm_back instead.)
+// Combinational (latency 0). The RX front end's whole beat (the checksum it verifies), and the
+// TX back end's groups of four words in stage B5 (tlsnic_gcm_back, W = 64); tlsnic_pkg::fold16
+// folds the running sum.
 module tlsnic_csum_beat #(
   parameter int unsigned W = 512,
   localparam int unsigned B = W / 8

@@ -774,17 +774,13 @@ module tlsnic_gcm_back #(
     assign {t_cp_data, t_cp_keep, t_data, t_keep, t_keep_pkt, t_fix, t_csum_beat, t_csum_lane,
             t_raw, t_user, t_tagfail, t_cconst_unused, t_beat_last, t_fr_last} = tl7_q;
 
-    // B5: group sums of four words; a word's high byte is its first (byte 2k).
-    always_comb begin
-      for (int g = 0; g < G; g++) begin
-        logic [17:0] sum;
-        sum = '0;
-        for (int j = 0; j < 4; j++) begin
-          sum = sum + {2'b0, b4_cmask[8*g + 2*j] ? b4_data[64*g + 16*j +: 8] : 8'h0,
-                             b4_cmask[8*g + 2*j + 1] ? b4_data[64*g + 16*j + 8 +: 8] : 8'h0};
-        end
-        gs_d[18*g +: 18] = sum;
-      end
+    // B5: group sums of four words (tlsnic_csum_beat on 8 bytes; a word's high byte is its first).
+    for (genvar g = 0; g < G; g++) begin : g_grp
+      logic [31:0] sum;
+      tlsnic_csum_beat #(.W(64)) u_sum (.data_i(b4_data[64*g +: 64]), .mask_i(b4_cmask[8*g +: 8]), .sum_o(sum));
+      assign gs_d[18*g +: 18] = sum[17:0];
+      logic unused_sum;   // four 16-bit words: at most 18 bits
+      assign unused_sum = ^sum[31:18];
     end
     // B6: the beat's sum.
     always_comb begin

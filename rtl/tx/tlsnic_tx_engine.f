@@ -16,6 +16,7 @@ rtl/crypto/tlsnic_gcm_back.sv
 rtl/common/tlsnic_pkt_parse.sv
 rtl/common/tlsnic_frame_in.sv
 rtl/common/tlsnic_rec_track.sv
+rtl/common/tlsnic_csum_beat.sv
 rtl/common/tlsnic_frame_buf.sv
 rtl/tx/tlsnic_tx_front.sv
 rtl/tx/tlsnic_tx_compl.sv
